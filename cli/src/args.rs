@@ -1,0 +1,99 @@
+//! A small argument parser: positionals, `--flag` switches and `--key value`
+//! options, with every unknown option refused by name.
+
+use recgate_core::{Policy, PolicyError};
+
+pub struct Args {
+    pub positional: Vec<String>,
+    options: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    /// Parses `argv` given which options take a value and which are switches.
+    pub fn parse(argv: &[String], valued: &[&str], switches: &[&str]) -> Result<Args, String> {
+        let mut positional = Vec::new();
+        let mut options = Vec::new();
+        let mut it = argv.iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                let (name, inline) = match name.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_string())),
+                    None => (name, None),
+                };
+                if valued.contains(&name) {
+                    let v = match inline {
+                        Some(v) => v,
+                        None => it.next().cloned().ok_or_else(|| format!("--{name} needs a value"))?,
+                    };
+                    options.push((name.to_string(), Some(v)));
+                } else if switches.contains(&name) {
+                    options.push((name.to_string(), None));
+                } else {
+                    return Err(format!("unknown option --{name}"));
+                }
+            } else {
+                positional.push(a.clone());
+            }
+        }
+        Ok(Args { positional, options })
+    }
+
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.options.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.options.iter().any(|(n, _)| n == name)
+    }
+
+    pub fn required(&self, name: &str) -> Result<&str, String> {
+        self.value(name).ok_or_else(|| format!("--{name} is required"))
+    }
+
+    /// `--format`: `text` (default) or `json`.
+    pub fn json(&self) -> Result<bool, String> {
+        match self.value("format") {
+            None | Some("text") => Ok(false),
+            Some("json") => Ok(true),
+            Some(other) => Err(format!("unknown format \"{other}\" (expected text or json)")),
+        }
+    }
+
+    /// The single positional argument.
+    pub fn one(&self, what: &str) -> Result<&str, String> {
+        match self.positional.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!("missing {what}")),
+            _ => Err(format!("expected one {what}, got {}", self.positional.len())),
+        }
+    }
+}
+
+pub fn read(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("cannot read stdin: {e}"))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+/// Loads a policy; an invalid one is reported on stderr, every problem on its own line.
+pub fn load_policy(path: &str) -> Result<Result<Policy, PolicyError>, String> {
+    let text = read(path)?;
+    Ok(Policy::from_json(&text))
+}
+
+pub fn print_policy_errors(path: &str, e: &PolicyError) {
+    eprintln!("{path}: invalid policy, {} problem(s):", e.errors.len());
+    for err in &e.errors {
+        eprintln!("{err}");
+    }
+}
+
+/// A fresh 128-bit decision id from the operating system's random source.
+pub fn decision_id() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(recgate_core::decision::decision_id(bytes))
+}

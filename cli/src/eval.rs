@@ -1,0 +1,78 @@
+//! `recgate eval` (the conformance interface: one request per line in, one
+//! decision per line out, in order) and `recgate explain`.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+use recgate_core::{Decision, Reason, Request};
+
+use crate::args::{decision_id, load_policy, print_policy_errors, read, Args};
+
+pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &["policy", "requests"], &[])?;
+    if !args.positional.is_empty() {
+        return Err(format!("unexpected argument \"{}\"", args.positional.join(" ")));
+    }
+    let path = args.required("policy")?;
+    let policy = match load_policy(path)? {
+        Ok(p) => p,
+        Err(e) => {
+            print_policy_errors(path, &e);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let input: Box<dyn BufRead> = match args.value("requests") {
+        None | Some("-") => Box::new(std::io::stdin().lock()),
+        Some(f) => Box::new(std::io::BufReader::new(std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?)),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for (n, line) in input.split(b'\n').enumerate() {
+        let bytes = line.map_err(|e| format!("cannot read requests: {e}"))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        let record = match Request::from_json(text) {
+            Ok(req) => policy.decide(&req).record(decision_id()),
+            Err(e) => {
+                eprintln!("line {}: {e}", n + 1);
+                Decision::deny(Reason::InvalidRequest, policy.revision()).record(decision_id())
+            }
+        };
+        writeln!(out, "{}", record.to_json()).map_err(|e| format!("cannot write: {e}"))?;
+    }
+    out.flush().map_err(|e| format!("cannot write: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &["policy", "request", "format"], &[])?;
+    let json = args.json()?;
+    let path = args.required("policy")?;
+    let policy = match load_policy(path)? {
+        Ok(p) => p,
+        Err(e) => {
+            print_policy_errors(path, &e);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let text = read(args.required("request")?)?;
+    let req = match Request::from_json(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            let d = Decision::deny(Reason::InvalidRequest, policy.revision()).record(None);
+            if json {
+                println!("{}", serde_json::json!({ "decision": d, "steps": [ { "step": 1, "text": e.to_string() } ] }));
+            } else {
+                println!("step 1: {e}\n→ DENY (invalid_request)");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let ex = policy.explain(&req);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&ex).map_err(|e| e.to_string())?);
+    } else {
+        println!("{ex}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

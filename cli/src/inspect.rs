@@ -1,0 +1,117 @@
+//! `recgate validate`, `lint`, `slice`, `licenses` and `hash`: questions about
+//! a policy rather than about a request.
+
+use std::process::ExitCode;
+
+use recgate_core::lint::{lint as lint_doc, Severity};
+use recgate_core::Policy;
+
+use crate::args::{load_policy, print_policy_errors, Args};
+
+fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>, String> {
+    Ok(match load_policy(path)? {
+        Ok(p) => Ok(p),
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({ "valid": false, "errors": e.errors.iter().map(|x| serde_json::json!({"path": x.path, "message": x.message})).collect::<Vec<_>>() }));
+            }
+            print_policy_errors(path, &e);
+            Err(ExitCode::from(1))
+        }
+    })
+}
+
+pub fn validate(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &["format"], &[])?;
+    let json = args.json()?;
+    let path = args.one("POLICY")?;
+    let policy = match policy_or_exit(path, json)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let doc = policy.doc();
+    if json {
+        println!("{}", serde_json::json!({ "valid": true, "revision": policy.revision(), "hash": policy.content_hash(), "users": doc.users.len(), "roles": doc.roles.len() }));
+    } else {
+        println!("{path}: valid (revision {}, {} users, {} roles, hash {})", policy.revision(), doc.users.len(), doc.roles.len(), policy.content_hash());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn lint(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &["format"], &["strict"])?;
+    let json = args.json()?;
+    let path = args.one("POLICY")?;
+    let policy = match policy_or_exit(path, json)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let findings = lint_doc(policy.doc());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&findings).map_err(|e| e.to_string())?);
+    } else if findings.is_empty() {
+        println!("{path}: no findings");
+    } else {
+        for f in &findings {
+            println!("{} [{}] {}: {}\n    fix: {}", f.severity.as_str(), f.id, if f.path.is_empty() { "/" } else { &f.path }, f.message, f.fix);
+        }
+        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        println!("{} finding(s), {errors} error(s)", findings.len());
+    }
+    let failing = args.flag("strict") && findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn slice(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &["policy", "principal"], &[])?;
+    let path = args.required("policy")?;
+    let principal = args.required("principal")?;
+    let policy = match policy_or_exit(path, false)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let doc = policy.slice(principal).map_err(|e| e.to_string())?;
+    let value: serde_json::Value = serde_json::from_str(&doc.to_json()).map_err(|e| e.to_string())?;
+    println!("{}", serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn licenses(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &["format"], &[])?;
+    let json = args.json()?;
+    let path = args.one("POLICY")?;
+    let policy = match policy_or_exit(path, json)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let report = recgate_core::license::licenses(policy.doc());
+    if json {
+        let rows: Vec<_> = report
+            .iter()
+            .map(|l| serde_json::json!({ "user": l.user, "tier": l.tier.as_str(), "permission": l.driver.map(|p| p.name()), "role": l.role }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?);
+    } else {
+        println!("{:<16} {:<12} {:<40} role", "user", "tier", "set by");
+        for l in &report {
+            println!("{:<16} {:<12} {:<40} {}", l.user, l.tier.as_str(), l.driver.map_or("-", |p| p.name()), l.role.as_deref().unwrap_or("-"));
+        }
+        for t in recgate_core::license::Tier::ALL {
+            let n = report.iter().filter(|l| l.tier == t).count();
+            print!("{}: {n}  ", t.as_str());
+        }
+        println!("\n(the default tier table is illustrative; override it with settings.licenseTiers)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn hash(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &[], &[])?;
+    let path = args.one("POLICY")?;
+    let policy = match policy_or_exit(path, false)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    println!("{}", policy.content_hash());
+    Ok(ExitCode::SUCCESS)
+}

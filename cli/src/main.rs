@@ -1,0 +1,62 @@
+//! `recgate`: the command line for recgate/v1 policies — validate, lint,
+//! decide, explain, slice, run conformance vectors and report license impact.
+//! Exit codes: 0 success, 1 the answer is "no" (invalid policy, failed test,
+//! strict lint), 2 the command could not run (usage, unreadable file).
+
+mod args;
+mod eval;
+mod inspect;
+mod vectors;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+recgate — recording access policies (recgate/v1)
+
+USAGE:
+  recgate validate POLICY [--format text|json]
+  recgate lint POLICY [--format text|json] [--strict]
+  recgate eval --policy POLICY [--requests FILE.jsonl]
+  recgate explain --policy POLICY --request REQ.json [--format text|json]
+  recgate slice --policy POLICY --principal ID
+  recgate test VECTORS.json... [--slices]
+  recgate licenses POLICY [--format text|json]
+  recgate hash POLICY
+
+Exit codes: 0 success; 1 invalid policy, failed vector or (with --strict) an
+error-level lint finding; 2 usage or I/O error.
+";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = argv.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match cmd.as_str() {
+        "validate" => inspect::validate(rest),
+        "lint" => inspect::lint(rest),
+        "eval" => eval::eval(rest),
+        "explain" => eval::explain(rest),
+        "slice" => inspect::slice(rest),
+        "test" => vectors::test(rest),
+        "licenses" => inspect::licenses(rest),
+        "hash" => inspect::hash(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        "--version" | "-V" => {
+            println!("recgate {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command \"{other}\"\n\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("recgate: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

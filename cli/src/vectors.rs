@@ -1,0 +1,159 @@
+//! `recgate test`: runs conformance vector files (SPEC §8) and reports every
+//! failure, then `N passed, M failed`. Beyond SPEC's `cases`, a file may carry
+//! `lint` (the exact lint ids the policy yields), `errors` (the exact JSON
+//! pointers of an invalid policy) and `slices` (principals whose slice must
+//! decide their cases as the full policy does; `--slices` checks every case).
+
+use std::process::ExitCode;
+
+use recgate_core::{Policy, Reason, Request};
+use serde_json::Value;
+
+use crate::args::{read, Args};
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn check(&mut self, file: &str, name: &str, problem: Option<String>) {
+        match problem {
+            None => self.passed += 1,
+            Some(p) => {
+                self.failed += 1;
+                println!("FAIL {file}: {name}: {p}");
+            }
+        }
+    }
+}
+
+pub fn test(argv: &[String]) -> Result<ExitCode, String> {
+    let args = Args::parse(argv, &[], &["slices"])?;
+    if args.positional.is_empty() {
+        return Err("missing VECTORS.json".into());
+    }
+    let mut tally = Tally::default();
+    for file in &args.positional {
+        let text = read(file)?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
+        run_file(file, &v, args.flag("slices"), &mut tally)?;
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn run_file(file: &str, v: &Value, all_slices: bool, tally: &mut Tally) -> Result<(), String> {
+    let policy_text = v.get("policy").ok_or_else(|| format!("{file}: no \"policy\""))?.to_string();
+    let parsed = Policy::from_json(&policy_text);
+    if let Some(expected) = v.get("errors") {
+        let want = sorted_strings(expected);
+        let got = match &parsed {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                let mut p: Vec<String> = e.errors.iter().map(|x| x.path.clone()).collect();
+                p.sort();
+                p
+            }
+        };
+        let detail = parsed.as_ref().err().map(|e| e.errors.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("; ")).unwrap_or_default();
+        tally.check(file, "validation errors", (want != got).then(|| format!("expected errors at {want:?}, got {got:?} {detail}")));
+        return Ok(());
+    }
+    let policy = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            let cases = v.get("cases").and_then(Value::as_array).map_or(1, Vec::len).max(1);
+            for _ in 0..cases {
+                tally.check(file, "policy", Some(format!("policy does not validate: {e}")));
+            }
+            return Ok(());
+        }
+    };
+    if let Some(expected) = v.get("lint") {
+        let want = sorted_strings(expected);
+        let mut got: Vec<String> = recgate_core::lint::lint(policy.doc()).iter().map(|f| f.id.to_string()).collect();
+        got.sort();
+        tally.check(file, "lint findings", (want != got).then(|| format!("expected {want:?}, got {got:?}")));
+    }
+    let slice_for: Vec<String> = v.get("slices").map(sorted_strings).unwrap_or_default();
+    for (i, case) in v.get("cases").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let name = case.get("name").and_then(Value::as_str).map_or_else(|| format!("case {i}"), str::to_string);
+        let problem = check_case(&policy, case, all_slices, &slice_for);
+        tally.check(file, &name, problem);
+    }
+    Ok(())
+}
+
+fn sorted_strings(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+    out.sort();
+    out
+}
+
+fn check_case(policy: &Policy, case: &Value, all_slices: bool, slice_for: &[String]) -> Option<String> {
+    let Some(request) = case.get("request") else { return Some("no request".into()) };
+    let Some(expect) = case.get("expect") else { return Some("no expect".into()) };
+    let got = policy.decide_json(&request.to_string());
+    if let Some(p) = compare(expect, &got) {
+        return Some(p);
+    }
+    let Ok(req) = Request::from_json(&request.to_string()) else { return None };
+    let mut who = vec![req.principal.clone()];
+    who.extend(req.actor.clone());
+    for user in who {
+        if !(all_slices || slice_for.contains(&user)) || policy.doc().user(&user).is_none() {
+            continue;
+        }
+        let slice = match policy.slice(&user) {
+            Ok(s) => s,
+            Err(e) => return Some(format!("slice for {user}: {e}")),
+        };
+        let sliced = match Policy::from_json(&slice.to_json()) {
+            Ok(p) => p,
+            Err(e) => return Some(format!("slice for {user} does not validate: {e}")),
+        };
+        let d = sliced.decide(&req);
+        let same_reason = d.reason == got.reason
+            || (!got.allow && matches!(d.reason, Reason::UnknownResource | Reason::UnknownPrincipal));
+        let full_obligations = serde_json::to_value(&got.obligations).ok();
+        let slice_obligations = serde_json::to_value(recgate_core::decision::obligation_list(&d.obligations)).ok();
+        if d.allow != got.allow || !same_reason || full_obligations != slice_obligations {
+            return Some(format!("slice for {user} decides {}/{} where the full policy decides {}/{}", verdict(d.allow), d.reason, verdict(got.allow), got.reason));
+        }
+    }
+    None
+}
+
+fn verdict(allow: bool) -> &'static str {
+    if allow {
+        "allow"
+    } else {
+        "deny"
+    }
+}
+
+fn compare(expect: &Value, got: &recgate_core::DecisionRecord) -> Option<String> {
+    let want_allow = expect.get("allow").and_then(Value::as_bool);
+    let want_reason = expect.get("reason").and_then(Value::as_str);
+    if want_allow.is_none() || want_reason.is_none() {
+        return Some("expect needs \"allow\" and \"reason\"".into());
+    }
+    if want_allow != Some(got.allow) || want_reason != Some(got.reason.as_str()) {
+        return Some(format!(
+            "expected {}/{}, got {}/{}",
+            verdict(want_allow == Some(true)),
+            want_reason.unwrap_or(""),
+            verdict(got.allow),
+            got.reason
+        ));
+    }
+    if let Some(want) = expect.get("obligations") {
+        let got_o = serde_json::to_value(&got.obligations).unwrap_or(Value::Null);
+        if *want != got_o {
+            return Some(format!("expected obligations {want}, got {got_o}"));
+        }
+    }
+    None
+}

@@ -1,0 +1,274 @@
+//! Compilation: a validated [`PolicyDoc`] becomes the form decisions run on.
+//! Ids are interned to indices, inheritance is flattened once per role, and
+//! each role keeps its grants and denies bucketed by catalog permission, so a
+//! decision walks only the principal's own assignments and the rules that can
+//! match — its cost does not grow with the size of the organisation.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use hashbrown::HashMap;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{Perm, CATALOG};
+use crate::decision::hex;
+use crate::model::{Kind, PolicyDoc, Rule, Scope};
+
+pub(crate) type Ix = u32;
+
+/// Compiled scope: group and view ids interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CScope {
+    All,
+    Own,
+    Assigned,
+    Lines,
+    Group(Ix),
+    View(Ix),
+}
+
+/// Compiled `when`: queues interned and sorted, media and directions as bit masks.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CWhen {
+    pub queues: Option<Vec<Ix>>,
+    pub media: Option<u8>,
+    pub directions: Option<u8>,
+}
+
+/// One grant or deny, as written in its defining role.
+#[derive(Debug, Clone)]
+pub(crate) struct CRule {
+    pub role: Ix,
+    pub deny: bool,
+    pub index: u32,
+    pub scope: CScope,
+    pub when: CWhen,
+    pub cross_region: bool,
+}
+
+/// A role with inheritance flattened: rule indices per catalog permission.
+#[derive(Debug, Clone)]
+pub(crate) struct CRole {
+    pub grants: Vec<Vec<Ix>>,
+    pub denies: Vec<Vec<Ix>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CAssignment {
+    pub role: Ix,
+    /// `None` is every division; otherwise sorted division indices.
+    pub divisions: Option<Vec<Ix>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CUser {
+    pub id: String,
+    pub service: bool,
+    pub division: Ix,
+    pub region: String,
+    pub bpo: bool,
+    pub lines: Vec<String>,
+    pub disabled: bool,
+    /// Sorted group indices the user is a member of.
+    pub groups: Vec<Ix>,
+    pub assignments: Vec<CAssignment>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CQueue {
+    pub division: Ix,
+    pub members: Vec<Ix>,
+    pub groups: Vec<Ix>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CView {
+    pub queues: Vec<Ix>,
+    pub users: Vec<Ix>,
+    pub groups: Vec<Ix>,
+}
+
+/// Everything a decision needs, by index.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    pub users: Vec<CUser>,
+    pub user_ix: HashMap<String, Ix>,
+    pub queues: Vec<CQueue>,
+    pub queue_ix: HashMap<String, Ix>,
+    pub views: Vec<CView>,
+    pub division_ix: HashMap<String, Ix>,
+    pub roles: Vec<CRole>,
+    pub rules: Vec<CRule>,
+    pub prerequisites: Vec<Vec<Perm>>,
+    pub hash: String,
+}
+
+fn ix(n: usize) -> Ix {
+    Ix::try_from(n).unwrap_or(Ix::MAX)
+}
+
+fn intern<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, Ix> {
+    ids.enumerate().map(|(i, k)| (k.clone(), ix(i))).collect()
+}
+
+fn lookup_all(map: &HashMap<String, Ix>, ids: &[String]) -> Vec<Ix> {
+    let mut v: Vec<Ix> = ids.iter().filter_map(|k| map.get(k.as_str()).copied()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
+    let user_ix = intern(doc.users.iter().map(|(k, _)| k));
+    let group_ix = intern(doc.groups.iter().map(|(k, _)| k));
+    let queue_ix = intern(doc.queues.iter().map(|(k, _)| k));
+    let view_ix = intern(doc.views.iter().map(|(k, _)| k));
+    let role_ix = intern(doc.roles.iter().map(|(k, _)| k));
+    let division_ix = intern(doc.divisions.iter().map(|(k, _)| k));
+    let div = |d: &str| division_ix.get(d).copied().unwrap_or(Ix::MAX);
+
+    let mut member_of: Vec<Vec<Ix>> = alloc::vec![Vec::new(); doc.users.len()];
+    for (g, (_, group)) in doc.groups.iter().enumerate() {
+        for m in &group.members {
+            if let Some(slot) = user_ix.get(m.as_str()).and_then(|u| member_of.get_mut(*u as usize)) {
+                slot.push(ix(g));
+            }
+        }
+    }
+    let users = doc
+        .users
+        .iter()
+        .zip(member_of)
+        .map(|((id, u), mut groups)| {
+            groups.sort_unstable();
+            groups.dedup();
+            CUser {
+                id: id.clone(),
+                service: u.kind == Kind::Service,
+                division: div(&u.division),
+                region: u.region.clone(),
+                bpo: u.bpo,
+                lines: u.lines.clone(),
+                disabled: u.disabled,
+                groups,
+                assignments: u
+                    .roles
+                    .iter()
+                    .filter_map(|a| {
+                        let role = *role_ix.get(a.role.as_str())?;
+                        let divisions = if a.all_divisions() { None } else { Some(lookup_all(&division_ix, &a.divisions)) };
+                        Some(CAssignment { role, divisions })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let queues = doc
+        .queues
+        .iter()
+        .map(|(_, q)| CQueue {
+            division: div(&q.division),
+            members: lookup_all(&user_ix, &q.members),
+            groups: lookup_all(&group_ix, &q.groups),
+        })
+        .collect();
+    let views = doc
+        .views
+        .iter()
+        .map(|(_, v)| CView {
+            queues: lookup_all(&queue_ix, &v.queues),
+            users: lookup_all(&user_ix, &v.users),
+            groups: lookup_all(&group_ix, &v.groups),
+        })
+        .collect();
+
+    // Every rule once, by defining role; roles then index into this list.
+    let mut rules = Vec::new();
+    let mut own: Vec<(Vec<(Ix, crate::catalog::PermSet)>, Vec<(Ix, crate::catalog::PermSet)>)> = Vec::new();
+    for (r, (_, role)) in doc.roles.iter().enumerate() {
+        let mut compile_rules = |list: &[Rule], deny: bool| -> Vec<(Ix, crate::catalog::PermSet)> {
+            list.iter()
+                .enumerate()
+                .map(|(i, rule)| {
+                    rules.push(CRule {
+                        role: ix(r),
+                        deny,
+                        index: ix(i),
+                        scope: match &rule.scope {
+                            Scope::All => CScope::All,
+                            Scope::Own => CScope::Own,
+                            Scope::Assigned => CScope::Assigned,
+                            Scope::Lines => CScope::Lines,
+                            Scope::Group(g) => CScope::Group(group_ix.get(g.as_str()).copied().unwrap_or(Ix::MAX)),
+                            Scope::View(v) => CScope::View(view_ix.get(v.as_str()).copied().unwrap_or(Ix::MAX)),
+                        },
+                        when: CWhen {
+                            queues: rule.when.queues.as_ref().map(|q| lookup_all(&queue_ix, q)),
+                            media: rule.when.media.as_ref().map(|m| m.iter().fold(0u8, |acc, x| acc | media_bit(*x))),
+                            directions: rule.when.directions.as_ref().map(|d| d.iter().fold(0u8, |acc, x| acc | (1u8 << (*x as u8)))),
+                        },
+                        cross_region: rule.cross_region,
+                    });
+                    (ix(rules.len() - 1), rule.perms)
+                })
+                .collect()
+        };
+        let g = compile_rules(&role.grants, false);
+        let d = compile_rules(&role.denies, true);
+        own.push((g, d));
+    }
+    let roles = (0..doc.roles.len())
+        .map(|r| {
+            let mut grants = alloc::vec![Vec::new(); CATALOG.len()];
+            let mut denies = alloc::vec![Vec::new(); CATALOG.len()];
+            for anc in ancestry(doc, &role_ix, r) {
+                if let Some((g, d)) = own.get(anc) {
+                    for (buckets, list) in [(&mut grants, g), (&mut denies, d)] {
+                        for (rule, perms) in list {
+                            for p in perms.iter() {
+                                if let Some(b) = buckets.get_mut(p.index()) {
+                                    b.push(*rule);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            CRole { grants, denies }
+        })
+        .collect();
+    let mut prerequisites = alloc::vec![Vec::new(); CATALOG.len()];
+    for (p, list) in &doc.prerequisites {
+        if let Some(slot) = prerequisites.get_mut(p.index()) {
+            slot.extend(list.iter().copied());
+        }
+    }
+    let hash = hex(&Sha256::digest(doc.to_json().as_bytes()));
+    Compiled { users, user_ix, queues, queue_ix, views, division_ix, roles, rules, prerequisites, hash }
+}
+
+pub(crate) fn media_bit(m: crate::model::Media) -> u8 {
+    1u8 << (m as u8)
+}
+
+/// A role and every role it inherits, transitively, each once, the role itself first.
+pub(crate) fn ancestry(doc: &PolicyDoc, role_ix: &HashMap<String, Ix>, start: usize) -> Vec<usize> {
+    let mut seen = alloc::vec![false; doc.roles.len()];
+    let mut order = Vec::new();
+    let mut stack = alloc::vec![start];
+    while let Some(r) = stack.pop() {
+        match seen.get_mut(r) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        order.push(r);
+        if let Some((_, role)) = doc.roles.get(r) {
+            // Reversed so that the first inherited role is visited first.
+            for parent in role.inherits.iter().rev() {
+                if let Some(p) = role_ix.get(parent.as_str()) {
+                    stack.push(*p as usize);
+                }
+            }
+        }
+    }
+    order
+}

@@ -1,0 +1,121 @@
+//! License impact (seed 004): a user's license follows the most expensive
+//! permission in any role they hold. The default tier table is illustrative —
+//! vendors price differently — and `settings.licenseTiers` overrides it.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::catalog::{pattern_matches, Perm, PermSet};
+use crate::model::PolicyDoc;
+
+/// License tiers, cheapest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// Collaborate: chat and directory.
+    Collaborate,
+    /// Communicate: a phone, no contact centre.
+    Communicate,
+    /// CX 1: ACD agent.
+    Cx1,
+    /// CX 2: supervisor, reporting, administration.
+    Cx2,
+    /// CX 3: quality management and recordings.
+    Cx3,
+}
+
+impl Tier {
+    /// Every tier, cheapest first.
+    pub const ALL: [Tier; 5] = [Tier::Collaborate, Tier::Communicate, Tier::Cx1, Tier::Cx2, Tier::Cx3];
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Collaborate => "collaborate",
+            Tier::Communicate => "communicate",
+            Tier::Cx1 => "cx1",
+            Tier::Cx2 => "cx2",
+            Tier::Cx3 => "cx3",
+        }
+    }
+    /// Parses the JSON name.
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// The illustrative default: what each permission costs.
+pub fn default_tier(p: Perm) -> Tier {
+    let name = p.name();
+    match name {
+        "directory:user:view" => Tier::Collaborate,
+        "telephony:callControl:access" => Tier::Communicate,
+        "telephony:agent:access" | "routing:queue:join" => Tier::Cx1,
+        _ if name.starts_with("recording:") || name.starts_with("conversation:transcript") => Tier::Cx3,
+        _ => Tier::Cx2,
+    }
+}
+
+/// The tier of a permission under a policy's overrides (last matching override wins).
+pub fn tier_of(doc: &PolicyDoc, p: Perm) -> Tier {
+    doc.settings
+        .license_tiers
+        .iter()
+        .rev()
+        .find(|(pat, _)| pattern_matches(pat, p.name()))
+        .map_or_else(|| default_tier(p), |(_, t)| *t)
+}
+
+/// One user's license.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserLicense {
+    /// User id.
+    pub user: String,
+    /// The tier their roles require.
+    pub tier: Tier,
+    /// The permission that sets it (the first in catalog order at that tier); `None` when the user holds nothing.
+    pub driver: Option<Perm>,
+    /// The role that grants the driver.
+    pub role: Option<String>,
+}
+
+/// Each user's tier, in document order. Denies do not lower a license: the
+/// vendor bills for what roles grant.
+pub fn licenses(doc: &PolicyDoc) -> Vec<UserLicense> {
+    let mut out = Vec::new();
+    for (uid, user) in &doc.users {
+        let mut best: Option<(Tier, Perm, String)> = None;
+        for a in &user.roles {
+            for (role_id, perms) in effective_grant_perms(doc, &a.role) {
+                for p in perms.iter() {
+                    let t = tier_of(doc, p);
+                    if best.as_ref().map_or(true, |(bt, _, _)| t > *bt) {
+                        best = Some((t, p, role_id.clone()));
+                    }
+                }
+            }
+        }
+        out.push(match best {
+            Some((tier, p, role)) => UserLicense { user: uid.clone(), tier, driver: Some(p), role: Some(role) },
+            None => UserLicense { user: uid.clone(), tier: Tier::Collaborate, driver: None, role: None },
+        });
+    }
+    out
+}
+
+/// The permissions granted by a role and everything it inherits, per defining role.
+pub(crate) fn effective_grant_perms(doc: &PolicyDoc, role: &str) -> Vec<(String, PermSet)> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut stack: Vec<&str> = alloc::vec![role];
+    let mut out = Vec::new();
+    while let Some(r) = stack.pop() {
+        if seen.contains(&r) {
+            continue;
+        }
+        seen.push(r);
+        if let Some(def) = doc.role(r) {
+            let set = def.grants.iter().fold(PermSet::EMPTY, |acc, g| acc.union(g.perms));
+            out.push((String::from(r), set));
+            stack.extend(def.inherits.iter().map(String::as_str));
+        }
+    }
+    out
+}
