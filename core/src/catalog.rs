@@ -243,6 +243,6 @@ mod tests {
         assert_eq!(Perm::CALL_MONITOR.name(), "conversation:call:monitor");
         assert_eq!(Perm::TRANSCRIPT_VIEW.name(), "conversation:transcript:view");
         assert_eq!(Perm::PROTECTION_REVOKE.name(), "recording:deletionProtection:revoke");
-        assert_eq!(PermSet::matching("recording:*:delete").iter().count(), 3);
+        assert_eq!(PermSet::matching("recording:*:delete").iter().count(), 4);
     }
 }

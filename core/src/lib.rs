@@ -37,6 +37,7 @@ pub mod catalog;
 mod compile;
 pub mod controls;
 pub mod decision;
+pub mod edge;
 mod error;
 mod eval;
 pub mod json;

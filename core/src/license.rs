@@ -48,7 +48,7 @@ pub fn default_tier(p: Perm) -> Tier {
     match name {
         "directory:user:view" => Tier::Collaborate,
         "telephony:callControl:access" => Tier::Communicate,
-        "telephony:agent:access" | "routing:queue:join" => Tier::Cx1,
+        "telephony:agent:access" | "routing:queue:join" | "routing:queue:view" => Tier::Cx1,
         _ if name.starts_with("recording:") || name.starts_with("conversation:transcript") => Tier::Cx3,
         _ => Tier::Cx2,
     }
