@@ -198,6 +198,7 @@ impl Policy {
         let roles = doc.roles.iter().filter(|(k, _)| keep.roles.contains(k)).cloned().collect();
         for (_, u) in users.iter_mut() {
             u.roles.retain(|a| keep.roles.contains(&a.role));
+            divisions.extend(u.roles.iter().flat_map(|a| a.divisions.iter()).filter(|d| *d != "*").cloned());
         }
         PolicyDoc {
             revision: doc.revision.clone(),
