@@ -117,6 +117,9 @@ fn lookup_all(map: &HashMap<String, Ix>, ids: &[String]) -> Vec<Ix> {
     v
 }
 
+/// A role's own rules: index into `Compiled::rules` and the permissions each matches.
+type RuleList = Vec<(Ix, crate::catalog::PermSet)>;
+
 pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     let user_ix = intern(doc.users.iter().map(|(k, _)| k));
     let group_ix = intern(doc.groups.iter().map(|(k, _)| k));
@@ -183,9 +186,9 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
 
     // Every rule once, by defining role; roles then index into this list.
     let mut rules = Vec::new();
-    let mut own: Vec<(Vec<(Ix, crate::catalog::PermSet)>, Vec<(Ix, crate::catalog::PermSet)>)> = Vec::new();
+    let mut own: Vec<(RuleList, RuleList)> = Vec::new();
     for (r, (_, role)) in doc.roles.iter().enumerate() {
-        let mut compile_rules = |list: &[Rule], deny: bool| -> Vec<(Ix, crate::catalog::PermSet)> {
+        let mut compile_rules = |list: &[Rule], deny: bool| -> RuleList {
             list.iter()
                 .enumerate()
                 .map(|(i, rule)| {

@@ -131,7 +131,7 @@ impl<'r> Target<'r> {
                 let Some(rec) = self.rec else { return false };
                 match s {
                     CScope::Own => self.person == Some(p),
-                    CScope::Assigned => self.person == Some(p) || rec.participants.iter().any(|x| *x == pu.id),
+                    CScope::Assigned => self.person == Some(p) || rec.participants.contains(&pu.id),
                     CScope::Lines => rec.line.as_ref().is_some_and(|l| pu.lines.contains(l)),
                     CScope::Group(g) => person_in_group(g),
                     CScope::View(v) => in_view(v, true, true),
