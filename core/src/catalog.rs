@@ -37,11 +37,17 @@ pub const CATALOG: [(&str, Applies); 40] = [
     ("recording:recording:blackout", Applies::CallRecording),
     ("recording:recording:editRetention", Applies::AnyRecording),
     ("recording:recording:restore", Applies::AnyRecording),
-    ("recording:recording:viewSensitiveData", Applies::AnyRecording),
+    (
+        "recording:recording:viewSensitiveData",
+        Applies::AnyRecording,
+    ),
     ("recording:screenRecording:view", Applies::ScreenRecording),
     ("recording:screenRecording:delete", Applies::ScreenRecording),
     ("recording:screenRecording:edit", Applies::ScreenRecording),
-    ("recording:screenRecording:download", Applies::ScreenRecording),
+    (
+        "recording:screenRecording:download",
+        Applies::ScreenRecording,
+    ),
     ("recording:metadata:view", Applies::AnyRecording),
     ("recording:annotation:view", Applies::Annotation),
     ("recording:annotation:add", Applies::Annotation),
@@ -116,7 +122,9 @@ impl Perm {
     }
     /// All catalog permissions, in catalog order.
     pub fn all() -> impl Iterator<Item = Perm> {
-        (0..CATALOG.len()).filter_map(|i| u8::try_from(i).ok()).map(Perm)
+        (0..CATALOG.len())
+            .filter_map(|i| u8::try_from(i).ok())
+            .map(Perm)
     }
     /// The catalog index.
     pub fn index(self) -> usize {
@@ -136,13 +144,19 @@ impl Perm {
     }
     /// The three access permissions of SPEC §3 step 11.
     pub fn is_access(self) -> bool {
-        matches!(self, Perm::RECORDING_VIEW | Perm::SCREEN_VIEW | Perm::METADATA_VIEW)
+        matches!(
+            self,
+            Perm::RECORDING_VIEW | Perm::SCREEN_VIEW | Perm::METADATA_VIEW
+        )
     }
     /// Whether this permission applies to some kind of recording.
     pub fn on_recordings(self) -> bool {
         matches!(
             self.applies(),
-            Applies::CallRecording | Applies::ScreenRecording | Applies::AnyRecording | Applies::LiveRecording
+            Applies::CallRecording
+                | Applies::ScreenRecording
+                | Applies::AnyRecording
+                | Applies::LiveRecording
         )
     }
     /// `*:*:download` of SPEC §3 step 12.
@@ -227,11 +241,20 @@ mod tests {
 
     #[test]
     fn patterns_match_whole_segments() {
-        assert!(pattern_matches("recording:*:delete", "recording:screenRecording:delete"));
+        assert!(pattern_matches(
+            "recording:*:delete",
+            "recording:screenRecording:delete"
+        ));
         assert!(pattern_matches("*:*:*", "routing:queue:view"));
         assert!(!pattern_matches("recording:*", "recording:recording:view"));
-        assert!(!pattern_matches("recording:rec*:view", "recording:recording:view"));
-        assert!(!pattern_matches("recording:recording:view:x", "recording:recording:view"));
+        assert!(!pattern_matches(
+            "recording:rec*:view",
+            "recording:recording:view"
+        ));
+        assert!(!pattern_matches(
+            "recording:recording:view:x",
+            "recording:recording:view"
+        ));
     }
 
     #[test]
@@ -242,7 +265,10 @@ mod tests {
         assert_eq!(Perm::IMPERSONATE.name(), "directory:user:impersonate");
         assert_eq!(Perm::CALL_MONITOR.name(), "conversation:call:monitor");
         assert_eq!(Perm::TRANSCRIPT_VIEW.name(), "conversation:transcript:view");
-        assert_eq!(Perm::PROTECTION_REVOKE.name(), "recording:deletionProtection:revoke");
+        assert_eq!(
+            Perm::PROTECTION_REVOKE.name(),
+            "recording:deletionProtection:revoke"
+        );
         assert_eq!(PermSet::matching("recording:*:delete").iter().count(), 4);
     }
 }

@@ -6,7 +6,6 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use hashbrown::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Perm, CATALOG};
@@ -14,6 +13,11 @@ use crate::decision::hex;
 use crate::model::{Kind, PolicyDoc, Rule, Scope};
 
 pub(crate) type Ix = u32;
+
+/// Id lookups on the decision path: FxHash is several times faster than a
+/// DoS-resistant hasher on short ids, and these tables hold only policy ids
+/// (requests look up, never insert), so there is no flooding to resist.
+pub(crate) type HashMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Compiled scope: group and view ids interned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +104,8 @@ pub(crate) struct Compiled {
     pub rules: Vec<CRule>,
     pub prerequisites: Vec<Vec<Perm>>,
     pub hash: String,
+    /// Catalog permission by name: requests name permissions as strings.
+    pub perm_ix: HashMap<&'static str, Perm>,
 }
 
 fn ix(n: usize) -> Ix {
@@ -111,7 +117,10 @@ fn intern<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, Ix> {
 }
 
 fn lookup_all(map: &HashMap<String, Ix>, ids: &[String]) -> Vec<Ix> {
-    let mut v: Vec<Ix> = ids.iter().filter_map(|k| map.get(k.as_str()).copied()).collect();
+    let mut v: Vec<Ix> = ids
+        .iter()
+        .filter_map(|k| map.get(k.as_str()).copied())
+        .collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -132,7 +141,10 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     let mut member_of: Vec<Vec<Ix>> = alloc::vec![Vec::new(); doc.users.len()];
     for (g, (_, group)) in doc.groups.iter().enumerate() {
         for m in &group.members {
-            if let Some(slot) = user_ix.get(m.as_str()).and_then(|u| member_of.get_mut(*u as usize)) {
+            if let Some(slot) = user_ix
+                .get(m.as_str())
+                .and_then(|u| member_of.get_mut(*u as usize))
+            {
                 slot.push(ix(g));
             }
         }
@@ -158,7 +170,11 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
                     .iter()
                     .filter_map(|a| {
                         let role = *role_ix.get(a.role.as_str())?;
-                        let divisions = if a.all_divisions() { None } else { Some(lookup_all(&division_ix, &a.divisions)) };
+                        let divisions = if a.all_divisions() {
+                            None
+                        } else {
+                            Some(lookup_all(&division_ix, &a.divisions))
+                        };
                         Some(CAssignment { role, divisions })
                     })
                     .collect(),
@@ -188,33 +204,44 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     let mut rules = Vec::new();
     let mut own: Vec<(RuleList, RuleList)> = Vec::new();
     for (r, (_, role)) in doc.roles.iter().enumerate() {
-        let mut compile_rules = |list: &[Rule], deny: bool| -> RuleList {
-            list.iter()
-                .enumerate()
-                .map(|(i, rule)| {
-                    rules.push(CRule {
-                        role: ix(r),
-                        deny,
-                        index: ix(i),
-                        scope: match &rule.scope {
-                            Scope::All => CScope::All,
-                            Scope::Own => CScope::Own,
-                            Scope::Assigned => CScope::Assigned,
-                            Scope::Lines => CScope::Lines,
-                            Scope::Group(g) => CScope::Group(group_ix.get(g.as_str()).copied().unwrap_or(Ix::MAX)),
-                            Scope::View(v) => CScope::View(view_ix.get(v.as_str()).copied().unwrap_or(Ix::MAX)),
-                        },
-                        when: CWhen {
-                            queues: rule.when.queues.as_ref().map(|q| lookup_all(&queue_ix, q)),
-                            media: rule.when.media.as_ref().map(|m| m.iter().fold(0u8, |acc, x| acc | media_bit(*x))),
-                            directions: rule.when.directions.as_ref().map(|d| d.iter().fold(0u8, |acc, x| acc | (1u8 << (*x as u8)))),
-                        },
-                        cross_region: rule.cross_region,
-                    });
-                    (ix(rules.len() - 1), rule.perms)
-                })
-                .collect()
-        };
+        let mut compile_rules =
+            |list: &[Rule], deny: bool| -> RuleList {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, rule)| {
+                        rules.push(CRule {
+                            role: ix(r),
+                            deny,
+                            index: ix(i),
+                            scope: match &rule.scope {
+                                Scope::All => CScope::All,
+                                Scope::Own => CScope::Own,
+                                Scope::Assigned => CScope::Assigned,
+                                Scope::Lines => CScope::Lines,
+                                Scope::Group(g) => CScope::Group(
+                                    group_ix.get(g.as_str()).copied().unwrap_or(Ix::MAX),
+                                ),
+                                Scope::View(v) => CScope::View(
+                                    view_ix.get(v.as_str()).copied().unwrap_or(Ix::MAX),
+                                ),
+                            },
+                            when: CWhen {
+                                queues: rule.when.queues.as_ref().map(|q| lookup_all(&queue_ix, q)),
+                                media: rule
+                                    .when
+                                    .media
+                                    .as_ref()
+                                    .map(|m| m.iter().fold(0u8, |acc, x| acc | media_bit(*x))),
+                                directions: rule.when.directions.as_ref().map(|d| {
+                                    d.iter().fold(0u8, |acc, x| acc | (1u8 << (*x as u8)))
+                                }),
+                            },
+                            cross_region: rule.cross_region,
+                        });
+                        (ix(rules.len() - 1), rule.perms)
+                    })
+                    .collect()
+            };
         let g = compile_rules(&role.grants, false);
         let d = compile_rules(&role.denies, true);
         own.push((g, d));
@@ -246,7 +273,20 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
         }
     }
     let hash = hex(&Sha256::digest(doc.to_json().as_bytes()));
-    Compiled { users, user_ix, queues, queue_ix, views, division_ix, roles, rules, prerequisites, hash }
+    let perm_ix = Perm::all().map(|p| (p.name(), p)).collect();
+    Compiled {
+        users,
+        user_ix,
+        queues,
+        queue_ix,
+        views,
+        division_ix,
+        roles,
+        rules,
+        prerequisites,
+        hash,
+        perm_ix,
+    }
 }
 
 pub(crate) fn media_bit(m: crate::model::Media) -> u8 {

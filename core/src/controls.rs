@@ -13,8 +13,18 @@ use crate::request::{Annotation, Recording, Resource, Visibility};
 use crate::time::Timestamp;
 
 /// The player's controls, in the order a player shows them.
-pub const CONTROLS: [&str; 10] =
-    ["play", "download", "delete", "blackout", "bookmark", "viewBookmarks", "transcript", "monitorLive", "editRetention", "legalHold"];
+pub const CONTROLS: [&str; 10] = [
+    "play",
+    "download",
+    "delete",
+    "blackout",
+    "bookmark",
+    "viewBookmarks",
+    "transcript",
+    "monitorLive",
+    "editRetention",
+    "legalHold",
+];
 
 /// One control's state.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -69,7 +79,11 @@ impl Subject<'_> {
             .iter()
             .filter_map(|control| {
                 let perm = control_permission(control, rec)?;
-                let resource = if perm.applies() == crate::catalog::Applies::Annotation { &as_annotation } else { &as_recording };
+                let resource = if perm.applies() == crate::catalog::Applies::Annotation {
+                    &as_annotation
+                } else {
+                    &as_recording
+                };
                 let d = self.decide_perm(perm, resource, now);
                 Some(ControlState {
                     control,

@@ -142,7 +142,10 @@ impl Reason {
             Reason::LegalHold => 5,
             Reason::PrivateAnnotation => 6,
             Reason::Denied => 7,
-            Reason::NoPermission | Reason::OutOfDivision | Reason::OutOfScope | Reason::ConditionUnmet => 8,
+            Reason::NoPermission
+            | Reason::OutOfDivision
+            | Reason::OutOfScope
+            | Reason::ConditionUnmet => 8,
             Reason::Region => 9,
             Reason::PrerequisiteMissing => 10,
             Reason::NoAccess => 11,
@@ -236,7 +239,13 @@ pub struct Decision<'a> {
 impl<'a> Decision<'a> {
     /// A denial with no rule to name.
     pub fn deny(reason: Reason, revision: &'a str) -> Decision<'a> {
-        Decision { allow: false, reason, revision, grant: None, obligations: Obligations::default() }
+        Decision {
+            allow: false,
+            reason,
+            revision,
+            grant: None,
+            obligations: Obligations::default(),
+        }
     }
 
     /// The owned form, with a decision id when the caller has one.
@@ -245,7 +254,11 @@ impl<'a> Decision<'a> {
             allow: self.allow,
             reason: self.reason,
             revision: self.revision.into(),
-            grant: self.grant.map(|g| GrantRecord { role: g.role.into(), permission: g.permission.into(), scope: g.scope.clone() }),
+            grant: self.grant.map(|g| GrantRecord {
+                role: g.role.into(),
+                permission: g.permission.into(),
+                scope: g.scope.clone(),
+            }),
             obligations: obligation_list(&self.obligations),
             decision_id,
         }
@@ -309,13 +322,25 @@ pub struct DecisionRecord {
 
 impl DecisionRecord {
     /// A denial at the edge (token, route or attribute problems).
-    pub fn edge_deny(reason: Reason, revision: &str, decision_id: Option<String>) -> DecisionRecord {
-        DecisionRecord { allow: false, reason, revision: revision.into(), grant: None, obligations: Vec::new(), decision_id }
+    pub fn edge_deny(
+        reason: Reason,
+        revision: &str,
+        decision_id: Option<String>,
+    ) -> DecisionRecord {
+        DecisionRecord {
+            allow: false,
+            reason,
+            revision: revision.into(),
+            grant: None,
+            obligations: Vec::new(),
+            decision_id,
+        }
     }
 
     /// The record as one line of JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| String::from("{\"allow\":false,\"reason\":\"invalid_request\"}"))
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| String::from("{\"allow\":false,\"reason\":\"invalid_request\"}"))
     }
 }
 
@@ -351,8 +376,12 @@ pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-        s.push(char::from(DIGITS.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+        s.push(char::from(
+            DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        s.push(char::from(
+            DIGITS.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+        ));
     }
     s
 }

@@ -33,7 +33,12 @@ pub struct PolicyError {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "invalid policy ({} problem{})", self.errors.len(), if self.errors.len() == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "invalid policy ({} problem{})",
+            self.errors.len(),
+            if self.errors.len() == 1 { "" } else { "s" }
+        )?;
         for e in &self.errors {
             write!(f, "\n  {e}")?;
         }

@@ -60,7 +60,12 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     pub fn deny(reason: Reason) -> Outcome {
-        Outcome { reason, rule: None, redact: false, cascade: false }
+        Outcome {
+            reason,
+            rule: None,
+            redact: false,
+            cascade: false,
+        }
     }
     pub fn allowed(self) -> bool {
         self.reason == Reason::Allow
@@ -78,7 +83,13 @@ pub(crate) struct Evaluator<'p> {
 
 impl<'p> Evaluator<'p> {
     /// Steps 2 (principal and actor) and 3 (impersonation): who decides.
-    pub fn subject<T: Trace>(&self, principal: &str, actor: Option<&str>, now: Timestamp, t: &mut T) -> Result<Ix, Reason> {
+    pub fn subject<T: Trace>(
+        &self,
+        principal: &str,
+        actor: Option<&str>,
+        now: Timestamp,
+        t: &mut T,
+    ) -> Result<Ix, Reason> {
         let Some(p) = self.c.user_ix.get(principal).copied() else {
             t.line(2, || format!("principal {principal} is not in the policy"));
             return Err(Reason::UnknownPrincipal);
@@ -94,34 +105,53 @@ impl<'p> Evaluator<'p> {
                 }
             },
         };
-        let pu = self.c.users.get(p as usize).ok_or(Reason::UnknownPrincipal)?;
+        let pu = self
+            .c
+            .users
+            .get(p as usize)
+            .ok_or(Reason::UnknownPrincipal)?;
         if pu.disabled {
             t.line(2, || format!("principal {principal} is disabled"));
             return Err(Reason::PrincipalDisabled);
         }
         let Some((aid, ai)) = a else {
             t.line(2, || format!("principal {principal} exists and is enabled"));
-            t.line(3, || String::from("no impersonation: the principal acts for itself"));
+            t.line(3, || {
+                String::from("no impersonation: the principal acts for itself")
+            });
             return Ok(p);
         };
-        let au = self.c.users.get(ai as usize).ok_or(Reason::UnknownPrincipal)?;
+        let au = self
+            .c
+            .users
+            .get(ai as usize)
+            .ok_or(Reason::UnknownPrincipal)?;
         if au.disabled {
             t.line(2, || format!("actor {aid} is disabled"));
             return Err(Reason::PrincipalDisabled);
         }
-        t.line(2, || format!("principal {principal} and actor {aid} exist and are enabled"));
-        let as_user = Target::user(self.c, Some(p));
+        t.line(2, || {
+            format!("principal {principal} and actor {aid} exist and are enabled")
+        });
+        let as_user = Target::user(self.c, Some(p), principal);
         let o = self.steps(ai, Perm::IMPERSONATE, &as_user, now, 1, false, &mut Silent);
         if !o.allowed() {
             t.line(3, || format!("actor {aid} may not impersonate {principal}: directory:user:impersonate on user {principal} is {}", o.reason));
             return Err(Reason::ImpersonationDenied);
         }
         if pu.service {
-            t.line(3, || format!("{principal} is a service account and cannot be impersonated"));
+            t.line(3, || {
+                format!("{principal} is a service account and cannot be impersonated")
+            });
             return Err(Reason::ImpersonationDenied);
         }
         if pu.region != au.region {
-            t.line(3, || format!("actor {aid} is in {} but {principal} is in {}", au.region, pu.region));
+            t.line(3, || {
+                format!(
+                    "actor {aid} is in {} but {principal} is in {}",
+                    au.region, pu.region
+                )
+            });
             return Err(Reason::ImpersonationDenied);
         }
         t.line(3, || format!("actor {aid} may impersonate {principal} ({}); from here on {principal}'s roles decide", self.rule_text(o.rule)));
@@ -130,42 +160,71 @@ impl<'p> Evaluator<'p> {
 
     /// Whether `perm` is allowed: steps 1 and 4–12 for the same principal and resource.
     pub fn allowed(&self, p: Ix, perm: Perm, tg: &Target, now: Timestamp, depth: u8) -> bool {
-        self.steps(p, perm, tg, now, depth, false, &mut Silent).allowed()
+        self.steps(p, perm, tg, now, depth, false, &mut Silent)
+            .allowed()
     }
 
     /// Step 1's applicability and steps 4–13 for a known, enabled principal.
     #[allow(clippy::too_many_arguments)]
-    pub fn steps<T: Trace>(&self, p: Ix, perm: Perm, tg: &Target, now: Timestamp, depth: u8, top: bool, t: &mut T) -> Outcome {
+    pub fn steps<T: Trace>(
+        &self,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        now: Timestamp,
+        depth: u8,
+        top: bool,
+        t: &mut T,
+    ) -> Outcome {
         if depth > MAX_DEPTH {
             return Outcome::deny(Reason::PrerequisiteMissing);
         }
         if !tg.accepts(perm) {
-            t.line(1, || format!("{perm} does not apply to this {}", kind_name(tg)));
+            t.line(1, || {
+                format!("{perm} does not apply to this {}", kind_name(tg))
+            });
             return Outcome::deny(Reason::InvalidRequest);
         }
-        let Some(pu) = self.c.users.get(p as usize) else { return Outcome::deny(Reason::UnknownPrincipal) };
+        let Some(pu) = self.c.users.get(p as usize) else {
+            return Outcome::deny(Reason::UnknownPrincipal);
+        };
         let settings = &self.doc.settings;
 
         // Step 4: retention.
         if let Some(rec) = tg.rec {
-            let days = rec.retention_days.or(if rec.is_screen() { settings.retention_screen } else { settings.retention_default });
+            let days = rec.retention_days.or(if rec.is_screen() {
+                settings.retention_screen
+            } else {
+                settings.retention_default
+            });
             match (rec.legal_hold, rec.created_at, days) {
                 (true, _, _) => t.line(4, || String::from("under legal hold: never expires")),
                 (false, Some(created), Some(days)) => {
                     let until = created.plus_days(days);
                     if now >= until {
-                        t.line(4, || format!("created {created}, kept {days} days: expired at {until}"));
+                        t.line(4, || {
+                            format!("created {created}, kept {days} days: expired at {until}")
+                        });
                         return Outcome::deny(Reason::Expired);
                     }
-                    t.line(4, || format!("created {created}, kept {days} days: until {until}"));
+                    t.line(4, || {
+                        format!("created {created}, kept {days} days: until {until}")
+                    });
                 }
-                (false, None, _) => t.line(4, || String::from("no createdAt: retention cannot expire it")),
+                (false, None, _) => t.line(4, || {
+                    String::from("no createdAt: retention cannot expire it")
+                }),
                 (false, Some(_), None) => t.line(4, || String::from("no retention period applies")),
             }
         }
         // Step 5: legal hold.
-        if tg.kind == TKind::Recording && tg.rec.is_some_and(|r| r.legal_hold) && is_destructive(perm) {
-            t.line(5, || format!("the recording is under legal hold, which refuses {perm}"));
+        if tg.kind == TKind::Recording
+            && tg.rec.is_some_and(|r| r.legal_hold)
+            && is_destructive(perm)
+        {
+            t.line(5, || {
+                format!("the recording is under legal hold, which refuses {perm}")
+            });
             return Outcome::deny(Reason::LegalHold);
         }
         // Step 6: private and own annotations.
@@ -173,21 +232,38 @@ impl<'p> Evaluator<'p> {
         if let Some(ann) = tg.ann {
             let own = ann.author.as_deref() == Some(pu.id.as_str());
             if ann.visibility == crate::request::Visibility::Private && !own {
-                t.line(6, || format!("the annotation is private to {}", ann.author.as_deref().unwrap_or("its author")));
+                t.line(6, || {
+                    format!(
+                        "the annotation is private to {}",
+                        ann.author.as_deref().unwrap_or("its author")
+                    )
+                });
                 return Outcome::deny(Reason::PrivateAnnotation);
             }
             if own && matches!(perm, Perm::ANNOTATION_EDIT | Perm::ANNOTATION_DELETE) {
-                t.line(6, || format!("{} wrote this annotation: {perm} is evaluated as recording:annotation:add", pu.id));
+                t.line(6, || {
+                    format!(
+                        "{} wrote this annotation: {perm} is evaluated as recording:annotation:add",
+                        pu.id
+                    )
+                });
                 perm = Perm::ANNOTATION_ADD;
             }
         }
         // Step 7: deny overrides.
         for a in &pu.assignments {
             for &ri in self.role_rules(a.role, perm, true) {
-                let Some(rule) = self.c.rules.get(ri as usize) else { continue };
-                if tg.in_scope(self.c, rule.scope, p) && tg.when_holds(&rule.when) {
+                let Some(rule) = self.c.rules.get(ri as usize) else {
+                    continue;
+                };
+                if tg.in_scope(self.c, rule.scope, p) && tg.when_holds(self.c, &rule.when) {
                     t.line(7, || format!("deny {} matches", self.rule_text(Some(ri))));
-                    return Outcome { reason: Reason::Denied, rule: Some(ri), redact: false, cascade: false };
+                    return Outcome {
+                        reason: Reason::Denied,
+                        rule: Some(ri),
+                        redact: false,
+                        cascade: false,
+                    };
                 }
             }
         }
@@ -199,19 +275,27 @@ impl<'p> Evaluator<'p> {
         let mut matched = 0usize;
         for a in &pu.assignments {
             for &ri in self.role_rules(a.role, perm, false) {
-                let Some(rule) = self.c.rules.get(ri as usize) else { continue };
+                let Some(rule) = self.c.rules.get(ri as usize) else {
+                    continue;
+                };
                 matched += 1;
                 let stage = if !tg.in_divisions(self.c, a.divisions.as_deref()) {
                     1
                 } else if !tg.in_scope(self.c, rule.scope, p) {
                     2
-                } else if !tg.when_holds(&rule.when) {
+                } else if !tg.when_holds(self.c, &rule.when) {
                     3
                 } else {
                     4
                 };
                 if T::ON {
-                    let verdict = ["", "outside the assignment's divisions", "division ok; scope does not cover the resource", "division ok; scope ok; when does not hold", "division ok; scope ok; when ok"];
+                    let verdict = [
+                        "",
+                        "outside the assignment's divisions",
+                        "division ok; scope does not cover the resource",
+                        "division ok; scope ok; when does not hold",
+                        "division ok; scope ok; when ok",
+                    ];
                     let v = verdict.get(usize::from(stage)).copied().unwrap_or("");
                     t.line(8, || format!("grant {}: {v}", self.rule_text(Some(ri))));
                 }
@@ -247,11 +331,18 @@ impl<'p> Evaluator<'p> {
             if region != pu.region {
                 match cross {
                     Some(ri) if perm == Perm::METADATA_VIEW && !pu.bpo => {
-                        t.line(9, || format!("resource in {region}, {} in {}: allowed by cross-region grant", pu.id, pu.region));
+                        t.line(9, || {
+                            format!(
+                                "resource in {region}, {} in {}: allowed by cross-region grant",
+                                pu.id, pu.region
+                            )
+                        });
                         rule = Some(ri);
                     }
                     _ => {
-                        t.line(9, || format!("resource in {region} but {} is in {}", pu.id, pu.region));
+                        t.line(9, || {
+                            format!("resource in {region} but {} is in {}", pu.id, pu.region)
+                        });
                         return Outcome::deny(Reason::Region);
                     }
                 }
@@ -260,7 +351,13 @@ impl<'p> Evaluator<'p> {
             }
         }
         // Step 10: prerequisites.
-        for &q in self.c.prerequisites.get(perm.index()).map(Vec::as_slice).unwrap_or(&[]) {
+        for &q in self
+            .c
+            .prerequisites
+            .get(perm.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             if !self.allowed(p, q, tg, now, depth + 1) {
                 t.line(10, || format!("prerequisite {q} is not allowed"));
                 return Outcome::deny(Reason::PrerequisiteMissing);
@@ -279,10 +376,15 @@ impl<'p> Evaluator<'p> {
             }
             TKind::Annotation => {
                 if let Some(rec) = tg.rec {
-                    let rt = Target::recording(self.c, rec);
+                    let rt = Target::recording(rec);
                     let view = rt.media_view();
                     if !self.allowed(p, view, &rt, now, depth + 1) {
-                        t.line(11, || format!("annotations need {view} on recording {}, which is not allowed", rec.id));
+                        t.line(11, || {
+                            format!(
+                                "annotations need {view} on recording {}, which is not allowed",
+                                rec.id
+                            )
+                        });
                         return Outcome::deny(Reason::NoAccess);
                     }
                     t.line(11, || format!("{view} on recording {} is allowed", rec.id));
@@ -294,7 +396,9 @@ impl<'p> Evaluator<'p> {
         let sensitive = tg.kind == TKind::Recording && tg.rec.is_some_and(|r| r.sensitive);
         if perm.is_download() {
             if pu.bpo && !settings.bpo_export {
-                t.line(12, || format!("{} is a BPO user and settings.bpoExport is off", pu.id));
+                t.line(12, || {
+                    format!("{} is a BPO user and settings.bpoExport is off", pu.id)
+                });
                 return Outcome::deny(Reason::BpoRestricted);
             }
             if sensitive && !self.allowed(p, Perm::VIEW_SENSITIVE, tg, now, depth + 1) {
@@ -303,9 +407,17 @@ impl<'p> Evaluator<'p> {
             }
         }
         // Step 13: allow, with obligations for the request itself.
-        let mut out = Outcome { reason: Reason::Allow, rule, redact: false, cascade: false };
+        let mut out = Outcome {
+            reason: Reason::Allow,
+            rule,
+            redact: false,
+            cascade: false,
+        };
         if top {
-            if matches!(perm, Perm::RECORDING_VIEW | Perm::SCREEN_VIEW) && sensitive && !self.allowed(p, Perm::VIEW_SENSITIVE, tg, now, depth + 1) {
+            if matches!(perm, Perm::RECORDING_VIEW | Perm::SCREEN_VIEW)
+                && sensitive
+                && !self.allowed(p, Perm::VIEW_SENSITIVE, tg, now, depth + 1)
+            {
                 out.redact = true;
             }
             if perm == Perm::RECORDING_DELETE && tg.rec.is_some_and(|r| !r.related.is_empty()) {
@@ -329,28 +441,50 @@ impl<'p> Evaluator<'p> {
         self.c
             .roles
             .get(role as usize)
-            .and_then(|r| if deny { r.denies.get(perm.index()) } else { r.grants.get(perm.index()) })
+            .and_then(|r| {
+                if deny {
+                    r.denies.get(perm.index())
+                } else {
+                    r.grants.get(perm.index())
+                }
+            })
             .map_or(&[], Vec::as_slice)
     }
 
     /// `recording:*:delete (role no-destroy, scope all)`.
     pub fn rule_text(&self, rule: Option<Ix>) -> String {
-        let Some((role, r)) = rule.and_then(|ri| self.rule_def(ri)) else { return String::from("no rule") };
+        let Some((role, r)) = rule.and_then(|ri| self.rule_def(ri)) else {
+            return String::from("no rule");
+        };
         let mut scope = String::new();
         crate::model::write_scope(&mut scope, &r.scope);
-        format!("{} (role {role}, scope {})", r.permission, scope.replace('"', ""))
+        format!(
+            "{} (role {role}, scope {})",
+            r.permission,
+            scope.replace('"', "")
+        )
     }
 
     pub fn rule_def(&self, ri: Ix) -> Option<(&'p str, &'p crate::model::Rule)> {
         let rule = self.c.rules.get(ri as usize)?;
         let (role_id, role) = self.doc.roles.get(rule.role as usize)?;
-        let list = if rule.deny { &role.denies } else { &role.grants };
+        let list = if rule.deny {
+            &role.denies
+        } else {
+            &role.grants
+        };
         Some((role_id.as_str(), list.get(rule.index as usize)?))
     }
 }
 
 fn is_destructive(p: Perm) -> bool {
-    matches!(p, Perm::RECORDING_DELETE | Perm::SCREEN_DELETE | Perm::EDIT_RETENTION | Perm::RECORDING_BLACKOUT)
+    matches!(
+        p,
+        Perm::RECORDING_DELETE
+            | Perm::SCREEN_DELETE
+            | Perm::EDIT_RETENTION
+            | Perm::RECORDING_BLACKOUT
+    )
 }
 
 fn kind_name(tg: &Target) -> &'static str {
@@ -366,4 +500,3 @@ fn kind_name(tg: &Target) -> &'static str {
         TKind::Schedule => "schedule",
     }
 }
-

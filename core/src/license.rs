@@ -25,7 +25,13 @@ pub enum Tier {
 
 impl Tier {
     /// Every tier, cheapest first.
-    pub const ALL: [Tier; 5] = [Tier::Collaborate, Tier::Communicate, Tier::Cx1, Tier::Cx2, Tier::Cx3];
+    pub const ALL: [Tier; 5] = [
+        Tier::Collaborate,
+        Tier::Communicate,
+        Tier::Cx1,
+        Tier::Cx2,
+        Tier::Cx3,
+    ];
     /// The JSON name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,7 +55,9 @@ pub fn default_tier(p: Perm) -> Tier {
         "directory:user:view" => Tier::Collaborate,
         "telephony:callControl:access" => Tier::Communicate,
         "telephony:agent:access" | "routing:queue:join" | "routing:queue:view" => Tier::Cx1,
-        _ if name.starts_with("recording:") || name.starts_with("conversation:transcript") => Tier::Cx3,
+        _ if name.starts_with("recording:") || name.starts_with("conversation:transcript") => {
+            Tier::Cx3
+        }
         _ => Tier::Cx2,
     }
 }
@@ -94,8 +102,18 @@ pub fn licenses(doc: &PolicyDoc) -> Vec<UserLicense> {
             }
         }
         out.push(match best {
-            Some((tier, p, role)) => UserLicense { user: uid.clone(), tier, driver: Some(p), role: Some(role) },
-            None => UserLicense { user: uid.clone(), tier: Tier::Collaborate, driver: None, role: None },
+            Some((tier, p, role)) => UserLicense {
+                user: uid.clone(),
+                tier,
+                driver: Some(p),
+                role: Some(role),
+            },
+            None => UserLicense {
+                user: uid.clone(),
+                tier: Tier::Collaborate,
+                driver: None,
+                role: None,
+            },
         });
     }
     out
@@ -112,7 +130,10 @@ pub(crate) fn effective_grant_perms(doc: &PolicyDoc, role: &str) -> Vec<(String,
         }
         seen.push(r);
         if let Some(def) = doc.role(r) {
-            let set = def.grants.iter().fold(PermSet::EMPTY, |acc, g| acc.union(g.perms));
+            let set = def
+                .grants
+                .iter()
+                .fold(PermSet::EMPTY, |acc, g| acc.union(g.perms));
             out.push((String::from(r), set));
             stack.extend(def.inherits.iter().map(String::as_str));
         }

@@ -72,8 +72,17 @@ struct Out(Vec<LintFinding>);
 
 impl Out {
     fn push(&mut self, id: &'static str, path: Pointer, message: String) {
-        let (severity, fix) = RULES.iter().find(|(r, _, _)| *r == id).map_or((Severity::Warning, ""), |(_, s, f)| (*s, *f));
-        self.0.push(LintFinding { id, severity, path: path.as_str().into(), message, fix });
+        let (severity, fix) = RULES
+            .iter()
+            .find(|(r, _, _)| *r == id)
+            .map_or((Severity::Warning, ""), |(_, s, f)| (*s, *f));
+        self.0.push(LintFinding {
+            id,
+            severity,
+            path: path.as_str().into(),
+            message,
+            fix,
+        });
     }
 }
 
@@ -98,12 +107,23 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
     for (rid, role) in &doc.roles {
         for (i, g) in role.grants.iter().enumerate() {
             if g.perms.contains(Perm::IMPERSONATE) && g.scope == Scope::All {
-                out.push("impersonate-scope-all", roles.key(rid).key("grants").index(i), format!("role {rid} may impersonate anyone, internal administrators included"));
+                out.push(
+                    "impersonate-scope-all",
+                    roles.key(rid).key("grants").index(i),
+                    format!("role {rid} may impersonate anyone, internal administrators included"),
+                );
             }
         }
     }
     let bpo = bpo_roles(doc);
-    for (id, perm, what) in [("bpo-reporting-scope-all", Perm::REPORTING_VIEW, "reporting data"), ("bpo-queue-scope-all", Perm::QUEUE_VIEW, "queues")] {
+    for (id, perm, what) in [
+        (
+            "bpo-reporting-scope-all",
+            Perm::REPORTING_VIEW,
+            "reporting data",
+        ),
+        ("bpo-queue-scope-all", Perm::QUEUE_VIEW, "queues"),
+    ] {
         for (rid, role) in &doc.roles {
             if !bpo.contains(rid.as_str()) {
                 continue;
@@ -125,41 +145,103 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
     for (rid, role) in &doc.roles {
         for (i, g) in role.grants.iter().enumerate() {
             if g.cross_region && g.perms != PermSet::of(Perm::METADATA_VIEW) {
-                out.push("cross-region-media", roles.key(rid).key("grants").index(i).key("crossRegion"), format!("crossRegion on {}: only recording:metadata:view may cross regions", g.permission));
+                out.push(
+                    "cross-region-media",
+                    roles.key(rid).key("grants").index(i).key("crossRegion"),
+                    format!(
+                        "crossRegion on {}: only recording:metadata:view may cross regions",
+                        g.permission
+                    ),
+                );
             }
         }
     }
     let screen = PermSet::of(Perm::SCREEN_VIEW).union(PermSet::of(Perm::SCREEN_DELETE));
-    let agents: hashbrown::HashSet<&str> = doc.queues.iter().flat_map(|(_, q)| q.members.iter().map(String::as_str)).collect();
+    let agents: hashbrown::HashSet<&str> = doc
+        .queues
+        .iter()
+        .flat_map(|(_, q)| q.members.iter().map(String::as_str))
+        .collect();
     for (uid, _) in &doc.users {
         if agents.contains(uid.as_str()) && user_perms(doc, uid).intersects(screen) {
-            out.push("agent-can-view-screens", users.key(uid), format!("{uid} is a queue member (an agent) and can view or delete screen recordings"));
+            out.push(
+                "agent-can-view-screens",
+                users.key(uid),
+                format!(
+                    "{uid} is a queue member (an agent) and can view or delete screen recordings"
+                ),
+            );
         }
     }
-    let destructive = PermSet::of(Perm::RECORDING_DELETE).union(PermSet::of(Perm::SCREEN_DELETE)).union(PermSet::of(Perm::RECORDING_BLACKOUT));
-    let active: Vec<&String> = doc.users.iter().filter(|(_, u)| !u.disabled).map(|(k, _)| k).collect();
-    let holders = active.iter().filter(|u| user_perms(doc, u).intersects(destructive)).count();
+    let destructive = PermSet::of(Perm::RECORDING_DELETE)
+        .union(PermSet::of(Perm::SCREEN_DELETE))
+        .union(PermSet::of(Perm::RECORDING_BLACKOUT));
+    let active: Vec<&String> = doc
+        .users
+        .iter()
+        .filter(|(_, u)| !u.disabled)
+        .map(|(k, _)| k)
+        .collect();
+    let holders = active
+        .iter()
+        .filter(|u| user_perms(doc, u).intersects(destructive))
+        .count();
     if !active.is_empty() && holders * 10 > active.len() {
-        out.push("destructive-spread", users.clone(), format!("{holders} of {} active users can delete or black out recordings (over 10%)", active.len()));
+        out.push(
+            "destructive-spread",
+            users.clone(),
+            format!(
+                "{holders} of {} active users can delete or black out recordings (over 10%)",
+                active.len()
+            ),
+        );
     }
     if doc.settings.recording_mode == RecordingMode::Continuous {
-        out.push("record-all", settings.key("recordingMode"), String::from("continuous recording captures idle time and personal activity"));
+        out.push(
+            "record-all",
+            settings.key("recordingMode"),
+            String::from("continuous recording captures idle time and personal activity"),
+        );
     }
     match doc.settings.retention_screen {
-        Some(d) if !(7..=365).contains(&d) => out.push("retention-range", settings.key("retentionDays").key("screen"), format!("screen recordings kept {d} days, outside 7–365")),
-        None => out.push("retention-range", settings.key("retentionDays"), String::from("no screen retention: screen recordings are kept forever")),
+        Some(d) if !(7..=365).contains(&d) => out.push(
+            "retention-range",
+            settings.key("retentionDays").key("screen"),
+            format!("screen recordings kept {d} days, outside 7–365"),
+        ),
+        None => out.push(
+            "retention-range",
+            settings.key("retentionDays"),
+            String::from("no screen retention: screen recordings are kept forever"),
+        ),
         _ => {}
     }
     if !doc.settings.consent_notice {
-        out.push("consent-notice-off", settings.key("consentNotice"), String::from("agents are not told their screens may be recorded"));
+        out.push(
+            "consent-notice-off",
+            settings.key("consentNotice"),
+            String::from("agents are not told their screens may be recorded"),
+        );
     }
-    let impersonating_services: Vec<&String> =
-        doc.users.iter().filter(|(k, u)| u.kind == Kind::Service && user_perms(doc, k).contains(Perm::IMPERSONATE)).map(|(k, _)| k).collect();
+    let impersonating_services: Vec<&String> = doc
+        .users
+        .iter()
+        .filter(|(k, u)| u.kind == Kind::Service && user_perms(doc, k).contains(Perm::IMPERSONATE))
+        .map(|(k, _)| k)
+        .collect();
     if doc.settings.token_max_age_seconds > 300 && !impersonating_services.is_empty() {
         out.push(
             "token-max-age",
             settings.key("tokenMaxAgeSeconds"),
-            format!("tokens live {} s while service accounts may impersonate ({})", doc.settings.token_max_age_seconds, impersonating_services.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "tokens live {} s while service accounts may impersonate ({})",
+                doc.settings.token_max_age_seconds,
+                impersonating_services
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
     }
     let mut used: Vec<&str> = Vec::new();
@@ -174,22 +256,35 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
     }
     for (rid, role) in &doc.roles {
         if !used.contains(&rid.as_str()) && !role.system {
-            out.push("unused-role", roles.key(rid), format!("role {rid} is assigned to no one, directly or by inheritance"));
+            out.push(
+                "unused-role",
+                roles.key(rid),
+                format!("role {rid} is assigned to no one, directly or by inheritance"),
+            );
         }
     }
     for (uid, u) in &doc.users {
         let mut admin = false;
         let mut qa = false;
         for a in &u.roles {
-            let set = effective_grant_perms(doc, &a.role).into_iter().fold(PermSet::EMPTY, |acc, (_, s)| acc.union(s));
-            if doc.role(&a.role).is_some_and(|r| r.grants.iter().any(|g| g.permission == "*:*:*")) {
+            let set = effective_grant_perms(doc, &a.role)
+                .into_iter()
+                .fold(PermSet::EMPTY, |acc, (_, s)| acc.union(s));
+            if doc
+                .role(&a.role)
+                .is_some_and(|r| r.grants.iter().any(|g| g.permission == "*:*:*"))
+            {
                 admin = true;
             } else if set.contains(Perm::ANNOTATION_ADD) || set.contains(Perm::SCREEN_VIEW) {
                 qa = true;
             }
         }
         if admin && qa {
-            out.push("over-privileged", users.key(uid), format!("{uid} holds *:*:* together with a QA role"));
+            out.push(
+                "over-privileged",
+                users.key(uid),
+                format!("{uid} holds *:*:* together with a QA role"),
+            );
         }
     }
     out.0
@@ -206,5 +301,14 @@ fn user_perms(doc: &PolicyDoc, uid: &str) -> PermSet {
 }
 
 fn bpo_roles(doc: &PolicyDoc) -> hashbrown::HashSet<String> {
-    doc.users.iter().filter(|(_, u)| u.bpo).flat_map(|(_, u)| u.roles.iter().flat_map(|a| effective_grant_perms(doc, &a.role))).map(|(r, _)| r).collect()
+    doc.users
+        .iter()
+        .filter(|(_, u)| u.bpo)
+        .flat_map(|(_, u)| {
+            u.roles
+                .iter()
+                .flat_map(|a| effective_grant_perms(doc, &a.role))
+        })
+        .map(|(r, _)| r)
+        .collect()
 }

@@ -63,7 +63,10 @@ impl Default for Settings {
             token_max_age_seconds: 300,
             bpo_export: false,
             recording_mode: RecordingMode::Interactions,
-            interaction_types: ["voice", "chat", "email", "video"].iter().map(|s| String::from(*s)).collect(),
+            interaction_types: ["voice", "chat", "email", "video"]
+                .iter()
+                .map(|s| String::from(*s))
+                .collect(),
             consent_notice: true,
             license_tiers: Vec::new(),
         }
@@ -208,7 +211,13 @@ pub enum Media {
 
 impl Media {
     /// All media, in a fixed order.
-    pub const ALL: [Media; 5] = [Media::Audio, Media::Screen, Media::Chat, Media::Email, Media::Messaging];
+    pub const ALL: [Media; 5] = [
+        Media::Audio,
+        Media::Screen,
+        Media::Chat,
+        Media::Email,
+        Media::Messaging,
+    ];
     /// The JSON name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -245,7 +254,9 @@ impl Direction {
     }
     /// Parses the JSON name.
     pub fn parse(s: &str) -> Option<Direction> {
-        [Direction::Inbound, Direction::Outbound].into_iter().find(|d| d.as_str() == s)
+        [Direction::Inbound, Direction::Outbound]
+            .into_iter()
+            .find(|d| d.as_str() == s)
     }
 }
 

@@ -47,7 +47,12 @@ impl core::fmt::Display for Explanation {
         for s in &self.steps {
             writeln!(f, "step {}: {}", s.step, s.text)?;
         }
-        write!(f, "→ {} ({})", if self.decision.allow { "ALLOW" } else { "DENY" }, self.decision.reason)
+        write!(
+            f,
+            "→ {} ({})",
+            if self.decision.allow { "ALLOW" } else { "DENY" },
+            self.decision.reason
+        )
     }
 }
 
@@ -85,7 +90,10 @@ impl Policy {
     }
 
     fn ev(&self) -> Evaluator<'_> {
-        Evaluator { doc: &self.doc, c: &self.c }
+        Evaluator {
+            doc: &self.doc,
+            c: &self.c,
+        }
     }
 
     /// Decides one request.
@@ -105,12 +113,20 @@ impl Policy {
     pub fn explain(&self, req: &Request) -> Explanation {
         let mut lines = Lines::default();
         let d = self.run(req, &mut lines);
-        Explanation { decision: d.record(None), steps: lines.0 }
+        Explanation {
+            decision: d.record(None),
+            steps: lines.0,
+        }
     }
 
     fn run<'a, T: Trace>(&'a self, req: &'a Request, t: &mut T) -> Decision<'a> {
-        let Some(perm) = Perm::parse(&req.permission) else {
-            t.line(1, || alloc::format!("\"{}\" is not a catalog permission (patterns are for policies, not requests)", req.permission));
+        let Some(perm) = self.c.perm_ix.get(req.permission.as_str()).copied() else {
+            t.line(1, || {
+                alloc::format!(
+                    "\"{}\" is not a catalog permission (patterns are for policies, not requests)",
+                    req.permission
+                )
+            });
             return Decision::deny(Reason::InvalidRequest, self.revision());
         };
         let subject = self.subject_traced(&req.principal, req.actor.as_deref(), req.now, t);
@@ -119,14 +135,33 @@ impl Policy {
 
     /// Resolves the principal (and actor) once — SPEC §3 steps 2 and 3 — for
     /// deciding many resources: list filtering and player controls.
-    pub fn subject<'a>(&'a self, principal: &str, actor: Option<&str>, now: Timestamp) -> Subject<'a> {
+    pub fn subject<'a>(
+        &'a self,
+        principal: &str,
+        actor: Option<&str>,
+        now: Timestamp,
+    ) -> Subject<'a> {
         self.subject_traced(principal, actor, now, &mut Silent)
     }
 
-    fn subject_traced<T: Trace>(&self, principal: &str, actor: Option<&str>, now: Timestamp, _t: &mut T) -> Subject<'_> {
+    fn subject_traced<T: Trace>(
+        &self,
+        principal: &str,
+        actor: Option<&str>,
+        now: Timestamp,
+        _t: &mut T,
+    ) -> Subject<'_> {
         let mut lines = Lines::default();
-        let who = if T::ON { self.ev().subject(principal, actor, now, &mut lines) } else { self.ev().subject(principal, actor, now, &mut Silent) };
-        Subject { policy: self, who, lines: lines.0 }
+        let who = if T::ON {
+            self.ev().subject(principal, actor, now, &mut lines)
+        } else {
+            self.ev().subject(principal, actor, now, &mut Silent)
+        };
+        Subject {
+            policy: self,
+            who,
+            lines: lines.0,
+        }
     }
 
     /// The ids of every user.
@@ -141,15 +176,24 @@ impl Policy {
     /// Whether any grant of `user` for `perm` has a scope covering the resource
     /// (divisions, conditions and denies aside): what a slice must keep.
     pub(crate) fn scope_reaches(&self, user: &str, perm: Perm, r: &Resource) -> bool {
-        let Some(&p) = self.c.user_ix.get(user) else { return false };
-        let Some(u) = self.c.users.get(p as usize) else { return false };
+        let Some(&p) = self.c.user_ix.get(user) else {
+            return false;
+        };
+        let Some(u) = self.c.users.get(p as usize) else {
+            return false;
+        };
         let tg = Target::resolve(&self.c, r);
         u.assignments.iter().any(|a| {
             self.c
                 .roles
                 .get(a.role as usize)
                 .and_then(|role| role.grants.get(perm.index()))
-                .is_some_and(|rules| rules.iter().filter_map(|ri| self.c.rules.get(*ri as usize)).any(|rule| tg.in_scope(&self.c, rule.scope, p)))
+                .is_some_and(|rules| {
+                    rules
+                        .iter()
+                        .filter_map(|ri| self.c.rules.get(*ri as usize))
+                        .any(|rule| tg.in_scope(&self.c, rule.scope, p))
+                })
         })
     }
 }
@@ -170,25 +214,41 @@ impl<'p> Subject<'p> {
 
     /// Decides `permission` on `resource`, exactly as [`Policy::decide`] would
     /// for a request with this principal and actor.
-    pub fn decide<'a>(&self, permission: &str, resource: &'a Resource, now: Timestamp) -> Decision<'a>
+    pub fn decide<'a>(
+        &self,
+        permission: &str,
+        resource: &'a Resource,
+        now: Timestamp,
+    ) -> Decision<'a>
     where
         'p: 'a,
     {
-        match Perm::parse(permission) {
+        match self.policy.c.perm_ix.get(permission).copied() {
             Some(perm) => self.decide_traced(perm, resource, now, &mut Silent),
             None => Decision::deny(Reason::InvalidRequest, self.policy.revision()),
         }
     }
 
     /// Decides a catalog permission.
-    pub fn decide_perm<'a>(&self, perm: Perm, resource: &'a Resource, now: Timestamp) -> Decision<'a>
+    pub fn decide_perm<'a>(
+        &self,
+        perm: Perm,
+        resource: &'a Resource,
+        now: Timestamp,
+    ) -> Decision<'a>
     where
         'p: 'a,
     {
         self.decide_traced(perm, resource, now, &mut Silent)
     }
 
-    fn decide_traced<'a, T: Trace>(&self, perm: Perm, resource: &'a Resource, now: Timestamp, t: &mut T) -> Decision<'a>
+    fn decide_traced<'a, T: Trace>(
+        &self,
+        perm: Perm,
+        resource: &'a Resource,
+        now: Timestamp,
+        t: &mut T,
+    ) -> Decision<'a>
     where
         'p: 'a,
     {
@@ -197,10 +257,20 @@ impl<'p> Subject<'p> {
         let tg = Target::resolve(c, resource);
         let deny = |r| Decision::deny(r, policy.revision());
         if !tg.accepts(perm) {
-            t.line(1, || alloc::format!("{perm} does not apply to a {} resource", resource.type_name()));
+            t.line(1, || {
+                alloc::format!(
+                    "{perm} does not apply to a {} resource",
+                    resource.type_name()
+                )
+            });
             return deny(Reason::InvalidRequest);
         }
-        t.line(1, || alloc::format!("{perm} is a catalog permission and applies to this {}", resource.type_name()));
+        t.line(1, || {
+            alloc::format!(
+                "{perm} is a catalog permission and applies to this {}",
+                resource.type_name()
+            )
+        });
         let step2 = self.who.err().filter(|r| r.step() == 2);
         if T::ON {
             for l in self.lines.iter().filter(|l| l.step == 2) {
@@ -234,7 +304,12 @@ impl<'p> Subject<'p> {
         let ev = self.policy.ev();
         let grant = o.rule.and_then(|ri| {
             let (role, rule) = ev.rule_def(ri)?;
-            Some(RuleRef { role, permission: &rule.permission, scope: &rule.scope, deny: o.reason == Reason::Denied })
+            Some(RuleRef {
+                role,
+                permission: &rule.permission,
+                scope: &rule.scope,
+                deny: o.reason == Reason::Denied,
+            })
         });
         Decision {
             allow: o.allowed(),
@@ -243,7 +318,11 @@ impl<'p> Subject<'p> {
             grant,
             obligations: Obligations {
                 redact: o.redact,
-                cascade: if o.cascade { resource.recording().map(|r| r.related.as_slice()) } else { None },
+                cascade: if o.cascade {
+                    resource.recording().map(|r| r.related.as_slice())
+                } else {
+                    None
+                },
             },
         }
     }
@@ -251,9 +330,10 @@ impl<'p> Subject<'p> {
     /// How much of a recording this principal may see in a list: its media
     /// (the media's view permission), its metadata only, or nothing.
     pub fn visibility(&self, rec: &Recording, now: Timestamp) -> Visibility {
-        let Ok(p) = self.who else { return Visibility::Hidden };
-        let c = self.policy.compiled();
-        let tg = Target::recording(c, rec);
+        let Ok(p) = self.who else {
+            return Visibility::Hidden;
+        };
+        let tg = Target::recording(rec);
         let ev = self.policy.ev();
         if ev.allowed(p, tg.media_view(), &tg, now, 0) {
             Visibility::Media
@@ -266,12 +346,20 @@ impl<'p> Subject<'p> {
 }
 
 fn missing_resource(c: &Compiled, r: &Resource) -> Option<String> {
-    let user = |id: &str| (!c.user_ix.contains_key(id)).then(|| alloc::format!("user {id} is not in the policy"));
-    let queue = |id: &str| (!c.queue_ix.contains_key(id)).then(|| alloc::format!("queue {id} is not in the policy"));
+    let user = |id: &str| {
+        (!c.user_ix.contains_key(id)).then(|| alloc::format!("user {id} is not in the policy"))
+    };
+    let queue = |id: &str| {
+        (!c.queue_ix.contains_key(id)).then(|| alloc::format!("queue {id} is not in the policy"))
+    };
     match r {
         Resource::Queue(q) => queue(&q.id),
         Resource::User(u) => user(&u.id),
-        Resource::Report(rep) => rep.user.as_deref().and_then(user).or_else(|| rep.queue.as_deref().and_then(queue)),
+        Resource::Report(rep) => rep
+            .user
+            .as_deref()
+            .and_then(user)
+            .or_else(|| rep.queue.as_deref().and_then(queue)),
         _ => None,
     }
 }

@@ -33,7 +33,9 @@ pub struct Request {
 impl Request {
     /// Reads a request from JSON text.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
-        serde_json::from_str(text).map_err(|e| RequestError { message: alloc::format!("{e}") })
+        serde_json::from_str(text).map_err(|e| RequestError {
+            message: alloc::format!("{e}"),
+        })
     }
     /// The actor, or the principal when the request names none.
     pub fn actor(&self) -> &str {
@@ -79,7 +81,9 @@ impl Resource {
         match self {
             Resource::Recording(r) => Some(&r.id),
             Resource::Annotation(a) => Some(&a.id),
-            Resource::Queue(n) | Resource::User(n) | Resource::Role(n) | Resource::Schedule(n) => Some(&n.id),
+            Resource::Queue(n) | Resource::User(n) | Resource::Role(n) | Resource::Schedule(n) => {
+                Some(&n.id)
+            }
             Resource::Report(_) => None,
         }
     }

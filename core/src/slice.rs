@@ -86,11 +86,19 @@ impl Policy {
         let imp = crate::catalog::PermSet::of(Perm::IMPERSONATE);
         for a in &user.roles {
             let chain = crate::license::effective_grant_perms(doc, &a.role);
-            let touches = chain.iter().any(|(r, _)| doc.role(r).is_some_and(|role| role.grants.iter().chain(&role.denies).any(|g| g.perms.intersects(imp))));
+            let touches = chain.iter().any(|(r, _)| {
+                doc.role(r).is_some_and(|role| {
+                    role.grants
+                        .iter()
+                        .chain(&role.denies)
+                        .any(|g| g.perms.intersects(imp))
+                })
+            });
             if impersonation_only && !touches {
                 continue;
             }
-            keep.divisions.extend(a.divisions.iter().filter(|d| *d != "*").cloned());
+            keep.divisions
+                .extend(a.divisions.iter().filter(|d| *d != "*").cloned());
             for (rid, _) in chain {
                 let Some(role) = doc.role(&rid) else { continue };
                 keep.roles.insert(rid.clone());
@@ -116,15 +124,25 @@ impl Policy {
         let doc = self.doc();
         for (qid, _) in &doc.queues {
             let as_queue = Resource::Queue(Named { id: qid.clone() });
-            let as_report = Resource::Report(Report { user: None, queue: Some(qid.clone()) });
-            if reachable(self, uid, &as_queue, Applies::Queue) || reachable(self, uid, &as_report, Applies::Report) {
+            let as_report = Resource::Report(Report {
+                user: None,
+                queue: Some(qid.clone()),
+            });
+            if reachable(self, uid, &as_queue, Applies::Queue)
+                || reachable(self, uid, &as_report, Applies::Report)
+            {
                 self.keep_queue(qid, keep);
             }
         }
         for (other, _) in &doc.users {
             let as_user = Resource::User(Named { id: other.clone() });
-            let as_report = Resource::Report(Report { user: Some(other.clone()), queue: None });
-            if reachable(self, uid, &as_user, Applies::User) || reachable(self, uid, &as_report, Applies::Report) {
+            let as_report = Resource::Report(Report {
+                user: Some(other.clone()),
+                queue: None,
+            });
+            if reachable(self, uid, &as_user, Applies::User)
+                || reachable(self, uid, &as_report, Applies::Report)
+            {
                 keep.stub_users.insert(other.clone());
             }
         }
@@ -178,32 +196,85 @@ impl Policy {
                 divisions.insert(u.division.clone());
                 users.push((
                     uid.clone(),
-                    User { name: None, kind: u.kind, roles: Vec::new(), division: u.division.clone(), region: u.region.clone(), bpo: u.bpo, lines: Vec::new(), revoked_sessions: Vec::new(), disabled: u.disabled },
+                    User {
+                        name: None,
+                        kind: u.kind,
+                        roles: Vec::new(),
+                        division: u.division.clone(),
+                        region: u.region.clone(),
+                        bpo: u.bpo,
+                        lines: Vec::new(),
+                        revoked_sessions: Vec::new(),
+                        disabled: u.disabled,
+                    },
                 ));
             }
         }
-        let groups: Vec<(String, Group)> = doc.groups.iter().filter(|(k, _)| keep.groups.contains(k)).cloned().collect();
+        let groups: Vec<(String, Group)> = doc
+            .groups
+            .iter()
+            .filter(|(k, _)| keep.groups.contains(k))
+            .cloned()
+            .collect();
         let queues: Vec<(String, Queue)> = doc
             .queues
             .iter()
             .filter(|(k, _)| keep.queues.contains(k))
             .map(|(k, q)| {
                 // Only slice users' own memberships matter to their decisions.
-                let members = q.members.iter().filter(|m| full.contains(m.as_str())).cloned().collect();
-                let groups = q.groups.iter().filter(|g| keep.groups.contains(*g)).cloned().collect();
-                (k.clone(), Queue { members, groups, ..q.clone() })
+                let members = q
+                    .members
+                    .iter()
+                    .filter(|m| full.contains(m.as_str()))
+                    .cloned()
+                    .collect();
+                let groups = q
+                    .groups
+                    .iter()
+                    .filter(|g| keep.groups.contains(*g))
+                    .cloned()
+                    .collect();
+                (
+                    k.clone(),
+                    Queue {
+                        members,
+                        groups,
+                        ..q.clone()
+                    },
+                )
             })
             .collect();
-        let views = doc.views.iter().filter(|(k, _)| keep.views.contains(k)).cloned().collect();
-        let roles = doc.roles.iter().filter(|(k, _)| keep.roles.contains(k)).cloned().collect();
+        let views = doc
+            .views
+            .iter()
+            .filter(|(k, _)| keep.views.contains(k))
+            .cloned()
+            .collect();
+        let roles = doc
+            .roles
+            .iter()
+            .filter(|(k, _)| keep.roles.contains(k))
+            .cloned()
+            .collect();
         for (_, u) in users.iter_mut() {
             u.roles.retain(|a| keep.roles.contains(&a.role));
-            divisions.extend(u.roles.iter().flat_map(|a| a.divisions.iter()).filter(|d| *d != "*").cloned());
+            divisions.extend(
+                u.roles
+                    .iter()
+                    .flat_map(|a| a.divisions.iter())
+                    .filter(|d| *d != "*")
+                    .cloned(),
+            );
         }
         PolicyDoc {
             revision: doc.revision.clone(),
             settings: doc.settings.clone(),
-            divisions: doc.divisions.iter().filter(|(k, _)| k == "home" || divisions.contains(k)).cloned().collect(),
+            divisions: doc
+                .divisions
+                .iter()
+                .filter(|(k, _)| k == "home" || divisions.contains(k))
+                .cloned()
+                .collect(),
             groups,
             queues,
             views,
@@ -217,11 +288,18 @@ impl Policy {
 /// Whether any grant of the subject for a permission of this kind could ever
 /// reach the resource (scope only: divisions, denies and conditions aside).
 fn reachable(policy: &Policy, user: &str, r: &Resource, applies: Applies) -> bool {
-    Perm::all().filter(|p| p.applies() == applies).any(|p| policy.scope_reaches(user, p, r))
+    Perm::all()
+        .filter(|p| p.applies() == applies)
+        .any(|p| policy.scope_reaches(user, p, r))
 }
 
 /// Whether `actor` holds an impersonation grant whose scope covers `principal`.
 fn impersonation_possible(policy: &Policy, actor: &str, principal: &str) -> bool {
-    policy.scope_reaches(actor, Perm::IMPERSONATE, &Resource::User(Named { id: principal.into() }))
+    policy.scope_reaches(
+        actor,
+        Perm::IMPERSONATE,
+        &Resource::User(Named {
+            id: principal.into(),
+        }),
+    )
 }
-

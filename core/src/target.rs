@@ -3,6 +3,7 @@
 //! `when` tests of every rule are index comparisons.
 
 use alloc::string::String;
+use core::cell::Cell;
 
 use crate::catalog::{Applies, Perm};
 use crate::compile::{CScope, CWhen, Compiled, Ix};
@@ -20,11 +21,16 @@ pub(crate) enum TKind {
     Schedule,
 }
 
+/// How many of a recording's divisions are resolved once, up front.
+pub(crate) const INLINE_DIVISIONS: usize = 4;
+
 /// Where a resource's divisions come from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TDivisions<'r> {
-    /// A recording's own list (`None`: the default, `["home"]`).
+    /// A recording's own list (`None`: the default, `["home"]`), more than [`INLINE_DIVISIONS`] long.
     Listed(Option<&'r [String]>),
+    /// A recording's divisions resolved to indices up front (unknown ones dropped).
+    Resolved([Ix; INLINE_DIVISIONS], u8),
     /// From the policy (queue, user, report).
     One(Ix),
     /// A report naming neither user nor queue: no division.
@@ -33,65 +39,141 @@ pub(crate) enum TDivisions<'r> {
     Org,
 }
 
-/// A resolved resource.
-#[derive(Debug, Clone, Copy)]
+/// A resource, its ids resolved to indices on first use: most decisions end
+/// before a scope or condition needs the owner or the queue, and every id
+/// lookup is a hash and a probable cache miss.
+#[derive(Debug, Clone)]
 pub(crate) struct Target<'r> {
     pub kind: TKind,
     pub rec: Option<&'r Recording>,
     pub ann: Option<&'r Annotation>,
-    /// Recording owner, user resource, or report user, when a known user.
-    pub person: Option<Ix>,
-    /// Queue of a recording or report, or the queue resource, when known.
-    pub queue: Option<Ix>,
-    pub divisions: TDivisions<'r>,
+    /// Recording owner, user resource, or report user, as named.
+    person_id: Option<&'r str>,
+    person: Cell<Option<Option<Ix>>>,
+    /// Queue of a recording or report, or the queue resource, as named.
+    queue_id: Option<&'r str>,
+    queue: Cell<Option<Option<Ix>>>,
+    /// A recording's divisions as named; resolved on first use into `divisions`.
+    division_names: Option<Option<&'r [String]>>,
+    divisions: Cell<Option<TDivisions<'r>>>,
 }
 
 impl<'r> Target<'r> {
+    fn new(
+        kind: TKind,
+        person_id: Option<&'r str>,
+        queue_id: Option<&'r str>,
+        divisions: Option<TDivisions<'r>>,
+    ) -> Target<'r> {
+        Target {
+            kind,
+            rec: None,
+            ann: None,
+            person_id,
+            person: Cell::new(None),
+            queue_id,
+            queue: Cell::new(None),
+            division_names: None,
+            divisions: Cell::new(divisions),
+        }
+    }
+
     pub fn resolve(c: &Compiled, res: &'r Resource) -> Target<'r> {
-        let user = |id: &str| c.user_ix.get(id).copied();
-        let queue = |id: &str| c.queue_ix.get(id).copied();
         match res {
-            Resource::Recording(r) => Target::recording(c, r),
-            Resource::Annotation(a) => Target { kind: TKind::Annotation, ann: Some(a), ..Target::recording(c, &a.recording) },
+            Resource::Recording(r) => Target::recording(r),
+            Resource::Annotation(a) => Target {
+                kind: TKind::Annotation,
+                ann: Some(a),
+                ..Target::recording(&a.recording)
+            },
             Resource::Queue(q) => {
-                let qi = queue(&q.id);
-                let divisions = qi.and_then(|i| c.queues.get(i as usize)).map_or(TDivisions::Unknown, |q| TDivisions::One(q.division));
-                Target { kind: TKind::Queue, rec: None, ann: None, person: None, queue: qi, divisions }
+                let t = Target::new(TKind::Queue, None, Some(&q.id), None);
+                let d = t
+                    .queue(c)
+                    .and_then(|i| c.queues.get(i as usize))
+                    .map_or(TDivisions::Unknown, |q| TDivisions::One(q.division));
+                t.divisions.set(Some(d));
+                t
             }
-            Resource::User(u) => Target::user(c, user(&u.id)),
+            Resource::User(u) => Target::user(c, c.user_ix.get(u.id.as_str()).copied(), &u.id),
             Resource::Report(r) => {
-                let person = r.user.as_deref().and_then(user);
-                let qi = r.queue.as_deref().and_then(queue);
-                let divisions = match (qi.and_then(|i| c.queues.get(i as usize)), person.and_then(|i| c.users.get(i as usize))) {
+                let t = Target::new(TKind::Report, r.user.as_deref(), r.queue.as_deref(), None);
+                let d = match (
+                    t.queue(c).and_then(|i| c.queues.get(i as usize)),
+                    t.person(c).and_then(|i| c.users.get(i as usize)),
+                ) {
                     (Some(q), _) => TDivisions::One(q.division),
                     (None, Some(u)) => TDivisions::One(u.division),
                     (None, None) => TDivisions::Unknown,
                 };
-                Target { kind: TKind::Report, rec: None, ann: None, person, queue: qi, divisions }
+                t.divisions.set(Some(d));
+                t
             }
-            Resource::Role(_) => Target::org(TKind::Role),
-            Resource::Schedule(_) => Target::org(TKind::Schedule),
+            Resource::Role(_) => Target::new(TKind::Role, None, None, Some(TDivisions::Org)),
+            Resource::Schedule(_) => {
+                Target::new(TKind::Schedule, None, None, Some(TDivisions::Org))
+            }
         }
     }
 
-    pub fn recording(c: &Compiled, r: &'r Recording) -> Target<'r> {
+    pub fn recording(r: &'r Recording) -> Target<'r> {
         Target {
-            kind: TKind::Recording,
             rec: Some(r),
-            ann: None,
-            person: r.owner.as_deref().and_then(|o| c.user_ix.get(o).copied()),
-            queue: r.queue.as_deref().and_then(|q| c.queue_ix.get(q).copied()),
-            divisions: TDivisions::Listed(r.divisions.as_deref()),
+            division_names: Some(r.divisions.as_deref()),
+            ..Target::new(
+                TKind::Recording,
+                r.owner.as_deref(),
+                r.queue.as_deref(),
+                None,
+            )
         }
     }
 
-    pub fn user(c: &Compiled, u: Option<Ix>) -> Target<'r> {
-        let divisions = u.and_then(|i| c.users.get(i as usize)).map_or(TDivisions::Unknown, |u| TDivisions::One(u.division));
-        Target { kind: TKind::User, rec: None, ann: None, person: u, queue: None, divisions }
+    pub fn user(c: &Compiled, u: Option<Ix>, id: &'r str) -> Target<'r> {
+        let divisions = u
+            .and_then(|i| c.users.get(i as usize))
+            .map_or(TDivisions::Unknown, |u| TDivisions::One(u.division));
+        let t = Target::new(TKind::User, Some(id), None, Some(divisions));
+        t.person.set(Some(u));
+        t
     }
 
-    fn org(kind: TKind) -> Target<'r> {
-        Target { kind, rec: None, ann: None, person: None, queue: None, divisions: TDivisions::Org }
+    /// The recording owner, user or report user, if a known user.
+    pub fn person(&self, c: &Compiled) -> Option<Ix> {
+        if let Some(p) = self.person.get() {
+            return p;
+        }
+        let p = self.person_id.and_then(|id| c.user_ix.get(id).copied());
+        self.person.set(Some(p));
+        p
+    }
+
+    /// Whether the owner, user or report user is principal `p`.
+    fn is_person(&self, c: &Compiled, p: Ix) -> bool {
+        match (self.person.get(), self.person_id) {
+            (Some(resolved), _) => resolved == Some(p),
+            (None, Some(id)) => c.users.get(p as usize).is_some_and(|u| u.id == id),
+            (None, None) => false,
+        }
+    }
+
+    /// The queue of a recording or report, or the queue resource, if known.
+    pub fn queue(&self, c: &Compiled) -> Option<Ix> {
+        if let Some(q) = self.queue.get() {
+            return q;
+        }
+        let q = self.queue_id.and_then(|id| c.queue_ix.get(id).copied());
+        self.queue.set(Some(q));
+        q
+    }
+
+    fn divisions(&self, c: &Compiled) -> TDivisions<'r> {
+        if let Some(d) = self.divisions.get() {
+            return d;
+        }
+        let d = resolve_divisions(c, self.division_names.flatten());
+        self.divisions.set(Some(d));
+        d
     }
 
     /// SPEC §6 "applies to", as step 1 checks it.
@@ -101,7 +183,9 @@ impl<'r> Target<'r> {
             Applies::CallRecording => self.kind == TKind::Recording && !screen,
             Applies::ScreenRecording => self.kind == TKind::Recording && screen,
             Applies::AnyRecording => self.kind == TKind::Recording,
-            Applies::LiveRecording => self.kind == TKind::Recording && self.rec.is_some_and(|r| r.live),
+            Applies::LiveRecording => {
+                self.kind == TKind::Recording && self.rec.is_some_and(|r| r.live)
+            }
             Applies::Annotation => self.kind == TKind::Annotation,
             Applies::Schedule => self.kind == TKind::Schedule,
             Applies::Queue => self.kind == TKind::Queue,
@@ -113,15 +197,30 @@ impl<'r> Target<'r> {
 
     /// Whether a scope covers this resource for principal `p` (SPEC §2 table).
     pub fn in_scope(&self, c: &Compiled, scope: CScope, p: Ix) -> bool {
-        let Some(pu) = c.users.get(p as usize) else { return false };
-        let person_in_group = |g: Ix| self.person.and_then(|o| c.users.get(o as usize)).is_some_and(|u| u.groups.binary_search(&g).is_ok());
+        let Some(pu) = c.users.get(p as usize) else {
+            return false;
+        };
+        let person_in_group = |g: Ix| {
+            self.person(c)
+                .and_then(|o| c.users.get(o as usize))
+                .is_some_and(|u| u.groups.binary_search(&g).is_ok())
+        };
         let in_view = |v: Ix, by_queue: bool, by_person: bool| {
-            let Some(view) = c.views.get(v as usize) else { return false };
-            (by_queue && self.queue.is_some_and(|q| view.queues.binary_search(&q).is_ok()))
+            let Some(view) = c.views.get(v as usize) else {
+                return false;
+            };
+            (by_queue
+                && self
+                    .queue(c)
+                    .is_some_and(|q| view.queues.binary_search(&q).is_ok()))
                 || (by_person
-                    && self.person.is_some_and(|o| {
+                    && self.person(c).is_some_and(|o| {
                         view.users.binary_search(&o).is_ok()
-                            || c.users.get(o as usize).is_some_and(|u| u.groups.iter().any(|g| view.groups.binary_search(g).is_ok()))
+                            || c.users.get(o as usize).is_some_and(|u| {
+                                u.groups
+                                    .iter()
+                                    .any(|g| view.groups.binary_search(g).is_ok())
+                            })
                     }))
         };
         match (self.kind, scope) {
@@ -130,8 +229,8 @@ impl<'r> Target<'r> {
             (TKind::Recording | TKind::Annotation, s) => {
                 let Some(rec) = self.rec else { return false };
                 match s {
-                    CScope::Own => self.person == Some(p),
-                    CScope::Assigned => self.person == Some(p) || rec.participants.contains(&pu.id),
+                    CScope::Own => self.is_person(c, p),
+                    CScope::Assigned => self.is_person(c, p) || rec.participants.contains(&pu.id),
                     CScope::Lines => rec.line.as_ref().is_some_and(|l| pu.lines.contains(l)),
                     CScope::Group(g) => person_in_group(g),
                     CScope::View(v) => in_view(v, true, true),
@@ -139,7 +238,9 @@ impl<'r> Target<'r> {
                 }
             }
             (TKind::Queue, s) => {
-                let Some(q) = self.queue.and_then(|q| c.queues.get(q as usize)) else { return false };
+                let Some(q) = self.queue(c).and_then(|q| c.queues.get(q as usize)) else {
+                    return false;
+                };
                 match s {
                     CScope::Assigned => q.members.binary_search(&p).is_ok(),
                     CScope::Group(g) => q.groups.binary_search(&g).is_ok(),
@@ -148,7 +249,7 @@ impl<'r> Target<'r> {
                 }
             }
             (TKind::User | TKind::Report, s) => match s {
-                CScope::Own | CScope::Assigned => self.person == Some(p),
+                CScope::Own | CScope::Assigned => self.is_person(c, p),
                 CScope::Group(g) => person_in_group(g),
                 CScope::View(v) => in_view(v, self.kind == TKind::Report, true),
                 _ => false,
@@ -160,29 +261,43 @@ impl<'r> Target<'r> {
     pub fn in_divisions(&self, c: &Compiled, divisions: Option<&[Ix]>) -> bool {
         let Some(list) = divisions else { return true };
         let has = |d: Ix| list.binary_search(&d).is_ok();
-        match self.divisions {
+        match self.divisions(c) {
             TDivisions::Org => true,
             TDivisions::Unknown => false,
             TDivisions::One(d) => has(d),
+            TDivisions::Resolved(ids, n) => ids.iter().take(usize::from(n)).any(|d| has(*d)),
             TDivisions::Listed(None) => c.division_ix.get("home").is_some_and(|d| has(*d)),
-            TDivisions::Listed(Some(names)) => names.iter().any(|n| c.division_ix.get(n.as_str()).is_some_and(|d| has(*d))),
+            TDivisions::Listed(Some(names)) => names
+                .iter()
+                .any(|n| c.division_ix.get(n.as_str()).is_some_and(|d| has(*d))),
         }
     }
 
     /// Whether a rule's `when` holds; an absent attribute fails its condition.
-    pub fn when_holds(&self, w: &CWhen) -> bool {
+    pub fn when_holds(&self, c: &Compiled, w: &CWhen) -> bool {
         if let Some(queues) = &w.queues {
-            if !self.queue.is_some_and(|q| queues.binary_search(&q).is_ok()) {
+            if !self
+                .queue(c)
+                .is_some_and(|q| queues.binary_search(&q).is_ok())
+            {
                 return false;
             }
         }
         if let Some(mask) = w.media {
-            if !self.rec.and_then(|r| r.media).is_some_and(|m| mask & crate::compile::media_bit(m) != 0) {
+            if !self
+                .rec
+                .and_then(|r| r.media)
+                .is_some_and(|m| mask & crate::compile::media_bit(m) != 0)
+            {
                 return false;
             }
         }
         if let Some(mask) = w.directions {
-            if !self.rec.and_then(|r| r.direction).is_some_and(|d| mask & (1u8 << (d as u8)) != 0) {
+            if !self
+                .rec
+                .and_then(|r| r.direction)
+                .is_some_and(|d| mask & (1u8 << (d as u8)) != 0)
+            {
                 return false;
             }
         }
@@ -195,8 +310,13 @@ impl<'r> Target<'r> {
         'r: 'a,
     {
         match self.kind {
-            TKind::Recording | TKind::Annotation => Some(self.rec.and_then(|r| r.region.as_deref()).unwrap_or(home)),
-            TKind::User | TKind::Report => self.person.and_then(|u| c.users.get(u as usize)).map(|u| u.region.as_str()),
+            TKind::Recording | TKind::Annotation => {
+                Some(self.rec.and_then(|r| r.region.as_deref()).unwrap_or(home))
+            }
+            TKind::User | TKind::Report => self
+                .person(c)
+                .and_then(|u| c.users.get(u as usize))
+                .map(|u| u.region.as_str()),
             TKind::Queue | TKind::Role | TKind::Schedule => None,
         }
     }
@@ -209,4 +329,29 @@ impl<'r> Target<'r> {
             Perm::RECORDING_VIEW
         }
     }
+}
+
+fn resolve_divisions<'r>(c: &Compiled, names: Option<&'r [String]>) -> TDivisions<'r> {
+    let mut ids = [Ix::MAX; INLINE_DIVISIONS];
+    let Some(list) = names else {
+        let home = c.division_ix.get("home").copied();
+        if let (Some(h), Some(slot)) = (home, ids.first_mut()) {
+            *slot = h;
+        }
+        return TDivisions::Resolved(ids, u8::from(home.is_some()));
+    };
+    if list.len() > INLINE_DIVISIONS {
+        return TDivisions::Listed(names);
+    }
+    let mut n = 0u8;
+    for name in list {
+        if let (Some(d), Some(slot)) = (
+            c.division_ix.get(name.as_str()),
+            ids.get_mut(usize::from(n)),
+        ) {
+            *slot = *d;
+            n += 1;
+        }
+    }
+    TDivisions::Resolved(ids, n)
 }

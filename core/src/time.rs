@@ -23,13 +23,23 @@ impl Timestamp {
         let hour = digits(b, 11, 2)?;
         let min = digits(b, 14, 2)?;
         let sec = digits(b, 17, 2)?;
-        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        if b.get(4) != Some(&b'-')
+            || b.get(7) != Some(&b'-')
+            || b.get(13) != Some(&b':')
+            || b.get(16) != Some(&b':')
+        {
             return None;
         }
         if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
             return None;
         }
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || hour > 23 || min > 59 || sec > 60 {
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+            || hour > 23
+            || min > 59
+            || sec > 60
+        {
             return None;
         }
         let mut i = 19;
@@ -71,7 +81,10 @@ impl Timestamp {
 
     /// This instant plus whole days.
     pub fn plus_days(self, days: u32) -> Timestamp {
-        Timestamp(self.0.saturating_add(i64::from(days).saturating_mul(DAY_MS)))
+        Timestamp(
+            self.0
+                .saturating_add(i64::from(days).saturating_mul(DAY_MS)),
+        )
     }
 
     /// Whole seconds since the epoch.
@@ -92,7 +105,13 @@ impl fmt::Display for Timestamp {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)?;
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )?;
         if ms != 0 {
             write!(f, ".{ms:03}")?;
         }
@@ -159,14 +178,35 @@ mod tests {
         let t = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
         assert_eq!(t.to_string(), "2026-11-22T12:00:00Z");
         assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z"), Some(Timestamp(0)));
-        assert_eq!(Timestamp::parse("1970-01-01T01:00:00+01:00"), Some(Timestamp(0)));
-        assert_eq!(Timestamp::parse("1970-01-01T00:00:00.5Z"), Some(Timestamp(500)));
-        assert_eq!(Timestamp::parse("2024-02-29T00:00:00Z").map(|t| t.to_string()).unwrap(), "2024-02-29T00:00:00Z");
+        assert_eq!(
+            Timestamp::parse("1970-01-01T01:00:00+01:00"),
+            Some(Timestamp(0))
+        );
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:00.5Z"),
+            Some(Timestamp(500))
+        );
+        assert_eq!(
+            Timestamp::parse("2024-02-29T00:00:00Z")
+                .map(|t| t.to_string())
+                .unwrap(),
+            "2024-02-29T00:00:00Z"
+        );
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "2026-11-22", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-11-22T12:00:00", "2026-11-22T24:00:00Z", "2026-11-22T12:00:00+0100", "x026-11-22T12:00:00Z", "2026-11-22T12:00:00.Z"] {
+        for bad in [
+            "",
+            "2026-11-22",
+            "2026-13-01T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-11-22T12:00:00",
+            "2026-11-22T24:00:00Z",
+            "2026-11-22T12:00:00+0100",
+            "x026-11-22T12:00:00Z",
+            "2026-11-22T12:00:00.Z",
+        ] {
             assert_eq!(Timestamp::parse(bad), None, "{bad}");
         }
     }

@@ -25,14 +25,24 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_bytes: 16 * 1024 * 1024, max_inheritance_depth: 32 }
+        Limits {
+            max_bytes: 16 * 1024 * 1024,
+            max_inheritance_depth: 32,
+        }
     }
 }
 
 /// Parses and validates a policy document.
 pub fn parse_policy(text: &str, limits: &Limits) -> Result<PolicyDoc, PolicyError> {
     if text.len() > limits.max_bytes {
-        return Err(one("", format!("document is {} bytes, over the limit of {} bytes", text.len(), limits.max_bytes)));
+        return Err(one(
+            "",
+            format!(
+                "document is {} bytes, over the limit of {} bytes",
+                text.len(),
+                limits.max_bytes
+            ),
+        ));
     }
     let json = Json::parse(text).map_err(|e| one("", format!("not valid JSON: {e}")))?;
     validate_json(&json, limits)
@@ -49,7 +59,12 @@ pub fn validate_json(json: &Json, limits: &Limits) -> Result<PolicyDoc, PolicyEr
 }
 
 fn one(path: &str, message: String) -> PolicyError {
-    PolicyError { errors: alloc::vec![ValidationError { path: path.into(), message }] }
+    PolicyError {
+        errors: alloc::vec![ValidationError {
+            path: path.into(),
+            message
+        }],
+    }
 }
 
 struct Validator {
@@ -60,7 +75,10 @@ type Members<'a> = &'a [(String, Json)];
 
 impl Validator {
     fn err(&mut self, path: &Pointer, message: impl Into<String>) {
-        self.errors.push(ValidationError { path: path.as_str().into(), message: message.into() });
+        self.errors.push(ValidationError {
+            path: path.as_str().into(),
+            message: message.into(),
+        });
     }
 
     /// Checks that `v` is an object with only `allowed` keys, each once.
@@ -74,7 +92,13 @@ impl Validator {
             if !seen.insert(k.as_str()) {
                 self.err(&path.key(k), format!("duplicate key \"{k}\""));
             } else if !allowed.is_empty() && !allowed.contains(&k.as_str()) {
-                self.err(&path.key(k), format!("unknown field \"{k}\" (expected one of: {})", allowed.join(", ")));
+                self.err(
+                    &path.key(k),
+                    format!(
+                        "unknown field \"{k}\" (expected one of: {})",
+                        allowed.join(", ")
+                    ),
+                );
             }
         }
         Some(members)
@@ -119,7 +143,10 @@ impl Validator {
             None => default,
             Some(Json::Bool(b)) => *b,
             Some(other) => {
-                self.err(path, format!("expected true or false, found {}", other.kind()));
+                self.err(
+                    path,
+                    format!("expected true or false, found {}", other.kind()),
+                );
                 default
             }
         }
@@ -133,7 +160,10 @@ impl Validator {
                 None
             }
             other => {
-                self.err(path, format!("expected a whole number, found {}", other.kind()));
+                self.err(
+                    path,
+                    format!("expected a whole number, found {}", other.kind()),
+                );
                 None
             }
         }
@@ -142,7 +172,10 @@ impl Validator {
     fn id_list(&mut self, v: Option<&Json>, path: &Pointer) -> Vec<String> {
         let Some(v) = v else { return Vec::new() };
         let Json::Arr(items) = v else {
-            self.err(path, format!("expected an array of ids, found {}", v.kind()));
+            self.err(
+                path,
+                format!("expected an array of ids, found {}", v.kind()),
+            );
             return Vec::new();
         };
         let mut out: Vec<String> = Vec::with_capacity(items.len());
@@ -167,19 +200,42 @@ impl Validator {
         let m = self.object(
             json,
             &root,
-            &["schema", "revision", "settings", "divisions", "groups", "queues", "views", "roles", "users", "prerequisites"],
+            &[
+                "schema",
+                "revision",
+                "settings",
+                "divisions",
+                "groups",
+                "queues",
+                "views",
+                "roles",
+                "users",
+                "prerequisites",
+            ],
         )?;
         match get(m, "schema") {
             Some(Json::Str(s)) if s == "recgate/v1" => {}
-            Some(Json::Str(s)) => self.err(&root.key("schema"), format!("unsupported schema \"{s}\" (expected \"recgate/v1\")")),
-            Some(other) => self.err(&root.key("schema"), format!("expected \"recgate/v1\", found {}", other.kind())),
-            None => self.err(&root.key("schema"), "missing required field \"schema\" (\"recgate/v1\")"),
+            Some(Json::Str(s)) => self.err(
+                &root.key("schema"),
+                format!("unsupported schema \"{s}\" (expected \"recgate/v1\")"),
+            ),
+            Some(other) => self.err(
+                &root.key("schema"),
+                format!("expected \"recgate/v1\", found {}", other.kind()),
+            ),
+            None => self.err(
+                &root.key("schema"),
+                "missing required field \"schema\" (\"recgate/v1\")",
+            ),
         }
         let revision = match get(m, "revision") {
             Some(v) => {
                 let r = self.string(v, &root.key("revision")).unwrap_or_default();
                 if r.is_empty() || r.len() > 256 || r.chars().any(char::is_control) {
-                    self.err(&root.key("revision"), "revision must be 1 to 256 printable characters");
+                    self.err(
+                        &root.key("revision"),
+                        "revision must be 1 to 256 printable characters",
+                    );
                 }
                 r
             }
@@ -195,10 +251,18 @@ impl Validator {
             let p = dp.key(k);
             self.check_id(k, &p);
             if k == "*" {
-                self.err(&p, "\"*\" is reserved for \"every division\" in role assignments");
+                self.err(
+                    &p,
+                    "\"*\" is reserved for \"every division\" in role assignments",
+                );
             }
             if let Some(o) = self.object(v, &p, &["name", "description"]) {
-                divisions.push((k.clone(), Division { name: self.opt_text(get(o, "name"), &p.key("name")) }));
+                divisions.push((
+                    k.clone(),
+                    Division {
+                        name: self.opt_text(get(o, "name"), &p.key("name")),
+                    },
+                ));
             }
         }
         if !divisions.iter().any(|(k, _)| k == "home") {
@@ -225,8 +289,14 @@ impl Validator {
         for (k, v) in self.map(get(m, "queues"), &qp) {
             let p = qp.key(k);
             self.check_id(k, &p);
-            if let Some(o) = self.object(v, &p, &["name", "description", "division", "members", "groups"]) {
-                let division = get(o, "division").and_then(|d| self.id(d, &p.key("division"))).unwrap_or_else(|| "home".into());
+            if let Some(o) = self.object(
+                v,
+                &p,
+                &["name", "description", "division", "members", "groups"],
+            ) {
+                let division = get(o, "division")
+                    .and_then(|d| self.id(d, &p.key("division")))
+                    .unwrap_or_else(|| "home".into());
                 queues.push((
                     k.clone(),
                     Queue {
@@ -243,7 +313,9 @@ impl Validator {
         for (k, v) in self.map(get(m, "views"), &vp) {
             let p = vp.key(k);
             self.check_id(k, &p);
-            if let Some(o) = self.object(v, &p, &["name", "description", "queues", "users", "groups"]) {
+            if let Some(o) =
+                self.object(v, &p, &["name", "description", "queues", "users", "groups"])
+            {
                 views.push((
                     k.clone(),
                     View {
@@ -260,7 +332,18 @@ impl Validator {
         for (k, v) in self.map(get(m, "roles"), &rp) {
             let p = rp.key(k);
             self.check_id(k, &p);
-            if let Some(o) = self.object(v, &p, &["name", "description", "inherits", "system", "grants", "denies"]) {
+            if let Some(o) = self.object(
+                v,
+                &p,
+                &[
+                    "name",
+                    "description",
+                    "inherits",
+                    "system",
+                    "grants",
+                    "denies",
+                ],
+            ) {
                 roles.push((
                     k.clone(),
                     Role {
@@ -284,7 +367,17 @@ impl Validator {
             }
         }
         let prerequisites = self.prerequisites(get(m, "prerequisites"), &root.key("prerequisites"));
-        let doc = PolicyDoc { revision, settings, divisions, groups, queues, views, roles, users, prerequisites };
+        let doc = PolicyDoc {
+            revision,
+            settings,
+            divisions,
+            groups,
+            queues,
+            views,
+            roles,
+            users,
+            prerequisites,
+        };
         self.references(&doc);
         self.inheritance(&doc, limits);
         self.prerequisite_cycles(&doc);
@@ -297,7 +390,16 @@ impl Validator {
         let Some(o) = self.object(
             v,
             p,
-            &["homeRegion", "retentionDays", "tokenMaxAgeSeconds", "bpoExport", "recordingMode", "interactionTypes", "consentNotice", "licenseTiers"],
+            &[
+                "homeRegion",
+                "retentionDays",
+                "tokenMaxAgeSeconds",
+                "bpoExport",
+                "recordingMode",
+                "interactionTypes",
+                "consentNotice",
+                "licenseTiers",
+            ],
         ) else {
             return s;
         };
@@ -307,11 +409,17 @@ impl Validator {
         if let Some(rd) = get(o, "retentionDays") {
             let rp = p.key("retentionDays");
             if let Some(ro) = self.object(rd, &rp, &["screen", "default"]) {
-                s.retention_screen = get(ro, "screen").and_then(|d| self.count(d, &rp.key("screen"), 36_500)).and_then(|d| u32::try_from(d).ok());
-                s.retention_default = get(ro, "default").and_then(|d| self.count(d, &rp.key("default"), 36_500)).and_then(|d| u32::try_from(d).ok());
+                s.retention_screen = get(ro, "screen")
+                    .and_then(|d| self.count(d, &rp.key("screen"), 36_500))
+                    .and_then(|d| u32::try_from(d).ok());
+                s.retention_default = get(ro, "default")
+                    .and_then(|d| self.count(d, &rp.key("default"), 36_500))
+                    .and_then(|d| u32::try_from(d).ok());
             }
         }
-        if let Some(t) = get(o, "tokenMaxAgeSeconds").and_then(|t| self.count(t, &p.key("tokenMaxAgeSeconds"), 31_536_000)) {
+        if let Some(t) = get(o, "tokenMaxAgeSeconds")
+            .and_then(|t| self.count(t, &p.key("tokenMaxAgeSeconds"), 31_536_000))
+        {
             s.token_max_age_seconds = u64::try_from(t).unwrap_or(0);
         }
         s.bpo_export = self.boolean(get(o, "bpoExport"), &p.key("bpoExport"), false);
@@ -340,7 +448,12 @@ impl Validator {
             self.permission_pattern(k, &kp);
             match self.string(v, &kp).as_deref().map(|t| (t, Tier::parse(t))) {
                 Some((_, Some(t))) => s.license_tiers.push((k.clone(), t)),
-                Some((t, None)) => self.err(&kp, format!("unknown tier \"{t}\" (expected collaborate, communicate, cx1, cx2 or cx3)")),
+                Some((t, None)) => self.err(
+                    &kp,
+                    format!(
+                        "unknown tier \"{t}\" (expected collaborate, communicate, cx1, cx2 or cx3)"
+                    ),
+                ),
                 None => {}
             }
         }
@@ -351,14 +464,28 @@ impl Validator {
         let o = self.object(
             v,
             p,
-            &["name", "description", "kind", "roles", "division", "region", "bpo", "lines", "revokedSessions", "disabled"],
+            &[
+                "name",
+                "description",
+                "kind",
+                "roles",
+                "division",
+                "region",
+                "bpo",
+                "lines",
+                "revokedSessions",
+                "disabled",
+            ],
         )?;
         let kind = match get(o, "kind").map(|k| self.string(k, &p.key("kind"))) {
             None | Some(None) => Kind::User,
             Some(Some(k)) if k == "user" => Kind::User,
             Some(Some(k)) if k == "service" => Kind::Service,
             Some(Some(k)) => {
-                self.err(&p.key("kind"), format!("unknown kind \"{k}\" (expected \"user\" or \"service\")"));
+                self.err(
+                    &p.key("kind"),
+                    format!("unknown kind \"{k}\" (expected \"user\" or \"service\")"),
+                );
                 Kind::User
             }
         };
@@ -387,15 +514,25 @@ impl Validator {
                         }
                     }
                 }
-                other => self.err(&rp, format!("expected an array of role assignments, found {}", other.kind())),
+                other => self.err(
+                    &rp,
+                    format!(
+                        "expected an array of role assignments, found {}",
+                        other.kind()
+                    ),
+                ),
             }
         }
         Some(User {
             name: self.opt_text(get(o, "name"), &p.key("name")),
             kind,
             roles,
-            division: get(o, "division").and_then(|d| self.id(d, &p.key("division"))).unwrap_or_else(|| "home".into()),
-            region: get(o, "region").and_then(|d| self.id(d, &p.key("region"))).unwrap_or_else(|| settings.home_region.clone()),
+            division: get(o, "division")
+                .and_then(|d| self.id(d, &p.key("division")))
+                .unwrap_or_else(|| "home".into()),
+            region: get(o, "region")
+                .and_then(|d| self.id(d, &p.key("region")))
+                .unwrap_or_else(|| settings.home_region.clone()),
             bpo: self.boolean(get(o, "bpo"), &p.key("bpo"), false),
             lines: self.id_list(get(o, "lines"), &p.key("lines")),
             revoked_sessions: self.id_list(get(o, "revokedSessions"), &p.key("revokedSessions")),
@@ -409,11 +546,17 @@ impl Validator {
             self.err(p, format!("expected an array, found {}", v.kind()));
             return Vec::new();
         };
-        let allowed: &[&str] = if grants { &["permission", "scope", "when", "crossRegion"] } else { &["permission", "scope", "when"] };
+        let allowed: &[&str] = if grants {
+            &["permission", "scope", "when", "crossRegion"]
+        } else {
+            &["permission", "scope", "when"]
+        };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let ip = p.index(i);
-            let Some(o) = self.object(item, &ip, allowed) else { continue };
+            let Some(o) = self.object(item, &ip, allowed) else {
+                continue;
+            };
             let Some(permission) = (match get(o, "permission") {
                 Some(s) => self.string(s, &ip.key("permission")),
                 None => {
@@ -433,7 +576,13 @@ impl Validator {
                 Some(w) => self.when(w, &ip.key("when")),
             };
             let cross_region = self.boolean(get(o, "crossRegion"), &ip.key("crossRegion"), false);
-            out.push(Rule { permission, perms, scope, when, cross_region });
+            out.push(Rule {
+                permission,
+                perms,
+                scope,
+                when,
+                cross_region,
+            });
         }
         out
     }
@@ -441,9 +590,14 @@ impl Validator {
     fn permission_pattern(&mut self, s: &str, p: &Pointer) -> PermSet {
         let set = PermSet::matching(s);
         if set.is_empty() {
-            let hint = suggest(s).map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default();
+            let hint = suggest(s)
+                .map(|h| format!(" (did you mean \"{h}\"?)"))
+                .unwrap_or_default();
             if is_pattern(s) {
-                self.err(p, format!("permission pattern \"{s}\" matches no catalog permission{hint}"));
+                self.err(
+                    p,
+                    format!("permission pattern \"{s}\" matches no catalog permission{hint}"),
+                );
             } else {
                 self.err(p, format!("unknown permission \"{s}\"{hint}"));
             }
@@ -464,7 +618,9 @@ impl Validator {
                 }
             },
             Json::Obj(_) => {
-                let Some(o) = self.object(v, p, &["group", "view"]) else { return Scope::All };
+                let Some(o) = self.object(v, p, &["group", "view"]) else {
+                    return Scope::All;
+                };
                 match (get(o, "group"), get(o, "view")) {
                     (Some(g), None) => self.id(g, &p.key("group")).map_or(Scope::All, Scope::Group),
                     (None, Some(w)) => self.id(w, &p.key("view")).map_or(Scope::All, Scope::View),
@@ -482,7 +638,9 @@ impl Validator {
     }
 
     fn when(&mut self, v: &Json, p: &Pointer) -> When {
-        let Some(o) = self.object(v, p, &["queues", "media", "directions"]) else { return When::default() };
+        let Some(o) = self.object(v, p, &["queues", "media", "directions"]) else {
+            return When::default();
+        };
         let mut w = When::default();
         if let Some(q) = get(o, "queues") {
             let list = self.id_list(Some(q), &p.key("queues"));
@@ -510,7 +668,10 @@ impl Validator {
             for (i, s) in list.iter().enumerate() {
                 match Direction::parse(s) {
                     Some(x) => dirs.push(x),
-                    None => self.err(&dp.index(i), format!("unknown direction \"{s}\" (expected inbound or outbound)")),
+                    None => self.err(
+                        &dp.index(i),
+                        format!("unknown direction \"{s}\" (expected inbound or outbound)"),
+                    ),
                 }
             }
             w.directions = Some(dirs);
@@ -520,7 +681,10 @@ impl Validator {
 
     fn non_empty(&mut self, list: &[String], p: &Pointer) {
         if list.is_empty() {
-            self.err(p, "an empty list can never match: remove the condition or name what it allows");
+            self.err(
+                p,
+                "an empty list can never match: remove the condition or name what it allows",
+            );
         }
     }
 
@@ -540,7 +704,10 @@ impl Validator {
                         }
                     }
                 }
-                other => self.err(&kp, format!("expected an array of permissions, found {}", other.kind())),
+                other => self.err(
+                    &kp,
+                    format!("expected an array of permissions, found {}", other.kind()),
+                ),
             }
             if let Some(key) = key {
                 out.push((key, list));
@@ -553,9 +720,14 @@ impl Validator {
         let found = Perm::parse(s);
         if found.is_none() {
             if is_pattern(s) {
-                self.err(p, format!("prerequisites name exact permissions, not patterns: \"{s}\""));
+                self.err(
+                    p,
+                    format!("prerequisites name exact permissions, not patterns: \"{s}\""),
+                );
             } else {
-                let hint = suggest(s).map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default();
+                let hint = suggest(s)
+                    .map(|h| format!(" (did you mean \"{h}\"?)"))
+                    .unwrap_or_default();
                 self.err(p, format!("unknown permission \"{s}\"{hint}"));
             }
         }
@@ -570,20 +742,39 @@ impl Validator {
         let roles: HashSet<&str> = doc.roles.iter().map(|(k, _)| k.as_str()).collect();
         let divisions: HashSet<&str> = doc.divisions.iter().map(|(k, _)| k.as_str()).collect();
         let root = Pointer::root();
-        let check = |errs: &mut Vec<ValidationError>, set: &HashSet<&str>, what: &str, id: &str, p: Pointer| {
+        let check = |errs: &mut Vec<ValidationError>,
+                     set: &HashSet<&str>,
+                     what: &str,
+                     id: &str,
+                     p: Pointer| {
             if !set.contains(id) {
-                errs.push(ValidationError { path: p.as_str().into(), message: format!("unknown {what} \"{id}\"") });
+                errs.push(ValidationError {
+                    path: p.as_str().into(),
+                    message: format!("unknown {what} \"{id}\""),
+                });
             }
         };
         let e = &mut self.errors;
         for (g, group) in &doc.groups {
             for (i, m) in group.members.iter().enumerate() {
-                check(e, &users, "user", m, root.key("groups").key(g).key("members").index(i));
+                check(
+                    e,
+                    &users,
+                    "user",
+                    m,
+                    root.key("groups").key(g).key("members").index(i),
+                );
             }
         }
         for (q, queue) in &doc.queues {
             let qp = root.key("queues").key(q);
-            check(e, &divisions, "division", &queue.division, qp.key("division"));
+            check(
+                e,
+                &divisions,
+                "division",
+                &queue.division,
+                qp.key("division"),
+            );
             for (i, m) in queue.members.iter().enumerate() {
                 check(e, &users, "user", m, qp.key("members").index(i));
             }
@@ -612,19 +803,33 @@ impl Validator {
                 for (i, rule) in rules.iter().enumerate() {
                     let ip = rp.key(kind).index(i);
                     match &rule.scope {
-                        Scope::Group(g) => check(e, &groups, "group", g, ip.key("scope").key("group")),
+                        Scope::Group(g) => {
+                            check(e, &groups, "group", g, ip.key("scope").key("group"))
+                        }
                         Scope::View(v) => check(e, &views, "view", v, ip.key("scope").key("view")),
                         _ => {}
                     }
                     for (j, q) in rule.when.queues.iter().flatten().enumerate() {
-                        check(e, &queues, "queue", q, ip.key("when").key("queues").index(j));
+                        check(
+                            e,
+                            &queues,
+                            "queue",
+                            q,
+                            ip.key("when").key("queues").index(j),
+                        );
                     }
                 }
             }
         }
         for (u, user) in &doc.users {
             let up = root.key("users").key(u);
-            check(e, &divisions, "division", &user.division, up.key("division"));
+            check(
+                e,
+                &divisions,
+                "division",
+                &user.division,
+                up.key("division"),
+            );
             for (i, a) in user.roles.iter().enumerate() {
                 let ap = up.key("roles").index(i);
                 check(e, &roles, "role", &a.role, ap.key("role"));
@@ -638,7 +843,12 @@ impl Validator {
     }
 
     fn inheritance(&mut self, doc: &PolicyDoc, limits: &Limits) {
-        let index: HashMap<&str, usize> = doc.roles.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = doc
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.as_str(), i))
+            .collect();
         // 0 = unvisited, 1 = on the current path, 2 = done; depth memoised per role.
         let mut state = alloc::vec![0u8; doc.roles.len()];
         let mut depth = alloc::vec![0usize; doc.roles.len()];
@@ -650,12 +860,18 @@ impl Validator {
             }
             set(&mut state, start, 1);
             while let Some(&(node, next)) = path.last() {
-                let inherits = doc.roles.get(node).map(|(_, r)| r.inherits.as_slice()).unwrap_or(&[]);
+                let inherits = doc
+                    .roles
+                    .get(node)
+                    .map(|(_, r)| r.inherits.as_slice())
+                    .unwrap_or(&[]);
                 if let Some(child_id) = inherits.get(next) {
                     if let Some(top) = path.last_mut() {
                         top.1 += 1;
                     }
-                    let Some(&child) = index.get(child_id.as_str()) else { continue };
+                    let Some(&child) = index.get(child_id.as_str()) else {
+                        continue;
+                    };
                     match state.get(child) {
                         Some(0) => {
                             set(&mut state, child, 1);
@@ -668,9 +884,16 @@ impl Validator {
                                 .filter_map(|(n, _)| doc.roles.get(*n).map(|(k, _)| k.as_str()))
                                 .chain(core::iter::once(child_id.as_str()))
                                 .collect();
-                            let (rid, _) = doc.roles.get(node).map_or(("", 0), |(k, _)| (k.as_str(), 0));
+                            let (rid, _) = doc
+                                .roles
+                                .get(node)
+                                .map_or(("", 0), |(k, _)| (k.as_str(), 0));
                             self.err(
-                                &Pointer::root().key("roles").key(rid).key("inherits").index(next),
+                                &Pointer::root()
+                                    .key("roles")
+                                    .key(rid)
+                                    .key("inherits")
+                                    .index(next),
                                 format!("inheritance cycle: {}", names.join(" → ")),
                             );
                         }
@@ -694,7 +917,10 @@ impl Validator {
                         let rid = doc.roles.get(node).map_or("", |(k, _)| k.as_str());
                         self.err(
                             &Pointer::root().key("roles").key(rid).key("inherits"),
-                            format!("inheritance is {d} levels deep, over the limit of {}", limits.max_inheritance_depth),
+                            format!(
+                                "inheritance is {d} levels deep, over the limit of {}",
+                                limits.max_inheritance_depth
+                            ),
                         );
                     }
                 }
@@ -739,7 +965,11 @@ impl Validator {
                                 .map(|(p, _)| p.name())
                                 .chain(core::iter::once(child.name()))
                                 .collect();
-                            let at = path.iter().skip_while(|(p, _)| *p != child).find(|(p, _)| doc.prerequisites.iter().any(|(k, _)| k == p)).map_or(node, |(p, _)| *p);
+                            let at = path
+                                .iter()
+                                .skip_while(|(p, _)| *p != child)
+                                .find(|(p, _)| doc.prerequisites.iter().any(|(k, _)| k == p))
+                                .map_or(node, |(p, _)| *p);
                             self.err(
                                 &Pointer::root().key("prerequisites").key(at.name()),
                                 format!("prerequisite cycle (counting the implicit access edges of SPEC §3 steps 11–12): {}", names.join(" → ")),
@@ -813,4 +1043,3 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev.last().copied().unwrap_or(0)
 }
-

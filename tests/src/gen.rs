@@ -97,7 +97,10 @@ fn scope() -> impl Strategy<Value = Value> {
 
 fn when() -> impl Strategy<Value = Option<Value>> {
     let queues = proptest::option::weighted(0.2, subsequence(QUEUES.to_vec(), 1..=2));
-    let media = proptest::option::weighted(0.2, subsequence(vec!["audio", "screen", "chat", "email"], 1..=2));
+    let media = proptest::option::weighted(
+        0.2,
+        subsequence(vec!["audio", "screen", "chat", "email"], 1..=2),
+    );
     let dirs = proptest::option::weighted(0.2, subsequence(vec!["inbound", "outbound"], 1..=1));
     (queues, media, dirs).prop_map(|(q, m, d)| {
         let mut w = serde_json::Map::new();
@@ -116,22 +119,32 @@ fn when() -> impl Strategy<Value = Option<Value>> {
 
 /// A grant (or, with `deny`, a deny).
 pub fn rule(deny: bool) -> impl Strategy<Value = Value> {
-    (select(RULE_PERMISSIONS.to_vec()), scope(), when(), proptest::bool::weighted(0.15)).prop_map(move |(p, s, w, cross)| {
-        let mut r = json!({ "permission": p, "scope": s });
-        if let Some(w) = w {
-            r["when"] = w;
-        }
-        if cross && !deny {
-            r["crossRegion"] = json!(true);
-        }
-        r
-    })
+    (
+        select(RULE_PERMISSIONS.to_vec()),
+        scope(),
+        when(),
+        proptest::bool::weighted(0.15),
+    )
+        .prop_map(move |(p, s, w, cross)| {
+            let mut r = json!({ "permission": p, "scope": s });
+            if let Some(w) = w {
+                r["when"] = w;
+            }
+            if cross && !deny {
+                r["crossRegion"] = json!(true);
+            }
+            r
+        })
 }
 
 fn role(index: usize) -> impl Strategy<Value = Value> {
     // Inherit only from later roles: no cycles.
     let later: Vec<&'static str> = ROLES[index + 1..].to_vec();
-    let inherits = if later.is_empty() { Just(Vec::new()).boxed() } else { subsequence(later.clone(), 0..=later.len().min(2)).boxed() };
+    let inherits = if later.is_empty() {
+        Just(Vec::new()).boxed()
+    } else {
+        subsequence(later.clone(), 0..=later.len().min(2)).boxed()
+    };
     (inherits, proptest::collection::vec(rule(false), 0..5), proptest::collection::vec(rule(true), 0..2), proptest::bool::weighted(0.2))
         .prop_map(|(inh, grants, denies, system)| json!({ "inherits": inh, "grants": grants, "denies": denies, "system": system }))
 }
@@ -174,56 +187,75 @@ fn user() -> impl Strategy<Value = Value> {
 /// A whole valid policy over the fixed universe.
 pub fn policy() -> impl Strategy<Value = Value> {
     let groups = proptest::collection::vec((ids(&USERS, 3), proptest::bool::weighted(0.3)), 3..=3);
-    let queues = proptest::collection::vec((select(DIVISIONS.to_vec()), ids(&USERS, 3), ids(&GROUPS, 2)), 4..=4);
-    let views = proptest::collection::vec((ids(&QUEUES, 2), ids(&USERS, 2), ids(&GROUPS, 1)), 2..=2);
+    let queues = proptest::collection::vec(
+        (select(DIVISIONS.to_vec()), ids(&USERS, 3), ids(&GROUPS, 2)),
+        4..=4,
+    );
+    let views =
+        proptest::collection::vec((ids(&QUEUES, 2), ids(&USERS, 2), ids(&GROUPS, 1)), 2..=2);
     let roles = (role(0), role(1), role(2), role(3), role(4));
     let users = proptest::collection::vec(user(), 6..=6);
-    let retention = (proptest::option::of(1u32..60), proptest::option::of(1u32..400));
+    let retention = (
+        proptest::option::of(1u32..60),
+        proptest::option::of(1u32..400),
+    );
     let prereqs = proptest::bool::weighted(0.3);
-    (groups, queues, views, roles, users, retention, proptest::bool::weighted(0.2), prereqs).prop_map(
-        |(groups, queues, views, roles, users, (screen, default), bpo_export, prereqs)| {
-            let mut doc = json!({
-                "schema": "recgate/v1",
-                "revision": "gen",
-                "settings": { "homeRegion": "us-east-1", "bpoExport": bpo_export },
-                "divisions": { "home": {}, "d1": {}, "d2": {} },
-                "groups": {}, "queues": {}, "views": {}, "roles": {}, "users": {}
-            });
-            let mut retention = serde_json::Map::new();
-            if let Some(s) = screen {
-                retention.insert("screen".into(), json!(s));
-            }
-            if let Some(d) = default {
-                retention.insert("default".into(), json!(d));
-            }
-            if !retention.is_empty() {
-                doc["settings"]["retentionDays"] = Value::Object(retention);
-            }
-            for (i, (members, bpo)) in groups.into_iter().enumerate() {
-                doc["groups"][GROUPS[i]] = json!({ "members": members, "bpo": bpo });
-            }
-            for (i, (division, members, groups)) in queues.into_iter().enumerate() {
-                doc["queues"][QUEUES[i]] = json!({ "division": division, "members": members, "groups": groups });
-            }
-            for (i, (queues, users, groups)) in views.into_iter().enumerate() {
-                doc["views"][VIEWS[i]] = json!({ "queues": queues, "users": users, "groups": groups });
-            }
-            let (a, b, c, d, e) = roles;
-            for (i, r) in [a, b, c, d, e].into_iter().enumerate() {
-                doc["roles"][ROLES[i]] = r;
-            }
-            for (i, u) in users.into_iter().enumerate() {
-                doc["users"][USERS[i]] = u;
-            }
-            if prereqs {
-                doc["prerequisites"] = json!({
-                    "recording:recording:download": ["recording:metadata:view"],
-                    "routing:queue:edit": ["routing:queue:view"]
-                });
-            }
-            doc
-        },
+    (
+        groups,
+        queues,
+        views,
+        roles,
+        users,
+        retention,
+        proptest::bool::weighted(0.2),
+        prereqs,
     )
+        .prop_map(
+            |(groups, queues, views, roles, users, (screen, default), bpo_export, prereqs)| {
+                let mut doc = json!({
+                    "schema": "recgate/v1",
+                    "revision": "gen",
+                    "settings": { "homeRegion": "us-east-1", "bpoExport": bpo_export },
+                    "divisions": { "home": {}, "d1": {}, "d2": {} },
+                    "groups": {}, "queues": {}, "views": {}, "roles": {}, "users": {}
+                });
+                let mut retention = serde_json::Map::new();
+                if let Some(s) = screen {
+                    retention.insert("screen".into(), json!(s));
+                }
+                if let Some(d) = default {
+                    retention.insert("default".into(), json!(d));
+                }
+                if !retention.is_empty() {
+                    doc["settings"]["retentionDays"] = Value::Object(retention);
+                }
+                for (i, (members, bpo)) in groups.into_iter().enumerate() {
+                    doc["groups"][GROUPS[i]] = json!({ "members": members, "bpo": bpo });
+                }
+                for (i, (division, members, groups)) in queues.into_iter().enumerate() {
+                    doc["queues"][QUEUES[i]] =
+                        json!({ "division": division, "members": members, "groups": groups });
+                }
+                for (i, (queues, users, groups)) in views.into_iter().enumerate() {
+                    doc["views"][VIEWS[i]] =
+                        json!({ "queues": queues, "users": users, "groups": groups });
+                }
+                let (a, b, c, d, e) = roles;
+                for (i, r) in [a, b, c, d, e].into_iter().enumerate() {
+                    doc["roles"][ROLES[i]] = r;
+                }
+                for (i, u) in users.into_iter().enumerate() {
+                    doc["users"][USERS[i]] = u;
+                }
+                if prereqs {
+                    doc["prerequisites"] = json!({
+                        "recording:recording:download": ["recording:metadata:view"],
+                        "routing:queue:edit": ["routing:queue:view"]
+                    });
+                }
+                doc
+            },
+        )
 }
 
 fn maybe_user() -> impl Strategy<Value = Option<String>> {
@@ -237,7 +269,11 @@ fn maybe_user() -> impl Strategy<Value = Option<String>> {
 fn timestamp() -> impl Strategy<Value = String> {
     // Around NOW: from 400 days before to a day after.
     (0i64..401, 0i64..24).prop_map(|(days, hours)| {
-        let t = recgate_core::Timestamp::parse(NOW).map(|t| t.0).unwrap_or(0) - days * 86_400_000 + hours * 3_600_000;
+        let t = recgate_core::Timestamp::parse(NOW)
+            .map(|t| t.0)
+            .unwrap_or(0)
+            - days * 86_400_000
+            + hours * 3_600_000;
         recgate_core::Timestamp(t).to_string()
     })
 }
@@ -294,11 +330,17 @@ pub fn resource() -> impl Strategy<Value = Value> {
 
 /// A request against the generated universe (occasionally impersonating).
 pub fn request() -> impl Strategy<Value = Value> {
-    (select(USERS.to_vec()), proptest::option::weighted(0.2, select(USERS.to_vec())), select(REQUEST_PERMISSIONS.to_vec()), resource()).prop_map(|(p, actor, perm, res)| {
-        let mut r = json!({ "principal": p, "permission": perm, "resource": res, "now": NOW });
-        if let Some(a) = actor {
-            r["actor"] = json!(a);
-        }
-        r
-    })
+    (
+        select(USERS.to_vec()),
+        proptest::option::weighted(0.2, select(USERS.to_vec())),
+        select(REQUEST_PERMISSIONS.to_vec()),
+        resource(),
+    )
+        .prop_map(|(p, actor, perm, res)| {
+            let mut r = json!({ "principal": p, "permission": perm, "resource": res, "now": NOW });
+            if let Some(a) = actor {
+                r["actor"] = json!(a);
+            }
+            r
+        })
 }

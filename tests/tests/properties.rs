@@ -1,7 +1,12 @@
 //! Properties of the decision core over random valid policies and requests:
 //! slices decide like the full policy, denies and grants are monotone, and no
 //! input — valid or not — makes validation or evaluation panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use proptest::prelude::*;
 use recgate_core::{Policy, Reason, Request};
@@ -9,11 +14,16 @@ use recgate_tests::gen;
 use serde_json::{json, Value};
 
 fn load(doc: &Value) -> Policy {
-    Policy::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("generated policy invalid: {e}\n{doc}"))
+    Policy::from_json(&doc.to_string())
+        .unwrap_or_else(|e| panic!("generated policy invalid: {e}\n{doc}"))
 }
 
 fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {
@@ -88,19 +98,61 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
         "[a-z:*/~\\-]{0,12}".prop_map(Value::String),
-        proptest::sample::select(vec!["recgate/v1", "all", "self", "home", "u0", "recording:recording:view", "*:*:*", "2026-11-22T12:00:00Z"]).prop_map(|s| json!(s)),
+        proptest::sample::select(vec![
+            "recgate/v1",
+            "all",
+            "self",
+            "home",
+            "u0",
+            "recording:recording:view",
+            "*:*:*",
+            "2026-11-22T12:00:00Z"
+        ])
+        .prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(5, 64, 8, |inner| {
         let keys = proptest::sample::select(vec![
-            "schema", "revision", "settings", "roles", "users", "groups", "queues", "views", "divisions", "prerequisites",
-            "grants", "denies", "inherits", "permission", "scope", "when", "role", "principal", "actor", "resource", "type",
-            "id", "now", "media", "owner", "recording", "members", "group", "view", "crossRegion", "x",
+            "schema",
+            "revision",
+            "settings",
+            "roles",
+            "users",
+            "groups",
+            "queues",
+            "views",
+            "divisions",
+            "prerequisites",
+            "grants",
+            "denies",
+            "inherits",
+            "permission",
+            "scope",
+            "when",
+            "role",
+            "principal",
+            "actor",
+            "resource",
+            "type",
+            "id",
+            "now",
+            "media",
+            "owner",
+            "recording",
+            "members",
+            "group",
+            "view",
+            "crossRegion",
+            "x",
         ]);
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::vec((keys, inner), 0..6).prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            proptest::collection::vec((keys, inner), 0..6).prop_map(|kv| Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
         ]
     })
 }

@@ -9,20 +9,32 @@ use recgate_core::Policy;
 use std::io::Write;
 
 fn main() {
-    let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let policies = args.first().copied().unwrap_or(100);
     let per = args.get(1).copied().unwrap_or(100);
     let seed = args.get(2).copied().unwrap_or(7);
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &key));
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &key),
+    );
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     for _ in 0..policies {
-        let doc = recgate_tests::gen::policy().new_tree(&mut runner).expect("policy").current();
+        let doc = recgate_tests::gen::policy()
+            .new_tree(&mut runner)
+            .expect("policy")
+            .current();
         let policy = Policy::from_json(&doc.to_string()).expect("generated policies are valid");
         for _ in 0..per {
-            let req = recgate_tests::gen::request().new_tree(&mut runner).expect("request").current();
+            let req = recgate_tests::gen::request()
+                .new_tree(&mut runner)
+                .expect("request")
+                .current();
             let decision = policy.decide_json(&req.to_string());
             let line = serde_json::json!({ "policy": doc, "request": req, "decision": decision });
             writeln!(out, "{line}").expect("write");
