@@ -23,7 +23,10 @@ impl Args {
                 if valued.contains(&name) {
                     let v = match inline {
                         Some(v) => v,
-                        None => it.next().cloned().ok_or_else(|| format!("--{name} needs a value"))?,
+                        None => it
+                            .next()
+                            .cloned()
+                            .ok_or_else(|| format!("--{name} needs a value"))?,
                     };
                     options.push((name.to_string(), Some(v)));
                 } else if switches.contains(&name) {
@@ -35,11 +38,18 @@ impl Args {
                 positional.push(a.clone());
             }
         }
-        Ok(Args { positional, options })
+        Ok(Args {
+            positional,
+            options,
+        })
     }
 
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.options.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+        self.options
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
     }
 
     pub fn flag(&self, name: &str) -> bool {
@@ -47,7 +57,8 @@ impl Args {
     }
 
     pub fn required(&self, name: &str) -> Result<&str, String> {
-        self.value(name).ok_or_else(|| format!("--{name} is required"))
+        self.value(name)
+            .ok_or_else(|| format!("--{name} is required"))
     }
 
     /// `--format`: `text` (default) or `json`.
@@ -55,7 +66,9 @@ impl Args {
         match self.value("format") {
             None | Some("text") => Ok(false),
             Some("json") => Ok(true),
-            Some(other) => Err(format!("unknown format \"{other}\" (expected text or json)")),
+            Some(other) => Err(format!(
+                "unknown format \"{other}\" (expected text or json)"
+            )),
         }
     }
 
@@ -64,7 +77,10 @@ impl Args {
         match self.positional.as_slice() {
             [one] => Ok(one),
             [] => Err(format!("missing {what}")),
-            _ => Err(format!("expected one {what}, got {}", self.positional.len())),
+            _ => Err(format!(
+                "expected one {what}, got {}",
+                self.positional.len()
+            )),
         }
     }
 }
@@ -72,7 +88,8 @@ impl Args {
 pub fn read(path: &str) -> Result<String, String> {
     if path == "-" {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("cannot read stdin: {e}"))?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
         return Ok(s);
     }
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))

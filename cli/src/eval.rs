@@ -11,7 +11,10 @@ use crate::args::{decision_id, load_policy, print_policy_errors, read, Args};
 pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
     let args = Args::parse(argv, &["policy", "requests"], &[])?;
     if !args.positional.is_empty() {
-        return Err(format!("unexpected argument \"{}\"", args.positional.join(" ")));
+        return Err(format!(
+            "unexpected argument \"{}\"",
+            args.positional.join(" ")
+        ));
     }
     let path = args.required("policy")?;
     let policy = match load_policy(path)? {
@@ -23,7 +26,9 @@ pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
     };
     let input: Box<dyn BufRead> = match args.value("requests") {
         None | Some("-") => Box::new(std::io::stdin().lock()),
-        Some(f) => Box::new(std::io::BufReader::new(std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?)),
+        Some(f) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?,
+        )),
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (n, line) in input.split(b'\n').enumerate() {
@@ -61,7 +66,10 @@ pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
             eprintln!("{e}");
             let d = Decision::deny(Reason::InvalidRequest, policy.revision()).record(None);
             if json {
-                println!("{}", serde_json::json!({ "decision": d, "steps": [ { "step": 1, "text": e.to_string() } ] }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "decision": d, "steps": [ { "step": 1, "text": e.to_string() } ] })
+                );
             } else {
                 println!("step 1: {e}\n→ DENY (invalid_request)");
             }
@@ -70,7 +78,10 @@ pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
     };
     let ex = policy.explain(&req);
     if json {
-        println!("{}", serde_json::to_string_pretty(&ex).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ex).map_err(|e| e.to_string())?
+        );
     } else {
         println!("{ex}");
     }

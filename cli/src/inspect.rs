@@ -13,7 +13,10 @@ fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>, St
         Ok(p) => Ok(p),
         Err(e) => {
             if json {
-                println!("{}", serde_json::json!({ "valid": false, "errors": e.errors.iter().map(|x| serde_json::json!({"path": x.path, "message": x.message})).collect::<Vec<_>>() }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "valid": false, "errors": e.errors.iter().map(|x| serde_json::json!({"path": x.path, "message": x.message})).collect::<Vec<_>>() })
+                );
             }
             print_policy_errors(path, &e);
             Err(ExitCode::from(1))
@@ -31,9 +34,18 @@ pub fn validate(argv: &[String]) -> Result<ExitCode, String> {
     };
     let doc = policy.doc();
     if json {
-        println!("{}", serde_json::json!({ "valid": true, "revision": policy.revision(), "hash": policy.content_hash(), "users": doc.users.len(), "roles": doc.roles.len() }));
+        println!(
+            "{}",
+            serde_json::json!({ "valid": true, "revision": policy.revision(), "hash": policy.content_hash(), "users": doc.users.len(), "roles": doc.roles.len() })
+        );
     } else {
-        println!("{path}: valid (revision {}, {} users, {} roles, hash {})", policy.revision(), doc.users.len(), doc.roles.len(), policy.content_hash());
+        println!(
+            "{path}: valid (revision {}, {} users, {} roles, hash {})",
+            policy.revision(),
+            doc.users.len(),
+            doc.roles.len(),
+            policy.content_hash()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -48,18 +60,35 @@ pub fn lint(argv: &[String]) -> Result<ExitCode, String> {
     };
     let findings = lint_doc(policy.doc());
     if json {
-        println!("{}", serde_json::to_string_pretty(&findings).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&findings).map_err(|e| e.to_string())?
+        );
     } else if findings.is_empty() {
         println!("{path}: no findings");
     } else {
         for f in &findings {
-            println!("{} [{}] {}: {}\n    fix: {}", f.severity.as_str(), f.id, if f.path.is_empty() { "/" } else { &f.path }, f.message, f.fix);
+            println!(
+                "{} [{}] {}: {}\n    fix: {}",
+                f.severity.as_str(),
+                f.id,
+                if f.path.is_empty() { "/" } else { &f.path },
+                f.message,
+                f.fix
+            );
         }
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
         println!("{} finding(s), {errors} error(s)", findings.len());
     }
     let failing = args.flag("strict") && findings.iter().any(|f| f.severity == Severity::Error);
-    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub fn slice(argv: &[String]) -> Result<ExitCode, String> {
@@ -71,8 +100,12 @@ pub fn slice(argv: &[String]) -> Result<ExitCode, String> {
         Err(code) => return Ok(code),
     };
     let doc = policy.slice(principal).map_err(|e| e.to_string())?;
-    let value: serde_json::Value = serde_json::from_str(&doc.to_json()).map_err(|e| e.to_string())?;
-    println!("{}", serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?);
+    let value: serde_json::Value =
+        serde_json::from_str(&doc.to_json()).map_err(|e| e.to_string())?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -90,17 +123,28 @@ pub fn licenses(argv: &[String]) -> Result<ExitCode, String> {
             .iter()
             .map(|l| serde_json::json!({ "user": l.user, "tier": l.tier.as_str(), "permission": l.driver.map(|p| p.name()), "role": l.role }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+        );
     } else {
         println!("{:<16} {:<12} {:<40} role", "user", "tier", "set by");
         for l in &report {
-            println!("{:<16} {:<12} {:<40} {}", l.user, l.tier.as_str(), l.driver.map_or("-", |p| p.name()), l.role.as_deref().unwrap_or("-"));
+            println!(
+                "{:<16} {:<12} {:<40} {}",
+                l.user,
+                l.tier.as_str(),
+                l.driver.map_or("-", |p| p.name()),
+                l.role.as_deref().unwrap_or("-")
+            );
         }
         for t in recgate_core::license::Tier::ALL {
             let n = report.iter().filter(|l| l.tier == t).count();
             print!("{}: {n}  ", t.as_str());
         }
-        println!("\n(the default tier table is illustrative; override it with settings.licenseTiers)");
+        println!(
+            "\n(the default tier table is illustrative; override it with settings.licenseTiers)"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

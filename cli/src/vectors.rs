@@ -37,15 +37,23 @@ pub fn test(argv: &[String]) -> Result<ExitCode, String> {
     let mut tally = Tally::default();
     for file in &args.positional {
         let text = read(file)?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
         run_file(file, &v, args.flag("slices"), &mut tally)?;
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
-    Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_file(file: &str, v: &Value, all_slices: bool, tally: &mut Tally) -> Result<(), String> {
-    let policy_text = v.get("policy").ok_or_else(|| format!("{file}: no \"policy\""))?.to_string();
+    let policy_text = v
+        .get("policy")
+        .ok_or_else(|| format!("{file}: no \"policy\""))?
+        .to_string();
     let parsed = Policy::from_json(&policy_text);
     if let Some(expected) = v.get("errors") {
         let want = sorted_strings(expected);
@@ -57,29 +65,67 @@ fn run_file(file: &str, v: &Value, all_slices: bool, tally: &mut Tally) -> Resul
                 p
             }
         };
-        let detail = parsed.as_ref().err().map(|e| e.errors.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-        tally.check(file, "validation errors", (want != got).then(|| format!("expected errors at {want:?}, got {got:?} {detail}")));
+        let detail = parsed
+            .as_ref()
+            .err()
+            .map(|e| {
+                e.errors
+                    .iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        tally.check(
+            file,
+            "validation errors",
+            (want != got).then(|| format!("expected errors at {want:?}, got {got:?} {detail}")),
+        );
         return Ok(());
     }
     let policy = match parsed {
         Ok(p) => p,
         Err(e) => {
-            let cases = v.get("cases").and_then(Value::as_array).map_or(1, Vec::len).max(1);
+            let cases = v
+                .get("cases")
+                .and_then(Value::as_array)
+                .map_or(1, Vec::len)
+                .max(1);
             for _ in 0..cases {
-                tally.check(file, "policy", Some(format!("policy does not validate: {e}")));
+                tally.check(
+                    file,
+                    "policy",
+                    Some(format!("policy does not validate: {e}")),
+                );
             }
             return Ok(());
         }
     };
     if let Some(expected) = v.get("lint") {
         let want = sorted_strings(expected);
-        let mut got: Vec<String> = recgate_core::lint::lint(policy.doc()).iter().map(|f| f.id.to_string()).collect();
+        let mut got: Vec<String> = recgate_core::lint::lint(policy.doc())
+            .iter()
+            .map(|f| f.id.to_string())
+            .collect();
         got.sort();
-        tally.check(file, "lint findings", (want != got).then(|| format!("expected {want:?}, got {got:?}")));
+        tally.check(
+            file,
+            "lint findings",
+            (want != got).then(|| format!("expected {want:?}, got {got:?}")),
+        );
     }
     let slice_for: Vec<String> = v.get("slices").map(sorted_strings).unwrap_or_default();
-    for (i, case) in v.get("cases").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let name = case.get("name").and_then(Value::as_str).map_or_else(|| format!("case {i}"), str::to_string);
+    for (i, case) in v
+        .get("cases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = case
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("case {i}"), str::to_string);
         let problem = check_case(&policy, case, all_slices, &slice_for);
         tally.check(file, &name, problem);
     }
@@ -87,19 +133,36 @@ fn run_file(file: &str, v: &Value, all_slices: bool, tally: &mut Tally) -> Resul
 }
 
 fn sorted_strings(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+    let mut out: Vec<String> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
     out.sort();
     out
 }
 
-fn check_case(policy: &Policy, case: &Value, all_slices: bool, slice_for: &[String]) -> Option<String> {
-    let Some(request) = case.get("request") else { return Some("no request".into()) };
-    let Some(expect) = case.get("expect") else { return Some("no expect".into()) };
+fn check_case(
+    policy: &Policy,
+    case: &Value,
+    all_slices: bool,
+    slice_for: &[String],
+) -> Option<String> {
+    let Some(request) = case.get("request") else {
+        return Some("no request".into());
+    };
+    let Some(expect) = case.get("expect") else {
+        return Some("no expect".into());
+    };
     let got = policy.decide_json(&request.to_string());
     if let Some(p) = compare(expect, &got) {
         return Some(p);
     }
-    let Ok(req) = Request::from_json(&request.to_string()) else { return None };
+    let Ok(req) = Request::from_json(&request.to_string()) else {
+        return None;
+    };
     let mut who = vec![req.principal.clone()];
     who.extend(req.actor.clone());
     for user in who {
@@ -116,11 +179,19 @@ fn check_case(policy: &Policy, case: &Value, all_slices: bool, slice_for: &[Stri
         };
         let d = sliced.decide(&req);
         let same_reason = d.reason == got.reason
-            || (!got.allow && matches!(d.reason, Reason::UnknownResource | Reason::UnknownPrincipal));
+            || (!got.allow
+                && matches!(d.reason, Reason::UnknownResource | Reason::UnknownPrincipal));
         let full_obligations = serde_json::to_value(&got.obligations).ok();
-        let slice_obligations = serde_json::to_value(recgate_core::decision::obligation_list(&d.obligations)).ok();
+        let slice_obligations =
+            serde_json::to_value(recgate_core::decision::obligation_list(&d.obligations)).ok();
         if d.allow != got.allow || !same_reason || full_obligations != slice_obligations {
-            return Some(format!("slice for {user} decides {}/{} where the full policy decides {}/{}", verdict(d.allow), d.reason, verdict(got.allow), got.reason));
+            return Some(format!(
+                "slice for {user} decides {}/{} where the full policy decides {}/{}",
+                verdict(d.allow),
+                d.reason,
+                verdict(got.allow),
+                got.reason
+            ));
         }
     }
     None
