@@ -289,15 +289,19 @@ impl<'p> Evaluator<'p> {
                     4
                 };
                 if T::ON {
-                    let verdict = [
-                        "",
-                        "outside the assignment's divisions",
-                        "division ok; scope does not cover the resource",
-                        "division ok; scope ok; when does not hold",
-                        "division ok; scope ok; when ok",
-                    ];
-                    let v = verdict.get(usize::from(stage)).copied().unwrap_or("");
-                    t.line(8, || format!("grant {}: {v}", self.rule_text(Some(ri))));
+                    t.line(8, || {
+                        let v = match stage {
+                            1 => String::from(
+                                "the role assignment's divisions do not include the resource's",
+                            ),
+                            2 => format!("division ok; scope does not cover {}", tg.label()),
+                            3 => String::from(
+                                "division ok; scope ok; its when condition does not hold",
+                            ),
+                            _ => String::from("division ok; scope ok; when ok"),
+                        };
+                        format!("grant {}: {v}", self.rule_text(Some(ri)))
+                    });
                 }
                 best = best.max(stage);
                 if stage == 4 {

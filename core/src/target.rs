@@ -138,6 +138,27 @@ impl<'r> Target<'r> {
         t
     }
 
+    /// Names what a scope is tested against, for explanations (`owner a-uk-1, queue q-uk`).
+    pub fn label(&self) -> String {
+        let mut parts = alloc::vec::Vec::new();
+        let who = match self.kind {
+            TKind::Recording | TKind::Annotation => "owner",
+            TKind::Report => "user",
+            _ => "user",
+        };
+        if let Some(p) = self.person_id {
+            parts.push(alloc::format!("{who} {p}"));
+        }
+        if let Some(q) = self.queue_id {
+            parts.push(alloc::format!("queue {q}"));
+        }
+        if parts.is_empty() {
+            String::from("the resource")
+        } else {
+            parts.join(", ")
+        }
+    }
+
     /// The recording owner, user or report user, if a known user.
     pub fn person(&self, c: &Compiled) -> Option<Ix> {
         if let Some(p) = self.person.get() {
