@@ -75,6 +75,33 @@ pub(crate) struct CUser {
     /// Sorted group indices the user is a member of.
     pub groups: Vec<Ix>,
     pub assignments: Vec<CAssignment>,
+    /// Every grant and deny the user holds, by permission: sorted by `perm`, and
+    /// within one permission in assignment order, each role's own rules before
+    /// inherited ones. A decision reads only this user's data, however many
+    /// roles the organisation has.
+    pub entries: Vec<Entry>,
+}
+
+/// One rule a user holds for one permission.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    pub perm: u8,
+    pub deny: bool,
+    pub assignment: u16,
+    pub rule: Ix,
+}
+
+impl CUser {
+    /// The user's rules for one permission.
+    pub fn entries(&self, perm: Perm) -> impl Iterator<Item = &Entry> {
+        let p = u8::try_from(perm.index()).unwrap_or(u8::MAX);
+        let start = self.entries.partition_point(|e| e.perm < p);
+        self.entries
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |e| e.perm == p)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -149,7 +176,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
             }
         }
     }
-    let users = doc
+    let users: Vec<CUser> = doc
         .users
         .iter()
         .zip(member_of)
@@ -178,6 +205,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
                         Some(CAssignment { role, divisions })
                     })
                     .collect(),
+                entries: Vec::new(),
             }
         })
         .collect();
@@ -246,7 +274,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
         let d = compile_rules(&role.denies, true);
         own.push((g, d));
     }
-    let roles = (0..doc.roles.len())
+    let roles: Vec<CRole> = (0..doc.roles.len())
         .map(|r| {
             let mut grants = alloc::vec![Vec::new(); CATALOG.len()];
             let mut denies = alloc::vec![Vec::new(); CATALOG.len()];
@@ -266,6 +294,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
             CRole { grants, denies }
         })
         .collect();
+    let users = users_with_entries(users, &roles);
     let mut prerequisites = alloc::vec![Vec::new(); CATALOG.len()];
     for (p, list) in &doc.prerequisites {
         if let Some(slot) = prerequisites.get_mut(p.index()) {
@@ -314,4 +343,32 @@ pub(crate) fn ancestry(doc: &PolicyDoc, role_ix: &HashMap<String, Ix>, start: us
         }
     }
     order
+}
+
+fn users_with_entries(mut users: Vec<CUser>, roles: &[CRole]) -> Vec<CUser> {
+    for u in users.iter_mut() {
+        let mut entries = Vec::new();
+        for (ai, a) in u.assignments.iter().enumerate() {
+            let (Some(role), Ok(assignment)) = (roles.get(a.role as usize), u16::try_from(ai))
+            else {
+                continue;
+            };
+            for (deny, buckets) in [(false, &role.grants), (true, &role.denies)] {
+                for (p, bucket) in buckets.iter().enumerate() {
+                    let perm = u8::try_from(p).unwrap_or(u8::MAX);
+                    entries.extend(bucket.iter().map(|&rule| Entry {
+                        perm,
+                        deny,
+                        assignment,
+                        rule,
+                    }));
+                }
+            }
+        }
+        // Stable: keeps assignment and rule order within a permission.
+        entries.sort_by_key(|e| e.perm);
+        entries.shrink_to_fit();
+        u.entries = entries;
+    }
+    users
 }

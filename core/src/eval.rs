@@ -251,8 +251,9 @@ impl<'p> Evaluator<'p> {
             }
         }
         // Step 7: deny overrides.
-        for a in &pu.assignments {
-            for &ri in self.role_rules(a.role, perm, true) {
+        for e in pu.entries(perm).filter(|e| e.deny) {
+            let ri = e.rule;
+            {
                 let Some(rule) = self.c.rules.get(ri as usize) else {
                     continue;
                 };
@@ -273,9 +274,13 @@ impl<'p> Evaluator<'p> {
         let mut first: Option<Ix> = None;
         let mut cross: Option<Ix> = None;
         let mut matched = 0usize;
-        for a in &pu.assignments {
-            for &ri in self.role_rules(a.role, perm, false) {
-                let Some(rule) = self.c.rules.get(ri as usize) else {
+        for e in pu.entries(perm).filter(|e| !e.deny) {
+            let ri = e.rule;
+            {
+                let (Some(rule), Some(a)) = (
+                    self.c.rules.get(ri as usize),
+                    pu.assignments.get(usize::from(e.assignment)),
+                ) else {
                     continue;
                 };
                 matched += 1;
@@ -439,20 +444,6 @@ impl<'p> Evaluator<'p> {
             s
         });
         out
-    }
-
-    fn role_rules(&self, role: Ix, perm: Perm, deny: bool) -> &'p [Ix] {
-        self.c
-            .roles
-            .get(role as usize)
-            .and_then(|r| {
-                if deny {
-                    r.denies.get(perm.index())
-                } else {
-                    r.grants.get(perm.index())
-                }
-            })
-            .map_or(&[], Vec::as_slice)
     }
 
     /// `recording:*:delete (role no-destroy, scope all)`.
