@@ -39,7 +39,19 @@ pub fn test(argv: &[String]) -> Result<ExitCode, String> {
         let text = read(file)?;
         let v: Value =
             serde_json::from_str(&text).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
-        run_file(file, &v, args.flag("slices"), &mut tally)?;
+        // A file is one vector object, or `{"vectors": [ … ]}` holding several.
+        match v.get("vectors").and_then(Value::as_array) {
+            Some(list) => {
+                for (i, one) in list.iter().enumerate() {
+                    let label = match one.get("name").and_then(Value::as_str) {
+                        Some(n) => format!("{file}#{n}"),
+                        None => format!("{file}#{i}"),
+                    };
+                    run_file(&label, one, args.flag("slices"), &mut tally)?;
+                }
+            }
+            None => run_file(file, &v, args.flag("slices"), &mut tally)?,
+        }
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 {

@@ -942,6 +942,7 @@ impl Validator {
             }
         }
         let mut state = alloc::vec![0u8; n];
+        let mut reported: Vec<Perm> = Vec::new();
         for start in Perm::all() {
             if state.get(start.index()) != Some(&0) {
                 continue;
@@ -970,6 +971,10 @@ impl Validator {
                                 .skip_while(|(p, _)| *p != child)
                                 .find(|(p, _)| doc.prerequisites.iter().any(|(k, _)| k == p))
                                 .map_or(node, |(p, _)| *p);
+                            if reported.contains(&at) {
+                                continue;
+                            }
+                            reported.push(at);
                             self.err(
                                 &Pointer::root().key("prerequisites").key(at.name()),
                                 format!("prerequisite cycle (counting the implicit access edges of SPEC §3 steps 11–12): {}", names.join(" → ")),
