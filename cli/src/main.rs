@@ -4,6 +4,7 @@
 //! strict lint), 2 the command could not run (usage, unreadable file).
 
 mod args;
+mod diff;
 mod eval;
 mod inspect;
 mod vectors;
@@ -19,7 +20,8 @@ USAGE:
   recgate eval --policy POLICY [--requests FILE.jsonl]
   recgate explain --policy POLICY --request REQ.json [--format text|json]
   recgate slice --policy POLICY --principal ID
-  recgate test VECTORS.json... [--slices]
+  recgate test VECTORS.json... [--slices] [--coverage]
+  recgate diff OLD NEW --requests LOG.jsonl [--format text|json]
   recgate licenses POLICY [--format text|json]
   recgate hash POLICY
 
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         "slice" => inspect::slice(rest),
         "test" => vectors::test(rest),
         "licenses" => inspect::licenses(rest),
+        "diff" => diff::diff(rest),
         "hash" => inspect::hash(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -6,6 +6,9 @@
 
 use std::process::ExitCode;
 
+use std::collections::BTreeSet;
+
+use recgate_core::coverage::{RESOURCES, SCOPES};
 use recgate_core::{Policy, Reason, Request};
 use serde_json::Value;
 
@@ -15,6 +18,98 @@ use crate::args::{read, Args};
 struct Tally {
     passed: usize,
     failed: usize,
+    coverage: Coverage,
+}
+
+/// What the vectors exercised: reason codes decided, scope-table cells tested
+/// (with the outcomes seen), and lint rules expected.
+#[derive(Default)]
+struct Coverage {
+    reasons: BTreeSet<&'static str>,
+    cells: BTreeSet<(usize, usize, bool)>,
+    lints: BTreeSet<String>,
+}
+
+impl Coverage {
+    /// Prints the report; false when reason codes or scope cells fall short of 100%.
+    fn report(&self) -> bool {
+        let core_reasons: Vec<Reason> = Reason::ALL.into_iter().filter(|r| r.step() != 0).collect();
+        let missing_reasons: Vec<&str> = core_reasons
+            .iter()
+            .map(|r| r.as_str())
+            .filter(|r| !self.reasons.contains(r))
+            .collect();
+        let steps: BTreeSet<u8> = core_reasons
+            .iter()
+            .filter(|r| self.reasons.contains(r.as_str()))
+            .map(|r| r.step())
+            .collect();
+        let mut missing_cells = Vec::new();
+        let mut table = String::new();
+        table.push_str(&format!("{:<10}", ""));
+        for r in RESOURCES {
+            table.push_str(&format!("{r:<15}"));
+        }
+        table.push('\n');
+        for (si, s) in SCOPES.iter().enumerate() {
+            table.push_str(&format!("{s:<10}"));
+            for (ri, r) in RESOURCES.iter().enumerate() {
+                let yes = self.cells.contains(&(si, ri, true));
+                let no = self.cells.contains(&(si, ri, false));
+                let mark = match (yes, no) {
+                    (true, true) => "yes+no",
+                    (true, false) => "yes",
+                    (false, true) => "no",
+                    (false, false) => {
+                        missing_cells.push(format!("{s}×{r}"));
+                        "-"
+                    }
+                };
+                table.push_str(&format!("{mark:<15}"));
+            }
+            table.push('\n');
+        }
+        let lint_ids: Vec<&str> = recgate_core::lint::RULES.iter().map(|r| r.0).collect();
+        let missing_lints: Vec<&&str> = lint_ids
+            .iter()
+            .filter(|id| !self.lints.contains(**id))
+            .collect();
+        println!("coverage:");
+        println!("  steps of SPEC §3: {}/13", steps.len());
+        println!(
+            "  reason codes: {}/{}{}",
+            core_reasons.len() - missing_reasons.len(),
+            core_reasons.len(),
+            missing(&missing_reasons)
+        );
+        println!(
+            "  scope × resource cells: {}/36{}",
+            36 - missing_cells.len(),
+            missing(&missing_cells)
+        );
+        println!(
+            "  lint rules: {}/{}{}",
+            lint_ids.len() - missing_lints.len(),
+            lint_ids.len(),
+            missing(&missing_lints)
+        );
+        print!("{table}");
+        missing_reasons.is_empty() && missing_cells.is_empty()
+    }
+}
+
+fn missing<T: std::fmt::Display>(list: &[T]) -> String {
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (missing: {})",
+            list.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
 }
 
 impl Tally {
@@ -30,7 +125,7 @@ impl Tally {
 }
 
 pub fn test(argv: &[String]) -> Result<ExitCode, String> {
-    let args = Args::parse(argv, &[], &["slices"])?;
+    let args = Args::parse(argv, &[], &["slices", "coverage"])?;
     if args.positional.is_empty() {
         return Err("missing VECTORS.json".into());
     }
@@ -53,8 +148,12 @@ pub fn test(argv: &[String]) -> Result<ExitCode, String> {
             None => run_file(file, &v, args.flag("slices"), &mut tally)?,
         }
     }
+    let covered = !args.flag("coverage") || tally.coverage.report();
+    if !covered {
+        println!("coverage below the required 100% of reason codes and scope cells");
+    }
     println!("{} passed, {} failed", tally.passed, tally.failed);
-    Ok(if tally.failed == 0 {
+    Ok(if tally.failed == 0 && covered {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -115,6 +214,7 @@ fn run_file(file: &str, v: &Value, all_slices: bool, tally: &mut Tally) -> Resul
     };
     if let Some(expected) = v.get("lint") {
         let want = sorted_strings(expected);
+        tally.coverage.lints.extend(want.iter().cloned());
         let mut got: Vec<String> = recgate_core::lint::lint(policy.doc())
             .iter()
             .map(|f| f.id.to_string())
@@ -138,7 +238,7 @@ fn run_file(file: &str, v: &Value, all_slices: bool, tally: &mut Tally) -> Resul
             .get("name")
             .and_then(Value::as_str)
             .map_or_else(|| format!("case {i}"), str::to_string);
-        let problem = check_case(&policy, case, all_slices, &slice_for);
+        let problem = check_case(&policy, case, all_slices, &slice_for, &mut tally.coverage);
         tally.check(file, &name, problem);
     }
     Ok(())
@@ -161,6 +261,7 @@ fn check_case(
     case: &Value,
     all_slices: bool,
     slice_for: &[String],
+    cov: &mut Coverage,
 ) -> Option<String> {
     let Some(request) = case.get("request") else {
         return Some("no request".into());
@@ -168,11 +269,21 @@ fn check_case(
     let Some(expect) = case.get("expect") else {
         return Some("no expect".into());
     };
-    let got = policy.decide_json(&request.to_string());
+    let parsed = Request::from_json(&request.to_string());
+    let got = match &parsed {
+        Ok(req) => {
+            let (d, cells) = policy.decide_with_coverage(req);
+            cov.cells
+                .extend(cells.iter().map(|c| (c.scope, c.resource, c.holds)));
+            d
+        }
+        Err(_) => policy.decide_json(&request.to_string()),
+    };
+    cov.reasons.insert(got.reason.as_str());
     if let Some(p) = compare(expect, &got) {
         return Some(p);
     }
-    let Ok(req) = Request::from_json(&request.to_string()) else {
+    let Ok(req) = parsed else {
         return None;
     };
     let mut who = vec![req.principal.clone()];

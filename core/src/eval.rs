@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::catalog::Perm;
-use crate::compile::{Compiled, Ix};
+use crate::compile::{CScope, Compiled, Ix};
 use crate::decision::Reason;
 use crate::model::PolicyDoc;
 use crate::target::{TKind, Target};
@@ -18,6 +18,9 @@ pub(crate) trait Trace {
     /// Whether lines are wanted at all.
     const ON: bool;
     fn line(&mut self, step: u8, text: impl FnOnce() -> String);
+    /// A scope was tested against the resource (coverage).
+    #[inline(always)]
+    fn scope(&mut self, _scope: CScope, _kind: TKind, _holds: bool) {}
 }
 
 /// No trace: decisions.
@@ -257,7 +260,7 @@ impl<'p> Evaluator<'p> {
                 let Some(rule) = self.c.rules.get(ri as usize) else {
                     continue;
                 };
-                if tg.in_scope(self.c, rule.scope, p) && tg.when_holds(self.c, &rule.when) {
+                if self.in_scope(tg, rule.scope, p, t) && tg.when_holds(self.c, &rule.when) {
                     t.line(7, || format!("deny {} matches", self.rule_text(Some(ri))));
                     return Outcome {
                         reason: Reason::Denied,
@@ -286,7 +289,7 @@ impl<'p> Evaluator<'p> {
                 matched += 1;
                 let stage = if !tg.in_divisions(self.c, a.divisions.as_deref()) {
                     1
-                } else if !tg.in_scope(self.c, rule.scope, p) {
+                } else if !self.in_scope(tg, rule.scope, p, t) {
                     2
                 } else if !tg.when_holds(self.c, &rule.when) {
                     3
@@ -444,6 +447,12 @@ impl<'p> Evaluator<'p> {
             s
         });
         out
+    }
+
+    fn in_scope<T: Trace>(&self, tg: &Target, scope: CScope, p: Ix, t: &mut T) -> bool {
+        let holds = tg.in_scope(self.c, scope, p);
+        t.scope(scope, tg.kind, holds);
+        holds
     }
 
     /// `recording:*:delete (role no-destroy, scope all)`.

@@ -44,6 +44,7 @@ extern crate alloc;
 pub mod catalog;
 mod compile;
 pub mod controls;
+pub mod coverage;
 pub mod decision;
 pub mod edge;
 mod error;

@@ -119,6 +119,10 @@ impl Policy {
         }
     }
 
+    pub(crate) fn run_traced<'a, T: Trace>(&'a self, req: &'a Request, t: &mut T) -> Decision<'a> {
+        self.run(req, t)
+    }
+
     fn run<'a, T: Trace>(&'a self, req: &'a Request, t: &mut T) -> Decision<'a> {
         let Some(perm) = self.c.perm_ix.get(req.permission.as_str()).copied() else {
             t.line(1, || {
