@@ -1,0 +1,543 @@
+//! # recgate-web
+//!
+//! The recgate decision core compiled for browsers (and Node). This crate is a
+//! thin binding: every decision, explanation, lint finding and slice comes from
+//! `recgate-core`; what lives here is moving data across the JS/wasm boundary
+//! cheaply. Its exports are consumed only by the typed ES module in `js/`
+//! (the npm package's public API is documented in `README.md` there), so their
+//! shapes are chosen for speed rather than for direct use:
+//!
+//! - requests arrive as JSON text and are read by the core's own strict
+//!   deserializer (unknown fields, bad types → `invalid_request`), exactly as
+//!   `recgate eval` reads them;
+//! - a decision leaves [`WasmGate::check`] as a few integers (allow, reason,
+//!   redact, the index of the rule that decided, 16 random id bytes) that the
+//!   wrapper turns back into the SPEC §4 object; decisions with a cascade
+//!   obligation, and every slow path, are whole JSON records serialised by the
+//!   core;
+//! - list filtering reads columns prepared by the wrapper ([`rows`]).
+
+mod ids;
+pub mod rows;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use recgate_core::controls::CONTROLS;
+use recgate_core::decision::GrantRecord;
+use recgate_core::{
+    Decision, Explanation, Limits, Policy, PolicyError, Reason, Recording, Request, RuleRef,
+    Timestamp, TraceLine, Visibility,
+};
+
+use crate::ids::Ids;
+use crate::rows::{Rows, Scratch, Table};
+
+/// [`WasmGate::check`] result bit: allowed.
+pub const ALLOW: u32 = 1;
+/// [`WasmGate::check`] result bit: the `redact` obligation.
+pub const REDACT: u32 = 2;
+/// [`WasmGate::check`] result bit: the decision has a cascade obligation; read
+/// the whole record with [`WasmGate::last_json`].
+pub const FULL: u32 = 4;
+/// [`WasmGate::check`] result bit: no random id could be drawn.
+pub const NO_ID: u32 = 8;
+/// [`WasmGate::check`] result: the reason's index in `reasons()` starts at this bit.
+pub const REASON_SHIFT: u32 = 8;
+
+/// The codes of [`WasmGate::visibility`].
+fn visibility_code(v: Visibility) -> u8 {
+    match v {
+        Visibility::Hidden => 0,
+        Visibility::Metadata => 1,
+        Visibility::Media => 2,
+    }
+}
+
+fn reason_index(r: Reason) -> u32 {
+    Reason::ALL
+        .iter()
+        .position(|x| *x == r)
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(1)
+}
+
+/// Every reason code, in the order of the reason indices [`WasmGate::check`] returns.
+#[wasm_bindgen]
+pub fn reasons() -> String {
+    let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+    serde_json::to_string(&codes).unwrap_or_default()
+}
+
+/// The player controls, in the order the core reports them.
+#[wasm_bindgen]
+pub fn controls() -> String {
+    serde_json::to_string(&CONTROLS).unwrap_or_default()
+}
+
+/// The module's linear memory, where [`WasmGate::out_ptr`] points.
+#[wasm_bindgen]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct LoadFailure<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<ErrorOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fatal: Option<&'a str>,
+}
+
+fn load_failure(e: &PolicyError) -> String {
+    let errors = e
+        .errors
+        .iter()
+        .map(|v| ErrorOut {
+            path: &v.path,
+            message: &v.message,
+        })
+        .collect();
+    serde_json::to_string(&LoadFailure {
+        errors,
+        fatal: None,
+    })
+    .unwrap_or_default()
+}
+
+/// The rules that decided so far, each serialised once, by identity.
+#[derive(Default)]
+struct Grants {
+    index: HashMap<(usize, usize, usize, bool), u32>,
+    json: Vec<String>,
+}
+
+impl Grants {
+    /// The rule's number (from 1) in [`WasmGate::grant_json`]. Rules are
+    /// keyed by the address of their strings inside the immutable policy, so
+    /// a lookup hashes four words instead of the rule's text.
+    fn number(&mut self, g: &RuleRef<'_>) -> u32 {
+        let key = (
+            g.role.as_ptr() as usize,
+            g.permission.as_ptr() as usize,
+            core::ptr::from_ref(g.scope) as usize,
+            g.deny,
+        );
+        if let Some(n) = self.index.get(&key) {
+            return *n;
+        }
+        let record = GrantRecord {
+            role: g.role.into(),
+            permission: g.permission.into(),
+            scope: g.scope.clone(),
+        };
+        self.json
+            .push(serde_json::to_string(&record).unwrap_or_else(|_| String::from("null")));
+        let n = u32::try_from(self.json.len()).unwrap_or(u32::MAX);
+        self.index.insert(key, n);
+        n
+    }
+}
+
+#[derive(Serialize)]
+struct ExplainOut<'a> {
+    decision: &'a recgate_core::DecisionRecord,
+    steps: &'a [TraceLine],
+    text: String,
+}
+
+#[derive(Serialize)]
+struct UnreadableControl {
+    control: &'static str,
+    allowed: bool,
+    reason: Reason,
+    permission: Option<&'static str>,
+    obligations: [u8; 0],
+}
+
+/// A loaded policy (a whole organisation's or a principal slice) and the
+/// state that makes repeated decisions cheap.
+#[wasm_bindgen]
+pub struct WasmGate {
+    policy: Policy,
+    grants: Grants,
+    ids: Ids,
+    /// `[grant number or 0, id bytes 0..4, 4..8, 8..12, 12..16]`, read by the
+    /// wrapper through a view of [`memory`]; boxed so its address is fixed.
+    out: Box<[u32; 5]>,
+    /// The last decision with a cascade obligation, as JSON.
+    last: String,
+    scratch: Scratch,
+}
+
+#[wasm_bindgen]
+impl WasmGate {
+    /// Parses, validates and compiles a policy document. `max_bytes` 0 keeps
+    /// the default limit (16 MiB). The error is JSON: `{"errors":[{path,
+    /// message}]}` for an invalid document, `{"fatal": message}` when no
+    /// random source is available.
+    pub fn load(text: &str, max_bytes: u32) -> Result<WasmGate, String> {
+        let mut limits = Limits::default();
+        if max_bytes > 0 {
+            limits.max_bytes = max_bytes as usize;
+        }
+        let policy = Policy::from_json_with(text, &limits).map_err(|e| load_failure(&e))?;
+        let mut ids = Ids::new();
+        if ids.next().is_none() {
+            return Err(serde_json::to_string(&LoadFailure {
+                errors: Vec::new(),
+                fatal: Some("no secure random source (crypto.getRandomValues) for decision ids"),
+            })
+            .unwrap_or_default());
+        }
+        Ok(WasmGate {
+            policy,
+            grants: Grants::default(),
+            ids,
+            out: Box::new([0; 5]),
+            last: String::new(),
+            scratch: Scratch::default(),
+        })
+    }
+
+    /// The policy's `revision`.
+    pub fn revision(&self) -> String {
+        self.policy.revision().into()
+    }
+
+    /// The core's content hash of the policy (what `recgate hash` prints).
+    pub fn content_hash(&self) -> String {
+        self.policy.content_hash().into()
+    }
+
+    /// Where the `out` words are in [`memory`].
+    pub fn out_ptr(&self) -> usize {
+        self.out.as_ptr() as usize
+    }
+
+    /// Decides one request given as JSON. Returns the result bits ([`ALLOW`],
+    /// [`REDACT`], [`FULL`], [`NO_ID`]) with the reason index from
+    /// [`REASON_SHIFT`]; writes the rule number and, when `with_id`, 16 random
+    /// id bytes to `out`. Unreadable requests decide `invalid_request`.
+    pub fn check(&mut self, request: &str, with_id: bool) -> u32 {
+        let WasmGate {
+            policy,
+            grants,
+            ids,
+            out,
+            last,
+            ..
+        } = self;
+        let parsed = Request::from_json(request);
+        let decision = match &parsed {
+            Ok(req) => policy.decide(req),
+            Err(_) => Decision::deny(Reason::InvalidRequest, policy.revision()),
+        };
+        let mut code = u32::from(decision.allow) | reason_index(decision.reason) << REASON_SHIFT;
+        if decision.obligations.redact {
+            code |= REDACT;
+        }
+        if decision.obligations.cascade.is_some() {
+            code |= FULL;
+            *last = decision.record(None).to_json();
+        }
+        let grant = decision.grant.map_or(0, |g| grants.number(&g));
+        let id = if with_id { ids.next() } else { Some([0; 16]) };
+        let words = match id {
+            Some(b) => [
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+                u32::from_le_bytes([b[4], b[5], b[6], b[7]]),
+                u32::from_le_bytes([b[8], b[9], b[10], b[11]]),
+                u32::from_le_bytes([b[12], b[13], b[14], b[15]]),
+            ],
+            None => {
+                code |= NO_ID;
+                [0; 4]
+            }
+        };
+        **out = [grant, words[0], words[1], words[2], words[3]];
+        code
+    }
+
+    /// The last decision that had a cascade obligation, as SPEC §4 JSON
+    /// (without `decisionId`, which `out` carries).
+    pub fn last_json(&self) -> String {
+        self.last.clone()
+    }
+
+    /// The rule numbered `n` by [`WasmGate::check`], as `{role, permission, scope}` JSON.
+    pub fn grant_json(&self, n: u32) -> String {
+        n.checked_sub(1)
+            .and_then(|i| self.grants.json.get(i as usize))
+            .cloned()
+            .unwrap_or_else(|| String::from("null"))
+    }
+
+    /// Decides one request given as JSON and returns the whole record, with a
+    /// decision id, serialised by the core: the path `recgate eval` takes.
+    pub fn decide_json(&mut self, request: &str) -> String {
+        let mut record = self.policy.decide_json(request);
+        record.decision_id = self.ids.next_hex();
+        record.to_json()
+    }
+
+    /// `{decision, steps: [{step, text}], text}` for one request given as JSON.
+    pub fn explain(&mut self, request: &str) -> String {
+        let ex = match Request::from_json(request) {
+            Ok(req) => self.policy.explain(&req),
+            Err(e) => Explanation {
+                decision: Decision::deny(Reason::InvalidRequest, self.policy.revision())
+                    .record(None),
+                steps: vec![TraceLine {
+                    step: 1,
+                    text: e.to_string(),
+                }],
+            },
+        };
+        let mut decision = ex.decision.clone();
+        decision.decision_id = self.ids.next_hex();
+        serde_json::to_string(&ExplainOut {
+            decision: &decision,
+            steps: &ex.steps,
+            text: ex.to_string(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Every lint finding, as a JSON array.
+    pub fn lint(&self) -> String {
+        serde_json::to_string(&recgate_core::lint::lint(self.policy.doc())).unwrap_or_default()
+    }
+
+    /// The principal's slice as a policy document (JSON).
+    pub fn slice(&self, principal: &str) -> Result<String, String> {
+        self.policy
+            .slice(principal)
+            .map(|doc| doc.to_json())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Every player control's state for one recording given as JSON (its
+    /// SPEC §2 attributes only). An unreadable recording or `now` denies every
+    /// control with `invalid_request` and no permission.
+    pub fn controls(&self, principal: &str, recording: &str, now: &str) -> String {
+        let rec = serde_json::from_str::<Recording>(recording);
+        let out = match (rec, Timestamp::parse(now)) {
+            (Ok(rec), Some(now)) => {
+                let subject = self.policy.subject(principal, None, now);
+                serde_json::to_string(&subject.controls(principal, &rec, now))
+            }
+            _ => serde_json::to_string(
+                &CONTROLS
+                    .iter()
+                    .map(|c| UnreadableControl {
+                        control: c,
+                        allowed: false,
+                        reason: Reason::InvalidRequest,
+                        permission: None,
+                        obligations: [],
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        out.unwrap_or_default()
+    }
+
+    /// How much of each row `principal` may see: 0 hidden, 1 metadata, 2
+    /// media, one byte per row (`cols.len() / rows::STRIDE` rows). `table`
+    /// holds `count` strings joined by NUL, or when `table_is_json` a JSON
+    /// array of them. An unreadable row, table or `now` hides (fail closed).
+    pub fn visibility(
+        &mut self,
+        principal: &str,
+        now: &str,
+        table: &str,
+        count: u32,
+        table_is_json: bool,
+        cols: &[u32],
+        lists: &[u32],
+    ) -> Vec<u8> {
+        let rows = Rows { cols, lists };
+        let mut out = vec![0u8; rows.len()];
+        let owned: Vec<String>;
+        let table = if table_is_json {
+            owned = serde_json::from_str(table).unwrap_or_default();
+            (owned.len() == count as usize)
+                .then(|| Table::from_strings(owned.iter().map(String::as_str).collect()))
+        } else {
+            Table::split(table, count as usize)
+        };
+        let (Some(mut table), Some(now)) = (table, Timestamp::parse(now)) else {
+            return out;
+        };
+        let subject = self.policy.subject(principal, None, now);
+        if subject.refusal().is_some() {
+            return out;
+        }
+        let scratch = &mut self.scratch;
+        for (i, slot) in out.iter_mut().enumerate() {
+            if scratch.load(&mut table, &rows, i) {
+                *slot = visibility_code(subject.visibility(&scratch.rec, now));
+            }
+        }
+        out
+    }
+
+    /// The reference path of [`WasmGate::visibility`] for one recording given
+    /// as JSON, read by serde: what the tests hold the column path to.
+    pub fn visibility_json(&self, principal: &str, recording: &str, now: &str) -> u8 {
+        match (
+            serde_json::from_str::<Recording>(recording),
+            Timestamp::parse(now),
+        ) {
+            (Ok(rec), Some(now)) => visibility_code(
+                self.policy
+                    .subject(principal, None, now)
+                    .visibility(&rec, now),
+            ),
+            _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"{
+      "schema": "recgate/v1", "revision": "r1",
+      "roles": {
+        "qa": { "grants": [
+          { "permission": "recording:recording:view" },
+          { "permission": "recording:recording:delete" } ] },
+        "meta": { "grants": [ { "permission": "recording:metadata:view" } ] }
+      },
+      "users": { "quinn": { "roles": [ { "role": "qa" } ] },
+                 "mia": { "roles": [ { "role": "meta" } ] } }
+    }"#;
+
+    fn gate() -> WasmGate {
+        WasmGate::load(POLICY, 0).ok().unwrap()
+    }
+
+    #[test]
+    fn check_packs_the_core_decision() {
+        let mut g = gate();
+        let req = r#"{"principal":"quinn","permission":"recording:recording:view",
+          "resource":{"type":"recording","id":"r","media":"audio","sensitive":true},
+          "now":"2026-11-22T12:00:00Z"}"#;
+        let code = g.check(req, true);
+        assert_eq!(code & ALLOW, ALLOW);
+        assert_eq!(code & REDACT, REDACT);
+        assert_eq!(code >> REASON_SHIFT, 0, "allow is reason 0");
+        assert_eq!(
+            g.grant_json(g.out[0]),
+            r#"{"role":"qa","permission":"recording:recording:view","scope":"all"}"#
+        );
+        assert_ne!(g.out[1..], [0; 4]);
+        // The same rule keeps its number.
+        let n = g.out[0];
+        g.check(req, false);
+        assert_eq!(g.out[0], n);
+        assert_eq!(g.out[1..], [0; 4]);
+        let bad = g.check(r#"{"principal":"quinn","oops":1}"#, true);
+        assert_eq!(bad & ALLOW, 0);
+        assert_eq!(bad >> REASON_SHIFT, reason_index(Reason::InvalidRequest));
+    }
+
+    #[test]
+    fn cascades_are_returned_whole() {
+        let mut g = gate();
+        let code = g.check(
+            r#"{"principal":"quinn","permission":"recording:recording:delete",
+              "resource":{"type":"recording","id":"r","media":"audio","related":["s1"]},
+              "now":"2026-11-22T12:00:00Z"}"#,
+            true,
+        );
+        assert_eq!(code & (ALLOW | FULL), ALLOW | FULL);
+        let v: serde_json::Value = serde_json::from_str(&g.last_json()).unwrap();
+        assert_eq!(v["obligations"][0]["type"], "cascade");
+        assert_eq!(v["obligations"][0]["ids"][0], "s1");
+    }
+
+    #[test]
+    fn load_reports_every_error() {
+        let err = WasmGate::load(r#"{"schema":"recgate/v1","revision":"r","bogus":1,"users":{"u":{"roles":[{"role":"nope"}]}}}"#, 0)
+            .err()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&err).unwrap();
+        let paths: Vec<&str> = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap())
+            .collect();
+        assert!(paths.contains(&"/bogus"), "{paths:?}");
+        assert!(paths.contains(&"/users/u/roles/0/role"), "{paths:?}");
+    }
+
+    #[test]
+    fn columns_decide_as_the_reference_path() {
+        let mut g = gate();
+        let now = "2026-11-22T12:00:00Z";
+        let joined = "audio\0screen";
+        let mut audio = [rows::NONE; rows::STRIDE];
+        audio[rows::FLAGS] = rows::VALID;
+        audio[rows::MEDIA] = 0;
+        audio[rows::RETENTION] = 0;
+        audio[rows::DIVISIONS_AT] = 0;
+        audio[rows::PARTICIPANTS_AT] = 0;
+        audio[rows::PARTICIPANTS_LEN] = 0;
+        let mut screen = audio;
+        screen[rows::MEDIA] = 1;
+        let mut broken = audio;
+        broken[rows::FLAGS] = 0;
+        let cols: Vec<u32> = [audio, screen, broken].concat();
+        let v = g.visibility("quinn", now, joined, 2, false, &cols, &[]);
+        assert_eq!(v, vec![2, 0, 0]);
+        assert_eq!(
+            g.visibility_json("quinn", r#"{"id":"a","media":"audio"}"#, now),
+            2
+        );
+        assert_eq!(
+            g.visibility_json("quinn", r#"{"id":"a","media":"screen"}"#, now),
+            0
+        );
+        let v = g.visibility("mia", now, joined, 2, false, &cols, &[]);
+        assert_eq!(v, vec![1, 1, 0]);
+        assert_eq!(g.visibility("nobody", now, joined, 2, false, &cols, &[]), vec![0, 0, 0]);
+        assert_eq!(g.visibility("quinn", "soon", joined, 2, false, &cols, &[]), vec![0, 0, 0]);
+        let json = g.visibility("quinn", now, r#"["audio","screen"]"#, 2, true, &cols, &[]);
+        assert_eq!(json, vec![2, 0, 0]);
+    }
+
+    #[test]
+    fn controls_of_an_unreadable_recording_are_all_denied() {
+        let g = gate();
+        let v: serde_json::Value =
+            serde_json::from_str(&g.controls("quinn", r#"{"media":"audio"}"#, "2026-11-22T12:00:00Z"))
+                .unwrap();
+        let list = v.as_array().unwrap();
+        assert_eq!(list.len(), CONTROLS.len());
+        assert!(list
+            .iter()
+            .all(|c| c["allowed"] == false && c["reason"] == "invalid_request" && c["permission"].is_null()));
+        let ok: serde_json::Value = serde_json::from_str(&g.controls(
+            "quinn",
+            r#"{"id":"r","media":"audio"}"#,
+            "2026-11-22T12:00:00Z",
+        ))
+        .unwrap();
+        assert_eq!(ok[0]["control"], "play");
+        assert_eq!(ok[0]["allowed"], true);
+    }
+}

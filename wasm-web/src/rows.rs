@@ -1,0 +1,375 @@
+//! Recording rows for list filtering, read from columns instead of JSON.
+//!
+//! Deciding what 100,000 rows of a recordings list show cannot afford one
+//! serde round trip per row. The JS wrapper (`js/gate.js`, `encodeRows`)
+//! writes the attributes a decision reads into one string table (every
+//! distinct string once, joined by NUL) and fixed-width `u32` columns, after
+//! checking each value's JSON type the way the core's `Recording` deserializer
+//! does. Here each row is loaded into one reused [`Recording`] (no allocation
+//! once the buffers have grown) and the core decides it. Nothing in this module
+//! decides anything: values are copied, enum names and timestamps are parsed by
+//! the core's own parsers, and a row that cannot be read is reported as such so
+//! that the caller hides it (fail closed).
+//!
+//! Not loaded: `id`, `conversationId` and `related`, which no visibility
+//! decision reads (`related` only feeds the cascade obligation of a delete).
+
+use recgate_core::model::{Direction, Media};
+use recgate_core::{Recording, Timestamp};
+
+/// `u32` columns per row.
+pub const STRIDE: usize = 13;
+/// An absent value (JSON `null` or a missing key).
+pub const NONE: u32 = u32::MAX;
+
+/// Column: flag bits ([`VALID`], [`LEGAL_HOLD`], …).
+pub const FLAGS: usize = 0;
+/// Column: `media`, a string-table index.
+pub const MEDIA: usize = 1;
+/// Column: `direction`, a string-table index.
+pub const DIRECTION: usize = 2;
+/// Column: `owner`, a string-table index.
+pub const OWNER: usize = 3;
+/// Column: `queue`, a string-table index.
+pub const QUEUE: usize = 4;
+/// Column: `region`, a string-table index.
+pub const REGION: usize = 5;
+/// Column: `line`, a string-table index.
+pub const LINE: usize = 6;
+/// Column: `createdAt`, a string-table index.
+pub const CREATED_AT: usize = 7;
+/// Column: `retentionDays` (when [`HAS_RETENTION`] is set).
+pub const RETENTION: usize = 8;
+/// Column: first index of `divisions` in the list column.
+pub const DIVISIONS_AT: usize = 9;
+/// Column: number of `divisions`, [`NONE`] when absent.
+pub const DIVISIONS_LEN: usize = 10;
+/// Column: first index of `participants` in the list column.
+pub const PARTICIPANTS_AT: usize = 11;
+/// Column: number of `participants`.
+pub const PARTICIPANTS_LEN: usize = 12;
+
+/// Flag: every attribute had the JSON type the contract requires.
+pub const VALID: u32 = 1;
+/// Flag: `legalHold`.
+pub const LEGAL_HOLD: u32 = 2;
+/// Flag: `sensitive`.
+pub const SENSITIVE: u32 = 4;
+/// Flag: `live`.
+pub const LIVE: u32 = 8;
+/// Flag: `retentionDays` is present.
+pub const HAS_RETENTION: u32 = 16;
+
+/// The distinct strings of a batch, with timestamps parsed on first use.
+pub struct Table<'t> {
+    strings: Vec<&'t str>,
+    times: Vec<Option<Option<Timestamp>>>,
+}
+
+impl<'t> Table<'t> {
+    /// Splits `joined` (strings separated by NUL) into exactly `count`
+    /// strings; `None` when the count does not match.
+    pub fn split(joined: &'t str, count: usize) -> Option<Table<'t>> {
+        let strings: Vec<&str> = if count == 0 {
+            Vec::new()
+        } else {
+            joined.split('\0').collect()
+        };
+        (strings.len() == count).then(|| Table {
+            times: vec![None; strings.len()],
+            strings,
+        })
+    }
+
+    /// Builds a table from strings already split (the JSON form of the table,
+    /// used when a string contains NUL).
+    pub fn from_strings(strings: Vec<&'t str>) -> Table<'t> {
+        Table {
+            times: vec![None; strings.len()],
+            strings,
+        }
+    }
+
+    fn get(&self, ix: u32) -> Option<&'t str> {
+        self.strings.get(ix as usize).copied()
+    }
+
+    /// The timestamp at `ix`: `Some(None)` when it is not RFC 3339.
+    fn time(&mut self, ix: u32) -> Option<Option<Timestamp>> {
+        let slot = self.times.get_mut(ix as usize)?;
+        if slot.is_none() {
+            *slot = Some(Timestamp::parse(self.strings.get(ix as usize)?));
+        }
+        *slot
+    }
+}
+
+/// The rows of a batch: [`STRIDE`] columns each, and the list column that
+/// `divisions` and `participants` point into.
+pub struct Rows<'a> {
+    /// The fixed-width columns.
+    pub cols: &'a [u32],
+    /// String-table indices of list items.
+    pub lists: &'a [u32],
+}
+
+impl Rows<'_> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.cols.len() / STRIDE
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One recording, reused from row to row, and the buffers it gave back.
+#[derive(Default)]
+pub struct Scratch {
+    /// The row last loaded.
+    pub rec: Recording,
+    spare: Vec<String>,
+    divisions: Vec<String>,
+}
+
+impl Scratch {
+    /// Loads row `i`. `false` when the row cannot be read as a recording
+    /// (wrong JSON type, unknown media or direction, a `createdAt` that is not
+    /// RFC 3339, an index out of range): the caller must hide it.
+    pub fn load(&mut self, table: &mut Table<'_>, rows: &Rows<'_>, i: usize) -> bool {
+        self.try_load(table, rows, i).is_some()
+    }
+
+    fn try_load(&mut self, table: &mut Table<'_>, rows: &Rows<'_>, i: usize) -> Option<()> {
+        let start = i.checked_mul(STRIDE)?;
+        let row = rows.cols.get(start..start.checked_add(STRIDE)?)?;
+        let col = |c: usize| row.get(c).copied().unwrap_or(NONE);
+        let flags = col(FLAGS);
+        if flags & VALID == 0 {
+            return None;
+        }
+        let text = |ix: u32| -> Option<Option<&str>> {
+            if ix == NONE {
+                Some(None)
+            } else {
+                table.get(ix).map(Some)
+            }
+        };
+        let media = match text(col(MEDIA))? {
+            None => None,
+            Some(m) => Some(Media::parse(m)?),
+        };
+        let direction = match text(col(DIRECTION))? {
+            None => None,
+            Some(d) => Some(Direction::parse(d)?),
+        };
+        let owner = text(col(OWNER))?;
+        let queue = text(col(QUEUE))?;
+        let region = text(col(REGION))?;
+        let line = text(col(LINE))?;
+        let created_at = match col(CREATED_AT) {
+            NONE => None,
+            ix => Some(table.time(ix)??),
+        };
+        let divisions = match col(DIVISIONS_LEN) {
+            NONE => None,
+            n => Some(list(rows.lists, col(DIVISIONS_AT), n)?),
+        };
+        let participants = list(rows.lists, col(PARTICIPANTS_AT), col(PARTICIPANTS_LEN))?;
+        if !valid_items(table, participants) || !divisions.map_or(true, |d| valid_items(table, d)) {
+            return None;
+        }
+        // Every index is known good from here on: the recording is written.
+        let rec = &mut self.rec;
+        rec.media = media;
+        rec.direction = direction;
+        put(&mut rec.owner, &mut self.spare, owner);
+        put(&mut rec.queue, &mut self.spare, queue);
+        put(&mut rec.region, &mut self.spare, region);
+        put(&mut rec.line, &mut self.spare, line);
+        rec.created_at = created_at;
+        rec.retention_days = (flags & HAS_RETENTION != 0).then(|| col(RETENTION));
+        rec.legal_hold = flags & LEGAL_HOLD != 0;
+        rec.sensitive = flags & SENSITIVE != 0;
+        rec.live = flags & LIVE != 0;
+        fill(&mut rec.participants, &mut self.spare, table, participants);
+        match divisions {
+            None => {
+                if let Some(mut d) = rec.divisions.take() {
+                    fill(&mut d, &mut self.spare, table, &[]);
+                    self.divisions = d;
+                }
+            }
+            Some(items) => {
+                let mut d = rec
+                    .divisions
+                    .take()
+                    .unwrap_or_else(|| core::mem::take(&mut self.divisions));
+                fill(&mut d, &mut self.spare, table, items);
+                rec.divisions = Some(d);
+            }
+        }
+        Some(())
+    }
+}
+
+/// The list items `[at, at + n)`, each a valid table index.
+fn list(lists: &[u32], at: u32, n: u32) -> Option<&[u32]> {
+    let at = at as usize;
+    let items = lists.get(at..at.checked_add(n as usize)?)?;
+    Some(items)
+}
+
+/// Sets an optional string, reusing buffers.
+fn put(slot: &mut Option<String>, spare: &mut Vec<String>, v: Option<&str>) {
+    match v {
+        None => {
+            if let Some(s) = slot.take() {
+                spare.push(s);
+            }
+        }
+        Some(v) => {
+            let mut s = slot.take().or_else(|| spare.pop()).unwrap_or_default();
+            s.clear();
+            s.push_str(v);
+            *slot = Some(s);
+        }
+    }
+}
+
+/// Sets a list of strings from table indices, reusing buffers. Indices out of
+/// range cannot occur: [`Scratch::try_load`] checks them first with
+/// [`valid_items`].
+fn fill(out: &mut Vec<String>, spare: &mut Vec<String>, table: &Table<'_>, items: &[u32]) {
+    let mut n = 0;
+    for v in items.iter().filter_map(|ix| table.get(*ix)) {
+        if let Some(s) = out.get_mut(n) {
+            s.clear();
+            s.push_str(v);
+        } else {
+            let mut s = spare.pop().unwrap_or_default();
+            s.clear();
+            s.push_str(v);
+            out.push(s);
+        }
+        n += 1;
+    }
+    while out.len() > n {
+        if let Some(s) = out.pop() {
+            spare.push(s);
+        }
+    }
+}
+
+/// Whether every list item is a valid table index.
+pub fn valid_items(table: &Table<'_>, items: &[u32]) -> bool {
+    items.iter().all(|ix| table.get(*ix).is_some())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn row() -> [u32; STRIDE] {
+        let mut r = [NONE; STRIDE];
+        r[FLAGS] = VALID;
+        r[RETENTION] = 0;
+        r[DIVISIONS_AT] = 0;
+        r[PARTICIPANTS_AT] = 0;
+        r[PARTICIPANTS_LEN] = 0;
+        r
+    }
+
+    #[test]
+    fn loads_every_attribute_and_reuses_the_scratch() {
+        let joined = "screen\0inbound\0u-1\0q-1\0eu-west-1\0line-9\02026-11-01T09:00:00Z\0home\0bpo";
+        let mut table = Table::split(joined, 9).unwrap();
+        let mut a = row();
+        a[FLAGS] = VALID | LEGAL_HOLD | LIVE | HAS_RETENTION;
+        a[MEDIA] = 0;
+        a[DIRECTION] = 1;
+        a[OWNER] = 2;
+        a[QUEUE] = 3;
+        a[REGION] = 4;
+        a[LINE] = 5;
+        a[CREATED_AT] = 6;
+        a[RETENTION] = 30;
+        a[DIVISIONS_AT] = 0;
+        a[DIVISIONS_LEN] = 2;
+        a[PARTICIPANTS_AT] = 2;
+        a[PARTICIPANTS_LEN] = 1;
+        let b = row();
+        let cols: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
+        let lists = [7, 8, 2];
+        let rows = Rows {
+            cols: &cols,
+            lists: &lists,
+        };
+        assert_eq!(rows.len(), 2);
+        let mut s = Scratch::default();
+        assert!(s.load(&mut table, &rows, 0));
+        let r = &s.rec;
+        assert_eq!(r.media, Some(Media::Screen));
+        assert_eq!(r.direction, Some(Direction::Inbound));
+        assert_eq!(r.owner.as_deref(), Some("u-1"));
+        assert_eq!(r.queue.as_deref(), Some("q-1"));
+        assert_eq!(r.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(r.line.as_deref(), Some("line-9"));
+        assert_eq!(
+            r.created_at,
+            Timestamp::parse("2026-11-01T09:00:00Z")
+        );
+        assert_eq!(r.retention_days, Some(30));
+        assert!(r.legal_hold && r.live && !r.sensitive);
+        assert_eq!(
+            r.divisions.as_deref(),
+            Some(&["home".to_string(), "bpo".to_string()][..])
+        );
+        assert_eq!(r.participants, vec!["u-1".to_string()]);
+        // The next row is empty: nothing of the first may leak into it.
+        assert!(s.load(&mut table, &rows, 1));
+        let empty = Recording::default();
+        assert_eq!(s.rec, empty);
+        // And back again.
+        assert!(s.load(&mut table, &rows, 0));
+        assert_eq!(s.rec.participants.len(), 1);
+        assert!(!s.load(&mut table, &rows, 2), "out of range");
+    }
+
+    #[test]
+    fn unreadable_rows_are_refused() {
+        let mut table = Table::split("video\0yesterday\0sideways", 3).unwrap();
+        let lists = [99];
+        let mut s = Scratch::default();
+        let mut check = |edit: &dyn Fn(&mut [u32; STRIDE])| {
+            let mut r = row();
+            edit(&mut r);
+            let rows = Rows {
+                cols: &r,
+                lists: &lists,
+            };
+            s.load(&mut table, &rows, 0)
+        };
+        assert!(check(&|_| {}));
+        assert!(!check(&|r| r[FLAGS] = 0), "not valid JSON types");
+        assert!(!check(&|r| r[MEDIA] = 0), "unknown media");
+        assert!(!check(&|r| r[DIRECTION] = 2), "unknown direction");
+        assert!(!check(&|r| r[CREATED_AT] = 1), "not a timestamp");
+        assert!(!check(&|r| r[OWNER] = 3), "no such string");
+        assert!(!check(&|r| r[PARTICIPANTS_LEN] = 1), "bad list index");
+        assert!(!check(&|r| {
+            r[DIVISIONS_AT] = 5;
+            r[DIVISIONS_LEN] = 1;
+        }), "list out of range");
+    }
+
+    #[test]
+    fn table_counts_must_match() {
+        assert!(Table::split("a\0b", 3).is_none());
+        assert_eq!(Table::split("", 0).unwrap().strings.len(), 0);
+        assert_eq!(Table::split("", 1).unwrap().strings, vec![""]);
+    }
+}
