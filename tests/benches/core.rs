@@ -89,6 +89,14 @@ fn main() {
         memory_child(argv[i + 1].parse().unwrap());
         return;
     }
+    if std::env::var("RECGATE_PROFILE_LOAD").is_ok() {
+        let text = org(OrgSize::reference(), 42).to_string();
+        let t = Instant::now();
+        while t.elapsed().as_secs() < 8 {
+            black_box(Policy::from_json(&text).unwrap());
+        }
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 3 } else { 7 };
     println!("| org | load (parse+validate+compile) | ns / decision, hot (1k requests cycled) | ns / decision, cold (20k distinct requests) | filter 100k recordings, one principal | compiled policy RSS |");
