@@ -79,7 +79,7 @@ pub fn controls() -> String {
 
 /// The module's linear memory, where [`WasmGate::out_ptr`] points.
 #[wasm_bindgen]
-pub fn memory() -> JsValue {
+pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
@@ -171,7 +171,7 @@ pub struct WasmGate {
     grants: Grants,
     ids: Ids,
     /// `[grant number or 0, id bytes 0..4, 4..8, 8..12, 12..16]`, read by the
-    /// wrapper through a view of [`memory`]; boxed so its address is fixed.
+    /// wrapper through a view of [`wasm_memory`]; boxed so its address is fixed.
     out: Box<[u32; 5]>,
     /// The last decision with a cascade obligation, as JSON.
     last: String,
@@ -218,7 +218,7 @@ impl WasmGate {
         self.policy.content_hash().into()
     }
 
-    /// Where the `out` words are in [`memory`].
+    /// Where the `out` words are in [`wasm_memory`].
     pub fn out_ptr(&self) -> usize {
         self.out.as_ptr() as usize
     }

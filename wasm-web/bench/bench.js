@@ -1,0 +1,83 @@
+// The browser benchmark of the npm package: runs in the page bench.html,
+// driven by run.mjs. Every figure is a median over rounds after warm-up.
+
+import { init, Gate } from '../js/index.js';
+import { org, recordings, requests, userId, REFERENCE } from './org.js';
+
+const NOW = '2026-11-22T12:00:00Z';
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeRounds(rounds, f) {
+  const xs = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    f();
+    xs.push(performance.now() - t);
+  }
+  return { median: median(xs), min: Math.min(...xs) };
+}
+
+async function run(params) {
+  const log = [];
+  const out = { params, userAgent: navigator.userAgent };
+  let t = performance.now();
+  await init();
+  out.initMs = performance.now() - t;
+
+  const size = REFERENCE;
+  const doc = org(size, 42);
+  const text = JSON.stringify(doc);
+  t = performance.now();
+  const full = Gate.fromPolicy(text);
+  out.loadFullOrgMs = performance.now() - t;
+  out.fullOrgBytes = text.length;
+
+  const recs = recordings(size, params.rows, 3);
+  out.visible = [];
+  for (const p of params.principals) {
+    const principal = userId(p);
+    const sliceText = JSON.stringify(full.slice(principal));
+    t = performance.now();
+    const gate = Gate.fromPolicy(sliceText);
+    const loadMs = performance.now() - t;
+    for (let i = 0; i < params.warmup; i++) gate.visible(principal, recs, NOW);
+    let count = 0;
+    const r = timeRounds(params.rounds, () => { count = gate.visible(principal, recs, NOW).length; });
+    // The same rows decided by the whole organisation's policy must agree.
+    const fullCount = full.visible(principal, recs, NOW).length;
+    out.visible.push({
+      principal, sliceBytes: sliceText.length, loadSliceMs: loadMs,
+      rows: recs.length, visible: count, visibleWithFullPolicy: fullCount,
+      medianMs: r.median, minMs: r.min,
+    });
+    gate.free();
+  }
+
+  // check(): a server-style loop over distinct requests by many principals (whole org).
+  const reqs = requests(size, params.requests, 11);
+  for (let i = 0; i < params.warmup; i++) for (const q of reqs) full.check(q);
+  let allowed = 0;
+  const c = timeRounds(params.rounds, () => {
+    allowed = 0;
+    for (const q of reqs) allowed += full.check(q).allow ? 1 : 0;
+  });
+  out.check = {
+    requests: reqs.length, allowed,
+    medianUsPerCheck: (c.median * 1000) / reqs.length,
+    minUsPerCheck: (c.min * 1000) / reqs.length,
+  };
+  // can(): the boolean shorthand (no decision object, no id).
+  const k = timeRounds(params.rounds, () => {
+    for (const q of reqs) full.can(q.principal, q.permission, q.resource, q.now);
+  });
+  out.can = { medianUsPerCall: (k.median * 1000) / reqs.length, minUsPerCall: (k.min * 1000) / reqs.length };
+  out.log = log;
+  return out;
+}
+
+window.__bench = run;
+window.__benchReady = true;

@@ -1,0 +1,448 @@
+// Types of the recgate npm package (both entry points: "." and "./bundler").
+// Field names and codes are those of the recgate/v1 contract (SPEC §1–§7).
+
+// ───────────────────────────── catalog (SPEC §6) ─────────────────────────────
+
+/** A permission of the catalog: what a request asks for. */
+export type Permission =
+  | 'recording:recording:view'
+  | 'recording:recording:delete'
+  | 'recording:recording:download'
+  | 'recording:recording:blackout'
+  | 'recording:recording:editRetention'
+  | 'recording:recording:restore'
+  | 'recording:recording:viewSensitiveData'
+  | 'recording:screenRecording:view'
+  | 'recording:screenRecording:delete'
+  | 'recording:screenRecording:edit'
+  | 'recording:screenRecording:download'
+  | 'recording:metadata:view'
+  | 'recording:annotation:view'
+  | 'recording:annotation:add'
+  | 'recording:annotation:edit'
+  | 'recording:annotation:delete'
+  | 'recording:deletionProtection:apply'
+  | 'recording:deletionProtection:revoke'
+  | 'conversation:transcript:view'
+  | 'conversation:call:monitor'
+  | 'recording:retentionPolicy:view'
+  | 'recording:retentionPolicy:edit'
+  | 'recording:recordingSchedule:view'
+  | 'recording:recordingSchedule:add'
+  | 'recording:recordingSchedule:edit'
+  | 'recording:recordingSchedule:delete'
+  | 'routing:queue:view'
+  | 'routing:queue:edit'
+  | 'routing:queue:join'
+  | 'analytics:reportingData:view'
+  | 'directory:user:view'
+  | 'directory:user:add'
+  | 'directory:user:edit'
+  | 'directory:user:impersonate'
+  | 'telephony:agent:access'
+  | 'telephony:callControl:access'
+  | 'authorization:role:view'
+  | 'authorization:role:add'
+  | 'authorization:role:edit'
+  | 'authorization:role:delete';
+
+/**
+ * A permission or a pattern (`recording:*:delete`, `*:*:*`) in a policy's
+ * grants and denies. A pattern must match at least one catalog entry.
+ */
+export type PermissionPattern = Permission | `${string}:${string}:${string}`;
+
+// ─────────────────────────── policy document (SPEC §1) ───────────────────────────
+
+export type Media = 'audio' | 'screen' | 'chat' | 'email' | 'messaging';
+export type Direction = 'inbound' | 'outbound';
+
+/** Which resources a grant or deny reaches for the user holding it (SPEC §2). */
+export type Scope = 'all' | 'self' | 'assigned' | 'lines' | { group: string } | { view: string };
+
+/** Conditions: every present key must hold; each list means "any of". */
+export interface When {
+  queues?: string[];
+  media?: Media[];
+  directions?: Direction[];
+}
+
+export interface GrantRule {
+  permission: PermissionPattern;
+  /** Default `"all"`. */
+  scope?: Scope;
+  when?: When;
+  /** Only meaningful on `recording:metadata:view` (SPEC §3 step 9). */
+  crossRegion?: boolean;
+}
+
+export interface DenyRule {
+  permission: PermissionPattern;
+  scope?: Scope;
+  when?: When;
+}
+
+export interface Role {
+  name?: string;
+  description?: string;
+  inherits?: string[];
+  system?: boolean;
+  grants?: GrantRule[];
+  denies?: DenyRule[];
+}
+
+export interface RoleAssignment {
+  role: string;
+  /** Default `["home"]`; `["*"]` means every division. */
+  divisions?: string[];
+}
+
+export interface User {
+  name?: string;
+  description?: string;
+  kind?: 'user' | 'service';
+  roles?: RoleAssignment[];
+  /** Default `"home"`. */
+  division?: string;
+  /** Default `settings.homeRegion`. */
+  region?: string;
+  bpo?: boolean;
+  lines?: string[];
+  revokedSessions?: string[];
+  disabled?: boolean;
+}
+
+export interface Division {
+  name?: string;
+  description?: string;
+}
+
+export interface Group {
+  name?: string;
+  description?: string;
+  members?: string[];
+  bpo?: boolean;
+}
+
+export interface Queue {
+  name?: string;
+  description?: string;
+  division: string;
+  members?: string[];
+  groups?: string[];
+}
+
+export interface View {
+  name?: string;
+  description?: string;
+  queues?: string[];
+  users?: string[];
+  groups?: string[];
+}
+
+export type LicenseTier = 'collaborate' | 'communicate' | 'cx1' | 'cx2' | 'cx3';
+
+export interface Settings {
+  homeRegion?: string;
+  /** Days; absent: nothing expires. */
+  retentionDays?: { screen?: number; default?: number };
+  tokenMaxAgeSeconds?: number;
+  bpoExport?: boolean;
+  recordingMode?: 'interactions' | 'continuous';
+  interactionTypes?: string[];
+  consentNotice?: boolean;
+  /** Overrides of the license tier table: permission pattern → tier. */
+  licenseTiers?: Record<string, LicenseTier>;
+}
+
+/** A recgate/v1 policy document: a whole organisation, or a principal slice (SPEC §5). */
+export interface Policy {
+  schema: 'recgate/v1';
+  revision: string;
+  settings?: Settings;
+  divisions?: Record<string, Division>;
+  groups?: Record<string, Group>;
+  queues?: Record<string, Queue>;
+  views?: Record<string, View>;
+  roles?: Record<string, Role>;
+  users?: Record<string, User>;
+  prerequisites?: Partial<Record<Permission, Permission[]>>;
+}
+
+// ─────────────────────────── resources and requests (SPEC §2) ───────────────────────────
+
+/** A recording's attributes, as the recordings store knows them. */
+export interface Recording {
+  id: string;
+  conversationId?: string | null;
+  media?: Media | null;
+  direction?: Direction | null;
+  /** The recorded agent. */
+  owner?: string | null;
+  participants?: string[];
+  queue?: string | null;
+  /** Default `["home"]`. */
+  divisions?: string[] | null;
+  /** Default: the policy's home region. */
+  region?: string | null;
+  line?: string | null;
+  /** RFC 3339, e.g. `"2026-11-01T09:00:00Z"`. */
+  createdAt?: string | null;
+  /** Overrides `settings.retentionDays`. */
+  retentionDays?: number | null;
+  legalHold?: boolean;
+  sensitive?: boolean;
+  live?: boolean;
+  /** Recordings deleted with this one (screen recordings, transcripts). */
+  related?: string[];
+}
+
+export interface Annotation {
+  id: string;
+  author?: string | null;
+  /** Default `"public"`. */
+  visibility?: 'public' | 'private';
+  recording: Recording;
+}
+
+export type Resource =
+  | ({ type: 'recording' } & Recording)
+  | ({ type: 'annotation' } & Annotation)
+  | { type: 'queue'; id: string }
+  | { type: 'user'; id: string }
+  | { type: 'report'; user?: string | null; queue?: string | null }
+  | { type: 'role'; id: string }
+  | { type: 'schedule'; id: string };
+
+/** One authorization question. Unknown fields make it `invalid_request`. */
+export interface Request {
+  /** On whose behalf the call is made. */
+  principal: string;
+  /** Who authenticated; the principal when absent. */
+  actor?: string | null;
+  permission: Permission;
+  resource: Resource;
+  /** RFC 3339. */
+  now: string;
+}
+
+// ─────────────────────────────── decisions (SPEC §3, §4) ───────────────────────────────
+
+export type Reason =
+  | 'allow'
+  | 'invalid_request'
+  | 'unknown_principal'
+  | 'principal_disabled'
+  | 'unknown_resource'
+  | 'impersonation_denied'
+  | 'expired'
+  | 'legal_hold'
+  | 'private_annotation'
+  | 'denied'
+  | 'no_permission'
+  | 'out_of_division'
+  | 'out_of_scope'
+  | 'condition_unmet'
+  | 'region'
+  | 'prerequisite_missing'
+  | 'no_access'
+  | 'bpo_restricted'
+  | 'sensitive'
+  | 'token_missing'
+  | 'token_expired'
+  | 'token_too_old'
+  | 'session_revoked'
+  | 'route_unknown'
+  | 'resource_unavailable';
+
+/** What an enforcement point must do along with an allow. */
+export type Obligation =
+  | { type: 'redact' }
+  | { type: 'cascade'; ids: string[] };
+
+/** The grant that allowed, or the deny that matched. */
+export interface Grant {
+  role: string;
+  /** The permission or pattern as the policy writes it. */
+  permission: PermissionPattern;
+  scope: Scope;
+}
+
+/** A decision, exactly as SPEC §4 and `recgate eval`. */
+export interface Decision {
+  allow: boolean;
+  reason: Reason;
+  revision: string;
+  grant: Grant | null;
+  obligations: Obligation[];
+  /** 128 random bits, 32 hex digits. */
+  decisionId: string;
+}
+
+export interface ExplainStep {
+  /** The SPEC §3 step (1–13). */
+  step: number;
+  text: string;
+}
+
+export interface Explanation {
+  decision: Decision;
+  steps: ExplainStep[];
+  /** The steps and the outcome as lines of text. */
+  text: string;
+}
+
+// ───────────────────────────── player controls ─────────────────────────────
+
+export type ControlName =
+  | 'play'
+  | 'download'
+  | 'delete'
+  | 'blackout'
+  | 'bookmark'
+  | 'viewBookmarks'
+  | 'transcript'
+  | 'monitorLive'
+  | 'editRetention'
+  | 'legalHold';
+
+export interface ControlState {
+  allowed: boolean;
+  reason: Reason;
+  /** The permission this control needs on this recording; `null` when the recording could not be read. */
+  permission: Permission | null;
+  /** Obligations of the allow (redact on play, cascade on delete). */
+  obligations: Obligation[];
+}
+
+/** Every player control's state, keyed by control name. */
+export type Controls = { [K in ControlName]: ControlState };
+
+export type Visibility = 'media' | 'metadata' | 'hidden';
+
+// ───────────────────────────── lint and validation ─────────────────────────────
+
+export type LintRuleId =
+  | 'system-role-inheritance'
+  | 'impersonate-scope-all'
+  | 'bpo-reporting-scope-all'
+  | 'bpo-queue-scope-all'
+  | 'bpo-flag-missing'
+  | 'cross-region-media'
+  | 'agent-can-view-screens'
+  | 'destructive-spread'
+  | 'record-all'
+  | 'retention-range'
+  | 'consent-notice-off'
+  | 'token-max-age'
+  | 'unused-role'
+  | 'over-privileged';
+
+export interface LintFinding {
+  id: LintRuleId;
+  severity: 'info' | 'warning' | 'error';
+  /** JSON pointer of the element at fault. */
+  path: string;
+  message: string;
+  /** How to fix it, in one line. */
+  fix: string;
+}
+
+/** One problem in a policy document. */
+export interface ValidationError {
+  /** JSON pointer (RFC 6901); `""` is the whole document. */
+  path: string;
+  message: string;
+}
+
+/** Thrown by `Gate.fromPolicy`: every problem of the document, each with its JSON pointer. */
+export class PolicyError extends Error {
+  readonly name: 'PolicyError';
+  readonly errors: ValidationError[];
+  constructor(errors: ValidationError[]);
+}
+
+// ─────────────────────────────── the gate ───────────────────────────────
+
+/** A timestamp: RFC 3339 text or a Date. Where optional, it defaults to the current time. */
+export type Now = string | Date;
+
+export interface GateOptions {
+  /** Largest accepted policy document in bytes (default 16 MiB). */
+  maxBytes?: number;
+}
+
+/**
+ * A loaded policy and every question that can be asked of it. In a browser,
+ * load the signed-in user's principal slice, never the whole organisation.
+ */
+export class Gate {
+  private constructor();
+
+  /**
+   * Validates and compiles a policy (JSON text or object; a whole policy or a
+   * principal slice). Throws a `PolicyError` listing every problem.
+   */
+  static fromPolicy(policy: Policy | string, options?: GateOptions): Gate;
+
+  /** The policy's `revision`. */
+  readonly revision: string;
+  /** SHA-256 of the canonical policy (hex), equal to `recgate hash`. */
+  readonly revisionHash: string;
+
+  /** Decides a request. Malformed input gives reason `invalid_request`; never throws for it. */
+  check(request: Request): Decision;
+  /** Decides a request given as JSON text (the exact path of `recgate eval`). */
+  checkJson(text: string): Decision;
+  /** Whether `principal` may do `permission` on `resource`. */
+  can(principal: string, permission: Permission, resource: Resource, now?: Now): boolean;
+  /** How a request is decided, step by step. */
+  explain(request: Request): Explanation;
+  /** The policy's lint findings. */
+  lint(): LintFinding[];
+  /** The principal's slice (SPEC §5). Throws a RangeError for an unknown principal. */
+  slice(principal: string): Policy;
+
+  /** Every player control's state for `principal` on `recording`. */
+  controls(principal: string, recording: Recording, now?: Now): Controls;
+
+  /**
+   * The recordings `principal` may see (media, or metadata only), in input
+   * order — the same objects. Rows may carry other properties (titles,
+   * durations): only the SPEC §2 attributes are read. A row whose attributes
+   * have the wrong type is hidden.
+   */
+  visible<R extends Recording>(principal: string, recordings: readonly R[], now?: Now): R[];
+  /** How much of each recording `principal` may see, in input order. */
+  visibility(principal: string, recordings: readonly Recording[], now?: Now): Visibility[];
+  /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
+  visibilityCodes(principal: string, recordings: readonly Recording[], now?: Now): Uint8Array;
+  /** `visibility()` of one recording through the core's JSON reader: the slow reference path. */
+  visibilityOf(principal: string, recording: Recording, now?: Now): Visibility;
+
+  /** Releases this gate's wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+
+// ─────────────────────────────── initialisation ───────────────────────────────
+
+/** Where the .wasm is, or the module itself. */
+export type WasmSource =
+  | string
+  | URL
+  | globalThis.Request
+  | globalThis.Response
+  | BufferSource
+  | WebAssembly.Module
+  | Promise<globalThis.Response | BufferSource | WebAssembly.Module>;
+
+/**
+ * Instantiates the WebAssembly module (once). Without an argument,
+ * `recgate_web_bg.wasm` is fetched beside the glue module.
+ */
+export function init(input?: WasmSource | { module_or_path: WasmSource }): Promise<void>;
+/** Instantiates the module synchronously from its bytes or a compiled module (Node, workers). */
+export function initSync(module: BufferSource | WebAssembly.Module | { module: BufferSource | WebAssembly.Module }): void;
+/** Resolves when the module is ready (initialising it from the default location if needed). */
+export function ready(): Promise<void>;
+export default init;
