@@ -70,10 +70,34 @@ export class PolicyError extends Error {
   }
 }
 
-/** JSON text of a request or recording; '' (unreadable: invalid_request) when it has none. */
+/**
+ * Refuses what JSON cannot carry exactly: a value with toJSON (a Date), a
+ * number that is not finite, a function or symbol, `undefined` in an array.
+ * JSON.stringify would quietly turn these into other values (an invalid Date
+ * into null: "never expires"); here they make the input unreadable instead.
+ */
+function strictReplacer(key, value) {
+  const original = this[key];
+  if (typeof original === 'object' && original !== null && typeof original.toJSON === 'function') throw new TypeError('not a JSON value');
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('not a JSON number');
+      return value;
+    case 'function':
+    case 'symbol':
+      throw new TypeError('not a JSON value');
+    case 'undefined':
+      if (Array.isArray(this)) throw new TypeError('undefined in an array');
+      return value;
+    default:
+      return value;
+  }
+}
+
+/** JSON text of a request or recording; '' (unreadable: invalid_request) when it is not JSON data. */
 function jsonText(value) {
   try {
-    const text = JSON.stringify(value);
+    const text = JSON.stringify(value, strictReplacer);
     return typeof text === 'string' ? text : '';
   } catch {
     return '';
@@ -105,6 +129,13 @@ function recordingText(rec) {
   return jsonText(picked);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string is valid Unicode (no lone surrogate): only then can it cross as UTF-8 unchanged. */
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !LONE_SURROGATE.test(s);
+
 function isStringArray(v) {
   if (!Array.isArray(v)) return false;
   for (let i = 0; i < v.length; i++) {
@@ -127,14 +158,24 @@ export function encodeRows(rows) {
   const index = new Map();
   const strings = [];
   let nul = false;
+  // Strings that are not valid Unicode: the core's JSON reader refuses them,
+  // so a row using one is not readable.
+  const bad = new Set();
+  let badUses = 0;
   const str = (s) => {
     let i = index.get(s);
     if (i === undefined) {
       i = strings.length;
-      strings.push(s);
       index.set(s, i);
-      if (s.indexOf('\0') !== -1) nul = true;
+      if (!wellFormed(s)) {
+        bad.add(i);
+        strings.push('');
+      } else {
+        strings.push(s);
+        if (s.indexOf('\0') !== -1) nul = true;
+      }
     }
+    if (bad.size !== 0 && bad.has(i)) badUses++;
     return i;
   };
   const push = (items) => {
@@ -151,7 +192,8 @@ export function encodeRows(rows) {
     const rec = rows[r];
     const o = r * STRIDE;
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) continue; // not VALID
-    let ok = typeof rec.id === 'string';
+    const badBefore = badUses;
+    let ok = typeof rec.id === 'string' && wellFormed(rec.id);
     let flags = 0;
     let v = rec.media;
     if (v == null) cols[o + 1] = NONE;
@@ -208,10 +250,10 @@ export function encodeRows(rows) {
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
     // Read by no visibility decision, but part of a readable recording.
     v = rec.conversationId;
-    if (v != null && typeof v !== 'string') ok = false;
+    if (v != null && (typeof v !== 'string' || !wellFormed(v))) ok = false;
     v = rec.related;
-    if (v !== undefined && !isStringArray(v)) ok = false;
-    if (ok) cols[o] = flags | VALID;
+    if (v !== undefined && !(isStringArray(v) && v.every(wellFormed))) ok = false;
+    if (ok && badUses === badBefore) cols[o] = flags | VALID;
   }
   return {
     rows: n,

@@ -355,6 +355,7 @@ impl WasmGate {
     /// media, one byte per row (`cols.len() / rows::STRIDE` rows). `table`
     /// holds `count` strings joined by NUL, or when `table_is_json` a JSON
     /// array of them. An unreadable row, table or `now` hides (fail closed).
+    #[allow(clippy::too_many_arguments)]
     pub fn visibility(
         &mut self,
         principal: &str,
@@ -514,8 +515,14 @@ mod tests {
         );
         let v = g.visibility("mia", now, joined, 2, false, &cols, &[]);
         assert_eq!(v, vec![1, 1, 0]);
-        assert_eq!(g.visibility("nobody", now, joined, 2, false, &cols, &[]), vec![0, 0, 0]);
-        assert_eq!(g.visibility("quinn", "soon", joined, 2, false, &cols, &[]), vec![0, 0, 0]);
+        assert_eq!(
+            g.visibility("nobody", now, joined, 2, false, &cols, &[]),
+            vec![0, 0, 0]
+        );
+        assert_eq!(
+            g.visibility("quinn", "soon", joined, 2, false, &cols, &[]),
+            vec![0, 0, 0]
+        );
         let json = g.visibility("quinn", now, r#"["audio","screen"]"#, 2, true, &cols, &[]);
         assert_eq!(json, vec![2, 0, 0]);
     }
@@ -523,14 +530,17 @@ mod tests {
     #[test]
     fn controls_of_an_unreadable_recording_are_all_denied() {
         let g = gate();
-        let v: serde_json::Value =
-            serde_json::from_str(&g.controls("quinn", r#"{"media":"audio"}"#, "2026-11-22T12:00:00Z"))
-                .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&g.controls(
+            "quinn",
+            r#"{"media":"audio"}"#,
+            "2026-11-22T12:00:00Z",
+        ))
+        .unwrap();
         let list = v.as_array().unwrap();
         assert_eq!(list.len(), CONTROLS.len());
-        assert!(list
-            .iter()
-            .all(|c| c["allowed"] == false && c["reason"] == "invalid_request" && c["permission"].is_null()));
+        assert!(list.iter().all(|c| c["allowed"] == false
+            && c["reason"] == "invalid_request"
+            && c["permission"].is_null()));
         let ok: serde_json::Value = serde_json::from_str(&g.controls(
             "quinn",
             r#"{"id":"r","media":"audio"}"#,

@@ -285,7 +285,8 @@ mod tests {
 
     #[test]
     fn loads_every_attribute_and_reuses_the_scratch() {
-        let joined = "screen\0inbound\0u-1\0q-1\0eu-west-1\0line-9\02026-11-01T09:00:00Z\0home\0bpo";
+        let joined =
+            "screen\0inbound\0u-1\0q-1\0eu-west-1\0line-9\x002026-11-01T09:00:00Z\0home\0bpo";
         let mut table = Table::split(joined, 9).unwrap();
         let mut a = row();
         a[FLAGS] = VALID | LEGAL_HOLD | LIVE | HAS_RETENTION;
@@ -318,10 +319,7 @@ mod tests {
         assert_eq!(r.queue.as_deref(), Some("q-1"));
         assert_eq!(r.region.as_deref(), Some("eu-west-1"));
         assert_eq!(r.line.as_deref(), Some("line-9"));
-        assert_eq!(
-            r.created_at,
-            Timestamp::parse("2026-11-01T09:00:00Z")
-        );
+        assert_eq!(r.created_at, Timestamp::parse("2026-11-01T09:00:00Z"));
         assert_eq!(r.retention_days, Some(30));
         assert!(r.legal_hold && r.live && !r.sensitive);
         assert_eq!(
@@ -360,10 +358,13 @@ mod tests {
         assert!(!check(&|r| r[CREATED_AT] = 1), "not a timestamp");
         assert!(!check(&|r| r[OWNER] = 3), "no such string");
         assert!(!check(&|r| r[PARTICIPANTS_LEN] = 1), "bad list index");
-        assert!(!check(&|r| {
-            r[DIVISIONS_AT] = 5;
-            r[DIVISIONS_LEN] = 1;
-        }), "list out of range");
+        assert!(
+            !check(&|r| {
+                r[DIVISIONS_AT] = 5;
+                r[DIVISIONS_LEN] = 1;
+            }),
+            "list out of range"
+        );
     }
 
     #[test]

@@ -1,0 +1,424 @@
+// The npm package's API: PolicyError paths, check() on malformed input,
+// visible()/visibility() order and metadata-only rows, controls(), can(),
+// explain(), lint(), slice(), revisionHash.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { Gate, PolicyError, cliHash, cliEval, withoutId, rng, pkgRoot } from '../testing/helpers.js';
+
+const NOW = '2026-11-22T12:00:00Z';
+
+const POLICY = {
+  schema: 'recgate/v1',
+  revision: 'api-1',
+  settings: { retentionDays: { screen: 30, default: 365 } },
+  groups: { support: { members: ['agent-1', 'agent-2'] } },
+  queues: { 'q-support': { division: 'home', members: ['agent-1', 'agent-2'] } },
+  roles: {
+    qa: {
+      grants: [
+        { permission: 'recording:recording:view', scope: { group: 'support' } },
+        { permission: 'recording:screenRecording:view', scope: { group: 'support' } },
+        { permission: 'recording:annotation:*', scope: { group: 'support' } },
+        { permission: 'conversation:transcript:view', scope: { group: 'support' } },
+      ],
+    },
+    auditor: { grants: [{ permission: 'recording:metadata:view' }] },
+    admin: {
+      grants: [
+        { permission: 'recording:recording:*' },
+        { permission: 'recording:screenRecording:*' },
+        { permission: 'recording:deletionProtection:*' },
+        { permission: 'conversation:call:monitor' },
+      ],
+    },
+    agent: { grants: [{ permission: 'recording:recording:view', scope: 'self' }] },
+  },
+  users: {
+    quinn: { name: 'Quinn QA', roles: [{ role: 'qa' }] },
+    aud: { roles: [{ role: 'auditor' }] },
+    root: { roles: [{ role: 'admin' }] },
+    'agent-1': { roles: [{ role: 'agent' }] },
+    'agent-2': { roles: [{ role: 'agent' }] },
+    gone: { roles: [{ role: 'admin' }], disabled: true },
+  },
+};
+
+const gate = Gate.fromPolicy(POLICY);
+
+const rec = (over = {}) => ({ id: 'r', media: 'audio', owner: 'agent-1', createdAt: '2026-11-20T09:00:00Z', ...over });
+const req = (principal, permission, resource, over = {}) => ({ principal, permission, resource: { type: 'recording', ...resource }, now: NOW, ...over });
+
+test('PolicyError lists every problem with its JSON pointer', () => {
+  const bad = {
+    schema: 'recgate/v1',
+    revision: 'x',
+    bogus: true,
+    roles: { qa: { grants: [{ permission: 'recording:screnRecording:view', scpoe: 'all' }] } },
+    users: { u: { roles: [{ role: 'nope' }] } },
+  };
+  let err;
+  assert.throws(() => Gate.fromPolicy(bad), (e) => { err = e; return true; });
+  assert.ok(err instanceof PolicyError);
+  assert.ok(err instanceof Error);
+  assert.equal(err.name, 'PolicyError');
+  const paths = err.errors.map((e) => e.path);
+  for (const p of ['/bogus', '/roles/qa/grants/0/permission', '/roles/qa/grants/0/scpoe', '/users/u/roles/0/role']) {
+    assert.ok(paths.includes(p), `${p} missing from ${paths}`);
+  }
+  for (const e of err.errors) {
+    assert.equal(typeof e.message, 'string');
+    assert.ok(e.message.length > 0);
+    assert.ok(err.message.includes(e.path));
+  }
+  assert.match(err.errors.find((e) => e.path === '/roles/qa/grants/0/permission').message, /screnRecording/);
+});
+
+test('PolicyError for text that is not a policy at all', () => {
+  for (const input of ['{ not json', '42', '[]', 42, null, undefined, (() => { const o = {}; o.self = o; return o; })()]) {
+    assert.throws(() => Gate.fromPolicy(input), (e) => {
+      assert.ok(e instanceof PolicyError, String(input));
+      assert.ok(e.errors.length >= 1);
+      assert.ok(e.errors.every((x) => typeof x.path === 'string' && typeof x.message === 'string'));
+      return true;
+    });
+  }
+  assert.throws(() => Gate.fromPolicy(POLICY, { maxBytes: 100 }), (e) => e instanceof PolicyError && e.errors[0].path === '' && /limit/.test(e.errors[0].message));
+  assert.throws(() => Gate.fromPolicy(POLICY, { maxBytes: -1 }), RangeError);
+});
+
+test('revision and revisionHash (the core content hash, as `recgate hash`)', () => {
+  assert.equal(gate.revision, 'api-1');
+  assert.match(gate.revisionHash, /^[0-9a-f]{64}$/);
+  assert.equal(gate.revisionHash, cliHash(POLICY));
+  const reordered = { users: POLICY.users, roles: POLICY.roles, ...POLICY };
+  assert.equal(Gate.fromPolicy(JSON.stringify(reordered, null, 4)).revisionHash, gate.revisionHash);
+  const changed = Gate.fromPolicy({ ...POLICY, revision: 'api-2' });
+  assert.notEqual(changed.revisionHash, gate.revisionHash);
+});
+
+test('check() decides as SPEC §4: grant, obligations, a fresh random decisionId', () => {
+  const d = gate.check(req('quinn', 'recording:recording:view', rec({ sensitive: true })));
+  assert.deepEqual(Object.keys(d), ['allow', 'reason', 'revision', 'grant', 'obligations', 'decisionId']);
+  assert.equal(d.allow, true);
+  assert.equal(d.reason, 'allow');
+  assert.equal(d.revision, 'api-1');
+  assert.deepEqual(d.grant, { role: 'qa', permission: 'recording:recording:view', scope: { group: 'support' } });
+  assert.deepEqual(d.obligations, [{ type: 'redact' }]);
+  // Changing what was returned changes nothing for the next caller.
+  d.grant.scope.group = 'tampered';
+  d.obligations.push({ type: 'cascade', ids: [] });
+  const again = gate.check(req('quinn', 'recording:recording:view', rec({ sensitive: true })));
+  assert.deepEqual(again.grant.scope, { group: 'support' });
+  assert.deepEqual(again.obligations, [{ type: 'redact' }]);
+
+  const del = gate.check(req('root', 'recording:recording:delete', rec({ related: ['s-1', 't-1'] })));
+  assert.equal(del.allow, true);
+  assert.deepEqual(del.obligations, [{ type: 'cascade', ids: ['s-1', 't-1'] }]);
+  assert.match(del.decisionId, /^[0-9a-f]{32}$/);
+
+  const deny = gate.check(req('quinn', 'recording:recording:view', rec({ owner: 'stranger' })));
+  assert.equal(deny.allow, false);
+  assert.equal(deny.reason, 'out_of_scope');
+  assert.equal(deny.grant, null);
+
+  const ids = new Set();
+  for (let i = 0; i < 2000; i++) ids.add(gate.check(req('quinn', 'recording:recording:view', rec())).decisionId);
+  assert.equal(ids.size, 2000, 'decision ids repeat');
+});
+
+test('a malformed request is decided invalid_request, never thrown', () => {
+  const good = req('quinn', 'recording:recording:view', rec());
+  const circular = { ...good };
+  circular.self = circular;
+  const malformed = [
+    { ...good, acter: 'quinn' }, // a misspelt actor must not be ignored
+    { ...good, now: 'yesterday' },
+    { ...good, now: undefined },
+    { ...good, permission: 'recording:*:view' }, // a pattern is not a request permission
+    { ...good, permission: 'recording:screenRecording:view' }, // does not apply to audio
+    { ...good, resource: { ...good.resource, media: 'video' } },
+    { ...good, resource: { ...good.resource, colour: 'red' } },
+    { ...good, resource: { ...good.resource, participants: 'agent-1' } },
+    { ...good, resource: { ...good.resource, retentionDays: -1 } },
+    { ...good, resource: { type: 'spaceship', id: 'x' } },
+    { ...good, principal: 7 },
+    circular,
+    { ...good, big: 10n },
+    { ...good, now: new Date(NOW) }, // requests are JSON data: times are RFC 3339 strings
+    { ...good, resource: { ...good.resource, retentionDays: NaN } },
+    { ...good, resource: { ...good.resource, participants: [undefined] } },
+    null,
+    undefined,
+    'not an object',
+    [],
+  ];
+  for (const m of malformed) {
+    let d;
+    assert.doesNotThrow(() => { d = gate.check(m); });
+    assert.equal(d.allow, false);
+    assert.equal(d.reason, 'invalid_request', JSON.stringify(m, (k, v) => (typeof v === 'bigint' ? `${v}n` : k === 'self' ? '[circular]' : v)));
+    assert.equal(d.grant, null);
+    assert.deepEqual(d.obligations, []);
+    assert.match(d.decisionId, /^[0-9a-f]{32}$/);
+  }
+  // can() builds its request from its four arguments: a malformed one denies.
+  for (const [p, perm, res, now] of [
+    ['quinn', 'recording:recording:view', { ...good.resource, media: 'video' }, NOW],
+    ['quinn', 'recording:*:view', good.resource, NOW],
+    ['quinn', 'recording:recording:view', good.resource, 'yesterday'],
+    [7, 'recording:recording:view', good.resource, NOW],
+    ['quinn', 'recording:recording:view', circular, NOW],
+    ['quinn', 'recording:recording:view', null, NOW],
+  ]) {
+    assert.equal(gate.can(p, perm, res, now), false);
+  }
+  assert.equal(gate.checkJson('{').reason, 'invalid_request');
+  assert.equal(gate.checkJson(42).reason, 'invalid_request');
+});
+
+test('check() agrees with the CLI and with the JSON path on generated requests', () => {
+  const next = rng(7);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const users = ['quinn', 'aud', 'root', 'agent-1', 'agent-2', 'gone', 'nobody'];
+  const perms = ['recording:recording:view', 'recording:screenRecording:view', 'recording:metadata:view',
+    'recording:recording:delete', 'recording:recording:download', 'recording:recording:blackout',
+    'recording:deletionProtection:apply', 'conversation:call:monitor', 'recording:annotation:add', 'routing:queue:view'];
+  const requests = [];
+  for (let i = 0; i < 400; i++) {
+    const r = { id: `r-${i}`, media: pick(['audio', 'screen', 'chat', undefined]), owner: pick(['agent-1', 'agent-2', 'x', undefined]) };
+    if (next() < 0.3) r.createdAt = pick(['2025-01-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-22T11:59:59.999+00:00']);
+    if (next() < 0.2) r.legalHold = true;
+    if (next() < 0.2) r.sensitive = true;
+    if (next() < 0.2) r.live = true;
+    if (next() < 0.2) r.related = ['a', 'b'];
+    if (next() < 0.2) r.divisions = pick([['home'], ['elsewhere'], []]);
+    if (next() < 0.1) r.region = 'eu-west-1';
+    const annotation = next() < 0.15;
+    const resource = annotation
+      ? { type: 'annotation', id: `a-${i}`, author: pick(['quinn', 'x']), visibility: pick(['public', 'private']), recording: r }
+      : pick([{ type: 'recording', ...r }, { type: 'queue', id: pick(['q-support', 'q-none']) }]);
+    const q = { principal: pick(users), permission: pick(perms), resource, now: NOW };
+    if (next() < 0.1) q.actor = pick(users);
+    requests.push(q);
+  }
+  const native = cliEval(POLICY, requests);
+  requests.forEach((q, i) => {
+    const d = gate.check(q);
+    assert.deepEqual(withoutId(d), withoutId(native[i]), JSON.stringify(q));
+    assert.deepEqual(withoutId(gate.checkJson(JSON.stringify(q))), withoutId(d));
+  });
+});
+
+test('visible(): in input order, the same objects, metadata-only rows included', () => {
+  const rows = [
+    rec({ id: 'a1', owner: 'agent-1', title: 'Refund call', duration: 312 }),
+    rec({ id: 'x1', owner: 'stranger' }),
+    rec({ id: 's1', owner: 'agent-2', media: 'screen' }),
+    rec({ id: 'old', owner: 'agent-1', createdAt: '2024-01-01T00:00:00Z' }), // past retention
+    rec({ id: 'a2', owner: 'agent-2', direction: 'outbound', participants: ['agent-2'] }),
+  ];
+  const seen = gate.visible('quinn', rows, NOW);
+  assert.deepEqual(seen.map((r) => r.id), ['a1', 's1', 'a2']);
+  assert.equal(seen[0], rows[0], 'the same objects come back');
+  assert.deepEqual(gate.visibility('quinn', rows, NOW), ['media', 'hidden', 'media', 'hidden', 'media']);
+  // The auditor sees every unexpired recording's metadata, never its media.
+  assert.deepEqual(gate.visibility('aud', rows, NOW), ['metadata', 'metadata', 'metadata', 'hidden', 'metadata']);
+  assert.deepEqual(gate.visible('aud', rows, NOW).map((r) => r.id), ['a1', 'x1', 's1', 'a2']);
+  assert.deepEqual([...gate.visibilityCodes('agent-1', rows, NOW)], [2, 0, 0, 0, 0]);
+  // Unknown or disabled principals see nothing; so does an unreadable `now`.
+  assert.deepEqual(gate.visible('nobody', rows, NOW), []);
+  assert.deepEqual(gate.visible('gone', rows, NOW), []);
+  assert.deepEqual(gate.visible('quinn', rows, 'soon'), []);
+  assert.deepEqual(gate.visible('quinn', rows, new Date('invalid')), []);
+  assert.deepEqual(gate.visible('quinn', [], NOW), []);
+  assert.throws(() => gate.visible('quinn', 'rows', NOW), TypeError);
+  // `now` defaults to the current time and accepts a Date.
+  assert.deepEqual(gate.visible('quinn', [rec({ createdAt: new Date(Date.now() - 86_400_000).toISOString() })]).length, 1);
+  assert.deepEqual(gate.visibility('quinn', rows, new Date(NOW)), gate.visibility('quinn', rows, NOW));
+});
+
+test('visible(): rows that are not readable recordings are hidden', () => {
+  const bad = [
+    null, 42, 'r', [], {},
+    rec({ id: 7 }),
+    rec({ media: 'video' }),
+    rec({ media: 7 }),
+    rec({ direction: 'sideways' }),
+    rec({ createdAt: 'last tuesday' }),
+    rec({ createdAt: new Date(NOW) }), // rows are JSON values: timestamps are RFC 3339 strings
+    rec({ participants: 'agent-1' }),
+    rec({ participants: null }),
+    rec({ participants: ['agent-1', 3] }),
+    rec({ divisions: 'home' }),
+    rec({ retentionDays: 1.5 }),
+    rec({ retentionDays: -1 }),
+    rec({ retentionDays: 2 ** 32 }),
+    rec({ legalHold: 'yes' }),
+    rec({ legalHold: null }),
+    rec({ related: [1] }),
+    rec({ conversationId: 5 }),
+    rec({ owner: '\ud800' }), // not valid Unicode: the core's JSON reader refuses it
+  ];
+  assert.deepEqual(gate.visibility('root', bad, NOW), bad.map(() => 'hidden'));
+  assert.deepEqual(gate.visibility('aud', bad, NOW), bad.map(() => 'hidden'));
+  for (const row of bad) assert.equal(gate.visibilityOf('aud', row, NOW), 'hidden', JSON.stringify(row));
+  // Nulls are absent values, as in JSON.
+  assert.deepEqual(gate.visibility('aud', [rec({ media: null, owner: null, divisions: null, createdAt: null, retentionDays: null })], NOW), ['metadata']);
+});
+
+test('visible() decides every row exactly as the core reading the row as JSON', () => {
+  const next = rng(11);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const rows = [];
+  for (let i = 0; i < 3000; i++) {
+    const r = { id: `r-${i}` };
+    const maybe = (k, xs) => { if (next() < 0.7) r[k] = pick(xs); };
+    maybe('media', ['audio', 'screen', 'chat', 'email', 'messaging', null, 'video']);
+    maybe('direction', ['inbound', 'outbound', null]);
+    maybe('owner', ['agent-1', 'agent-2', 'quinn', 'x', null, '']);
+    maybe('participants', [[], ['agent-1'], ['x', 'quinn'], ['agent-2', 'agent-1']]);
+    maybe('queue', ['q-support', 'q-x', null]);
+    maybe('divisions', [['home'], ['x'], [], ['x', 'home'], null, ['a', 'b', 'c', 'd', 'home']]);
+    maybe('region', ['us-east-1', 'eu-west-1', null]);
+    maybe('line', ['l1', null]);
+    maybe('createdAt', ['2026-11-20T09:00:00Z', '2026-10-01T00:00:00Z', '2025-11-22T12:00:00+01:00', '2026-11-22T12:00:00.5Z', '2026-02-30T00:00:00Z', null]);
+    maybe('retentionDays', [0, 1, 30, 400, 4294967295, null]);
+    maybe('legalHold', [true, false]);
+    maybe('sensitive', [true, false]);
+    maybe('live', [true, false]);
+    maybe('related', [[], ['z']]);
+    maybe('conversationId', ['c', null]);
+    if (next() < 0.1) r.title = 'display-only';
+    if (next() < 0.02) r.owner = 'x\0y';
+    rows.push(r);
+  }
+  for (const p of ['quinn', 'aud', 'root', 'agent-1', 'nobody']) {
+    const fast = gate.visibility(p, rows, NOW);
+    rows.forEach((r, i) => assert.equal(fast[i], gate.visibilityOf(p, r, NOW), `${p} ${JSON.stringify(r)}`));
+    // And each visible row is what check() allows.
+    rows.forEach((r, i) => {
+      if (fast[i] !== 'media') return;
+      const { title, ...attrs } = r;
+      const perm = r.media === 'screen' ? 'recording:screenRecording:view' : 'recording:recording:view';
+      assert.equal(gate.check({ principal: p, permission: perm, resource: { type: 'recording', ...attrs }, now: NOW }).allow, true);
+    });
+  }
+});
+
+test('controls(): every player control keyed by name, the permission picked by media', () => {
+  const names = ['play', 'download', 'delete', 'blackout', 'bookmark', 'viewBookmarks', 'transcript', 'monitorLive', 'editRetention', 'legalHold'];
+  const c = gate.controls('quinn', rec({ sensitive: true }), NOW);
+  assert.deepEqual(Object.keys(c), names);
+  assert.deepEqual(c.play, { allowed: true, reason: 'allow', permission: 'recording:recording:view', obligations: [{ type: 'redact' }] });
+  assert.equal(c.download.allowed, false);
+  assert.equal(c.download.permission, 'recording:recording:download');
+  assert.equal(c.bookmark.allowed, true);
+  assert.equal(c.bookmark.permission, 'recording:annotation:add');
+  assert.equal(c.viewBookmarks.allowed, true);
+  assert.equal(c.transcript.allowed, true);
+  assert.equal(c.delete.reason, 'no_permission');
+
+  const screen = gate.controls('root', rec({ media: 'screen' }), NOW);
+  assert.equal(screen.play.permission, 'recording:screenRecording:view');
+  assert.equal(screen.delete.permission, 'recording:screenRecording:delete');
+  assert.equal(screen.download.permission, 'recording:screenRecording:download');
+  assert.equal(screen.play.allowed, true);
+
+  const held = gate.controls('root', rec({ legalHold: true, related: ['s-9'] }), NOW);
+  assert.equal(held.delete.allowed, false);
+  assert.equal(held.delete.reason, 'legal_hold');
+  assert.equal(held.legalHold.permission, 'recording:deletionProtection:revoke');
+  const free = gate.controls('root', rec({ related: ['s-9'] }), NOW);
+  assert.equal(free.legalHold.permission, 'recording:deletionProtection:apply');
+  assert.deepEqual(free.delete.obligations, [{ type: 'cascade', ids: ['s-9'] }]);
+  assert.equal(free.monitorLive.allowed, false);
+  assert.equal(gate.controls('root', rec({ live: true }), NOW).monitorLive.allowed, true);
+
+  // Each control is the decision check() gives for its permission.
+  for (const [name, state] of Object.entries(free)) {
+    if (name === 'bookmark' || name === 'viewBookmarks') continue;
+    const d = gate.check(req('root', state.permission, rec({ related: ['s-9'] })));
+    assert.equal(state.allowed, d.allow, name);
+    assert.equal(state.reason, d.reason, name);
+    assert.deepEqual(state.obligations, d.obligations, name);
+  }
+
+  // Step 1 (does the permission apply?) comes before step 2 (does the principal exist?).
+  const nobody = gate.controls('nobody', rec(), NOW);
+  assert.ok(Object.values(nobody).every((s) => !s.allowed));
+  assert.equal(nobody.play.reason, 'unknown_principal');
+  assert.equal(nobody.monitorLive.reason, 'invalid_request');
+  for (const unreadable of [null, { media: 'audio' }, rec({ media: 'video' })]) {
+    const u = gate.controls('root', unreadable, NOW);
+    assert.deepEqual(Object.keys(u), names);
+    assert.ok(Object.values(u).every((s) => !s.allowed && s.reason === 'invalid_request' && s.permission === null));
+  }
+  assert.ok(Object.values(gate.controls('root', rec(), 'never')).every((s) => s.reason === 'invalid_request'));
+  // Display-only properties of a row are not part of the recording.
+  assert.equal(gate.controls('root', rec({ title: 'x' })).play.allowed, true);
+});
+
+test('can(): the boolean shorthand, now defaulting to the current time', () => {
+  assert.equal(gate.can('quinn', 'recording:recording:view', { type: 'recording', ...rec() }, NOW), true);
+  assert.equal(gate.can('quinn', 'recording:recording:delete', { type: 'recording', ...rec() }, NOW), false);
+  assert.equal(gate.can('quinn', 'recording:recording:view', { type: 'recording', ...rec({ createdAt: new Date().toISOString() }) }), true);
+  assert.equal(gate.can('quinn', 'recording:recording:view', { type: 'recording', ...rec() }, new Date(NOW)), true);
+  assert.equal(gate.can('quinn', 'recording:recording:view', { type: 'recording', ...rec() }, 'not a time'), false);
+});
+
+test('explain(): the steps in words and the decision', () => {
+  const ex = gate.explain(req('quinn', 'recording:recording:view', rec({ owner: 'stranger' })));
+  assert.equal(ex.decision.reason, 'out_of_scope');
+  assert.match(ex.decision.decisionId, /^[0-9a-f]{32}$/);
+  assert.ok(ex.steps.length >= 4);
+  assert.ok(ex.steps.every((s) => Number.isInteger(s.step) && s.step >= 1 && s.step <= 13 && typeof s.text === 'string'));
+  assert.deepEqual(ex.steps.map((s) => s.step), [...ex.steps.map((s) => s.step)].sort((a, b) => a - b));
+  assert.ok(ex.text.includes('step 8:'));
+  assert.ok(ex.text.endsWith('→ DENY (out_of_scope)'));
+  const bad = gate.explain({ principal: 'quinn' });
+  assert.equal(bad.decision.reason, 'invalid_request');
+  assert.equal(bad.steps[0].step, 1);
+  assert.ok(bad.text.endsWith('→ DENY (invalid_request)'));
+});
+
+test('lint(): findings with id, severity, path, message and fix', () => {
+  const risky = Gate.fromPolicy({ ...POLICY, settings: { ...POLICY.settings, recordingMode: 'continuous', consentNotice: false } });
+  const ids = risky.lint().map((f) => f.id);
+  assert.ok(ids.includes('record-all'));
+  assert.ok(ids.includes('consent-notice-off'));
+  for (const f of risky.lint()) {
+    assert.ok(['info', 'warning', 'error'].includes(f.severity));
+    assert.equal(typeof f.path, 'string');
+    assert.ok(f.message.length > 0 && f.fix.length > 0);
+  }
+  assert.ok(!gate.lint().some((f) => f.id === 'record-all'));
+});
+
+test('slice(): a policy object that decides the principal as the whole policy does', () => {
+  const slice = gate.slice('quinn');
+  assert.equal(slice.schema, 'recgate/v1');
+  assert.equal(slice.revision, 'api-1');
+  assert.ok(slice.users.quinn);
+  assert.ok(!slice.users.root, 'other principals with no bearing on quinn stay out');
+  const g = Gate.fromPolicy(slice);
+  const rows = [rec({ id: 'a' }), rec({ id: 'b', owner: 'x' }), rec({ id: 'c', media: 'screen', owner: 'agent-2' })];
+  assert.deepEqual(g.visibility('quinn', rows, NOW), gate.visibility('quinn', rows, NOW));
+  assert.throws(() => gate.slice('nobody'), RangeError);
+});
+
+test('free() releases a gate', () => {
+  const g = Gate.fromPolicy(POLICY);
+  g.free();
+  assert.throws(() => g.check(req('quinn', 'recording:recording:view', rec())));
+});
+
+test('using the package before the module is initialised is a clear error', () => {
+  const script = `import { Gate } from ${JSON.stringify(join(pkgRoot, 'js', 'index.js'))};
+    try { Gate.fromPolicy('{}'); console.log('no error'); } catch (e) { console.log(e.message); }`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.match(out, /not initialised yet/);
+});
