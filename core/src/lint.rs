@@ -184,7 +184,11 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
         .collect();
     let holders = active
         .iter()
-        .filter(|u| user_perms(doc, u).intersects(destructive))
+        .filter(|u| {
+            let granted = user_perms(doc, u);
+            let denied = user_blanket_denies(doc, u);
+            destructive.iter().any(|p| granted.contains(p) && !denied.contains(p))
+        })
         .count();
     if !active.is_empty() && holders * 10 > active.len() {
         out.push(
@@ -288,6 +292,23 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
         }
     }
     out.0
+}
+
+/// Permissions a user is denied everywhere: denies with scope `all` and no
+/// `when` (denies ignore assignment divisions).
+fn user_blanket_denies(doc: &PolicyDoc, uid: &str) -> PermSet {
+    let Some(u) = doc.user(uid) else { return PermSet::EMPTY };
+    let mut out = PermSet::EMPTY;
+    for a in &u.roles {
+        for (rid, _) in effective_grant_perms(doc, &a.role) {
+            if let Some(role) = doc.role(&rid) {
+                for d in role.denies.iter().filter(|d| d.scope == Scope::All && d.when.is_empty()) {
+                    out = out.union(d.perms);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Every permission any of the user's roles grants (denies and scopes aside).
