@@ -1,7 +1,9 @@
-//! `recgate-corpus`: writes a deterministic corpus of generated cases — one
-//! JSON object per line, `{"policy": …, "request": …, "decision": …}` with the
-//! native decision — for the other targets (npm package, Envoy) to replay and
-//! compare. Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED]`.
+//! `recgate-corpus`: writes a deterministic corpus of generated cases for the
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+//! other targets (npm package, Envoy) to replay and compare: JSON lines, a
+//! `{"policy": …}` line followed by that policy's `{"request": …, "decision": …}`
+//! lines carrying the native decision (without its random id).
+//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED]`.
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -30,13 +32,14 @@ fn main() {
             .expect("policy")
             .current();
         let policy = Policy::from_json(&doc.to_string()).expect("generated policies are valid");
+        writeln!(out, "{}", serde_json::json!({ "policy": doc })).expect("write");
         for _ in 0..per {
             let req = recgate_tests::gen::request()
                 .new_tree(&mut runner)
                 .expect("request")
                 .current();
             let decision = policy.decide_json(&req.to_string());
-            let line = serde_json::json!({ "policy": doc, "request": req, "decision": decision });
+            let line = serde_json::json!({ "request": req, "decision": decision });
             writeln!(out, "{line}").expect("write");
         }
     }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Cross-target differential tests: generated policies and requests decided
+# natively and through the npm package (and, when the Envoy filter exists,
+# through real Envoy). Assumes scripts/test-web.sh built the package.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+source scripts/env.sh
+[ -f wasm-web/pkg-web/recgate_web_bg.wasm ] || timeout 1200 bash wasm-web/build.sh
+timeout 900 cargo build --release -p recgate-cli -p recgate-tests --bin recgate --bin recgate-corpus
+timeout 900 node --test --test-concurrency=1 tests/cross/
