@@ -3,6 +3,7 @@
 
 import { init, Gate } from '../js/index.js';
 import { org, recordings, requests, userId, REFERENCE } from './org.js';
+import { encodeRows } from '../js/gate.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 
@@ -54,6 +55,8 @@ async function run(params) {
       rows: recs.length, visible: count, visibleWithFullPolicy: fullCount,
       medianMs: r.median, minMs: r.min,
     });
+    const enc = timeRounds(params.rounds, () => encodeRows(recs));
+    out.visible[out.visible.length - 1].encodeMedianMs = enc.median;
     gate.free();
   }
 

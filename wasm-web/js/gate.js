@@ -23,12 +23,18 @@ const REASON_SHIFT = 8;
 
 const VISIBILITY = ['hidden', 'metadata', 'media'];
 
-/** The SPEC §2 attributes of a recording, in the order the core reads them. */
+/** The SPEC §2 attributes of a recording. */
 const RECORDING_FIELDS = [
   'id', 'conversationId', 'media', 'direction', 'owner', 'participants', 'queue',
   'divisions', 'region', 'line', 'createdAt', 'retentionDays', 'legalHold',
   'sensitive', 'live', 'related',
 ];
+
+/**
+ * The attributes a visibility decision reads: all but `id`, `conversationId`
+ * and `related` (which only names what a delete cascades to).
+ */
+const VISIBILITY_FIELDS = RECORDING_FIELDS.filter((k) => k !== 'id' && k !== 'conversationId' && k !== 'related');
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -119,11 +125,11 @@ function principalText(p) {
   return typeof p === 'string' ? p : '';
 }
 
-/** A recording's SPEC §2 attributes only, as JSON ('' when it is not an object). */
-function recordingText(rec) {
+/** A recording's attributes `fields` only, as JSON ('' when it is not an object). */
+function recordingText(rec, fields = RECORDING_FIELDS) {
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) return '';
-  const picked = {};
-  for (const k of RECORDING_FIELDS) {
+  const picked = fields === RECORDING_FIELDS ? {} : { id: '' };
+  for (const k of fields) {
     if (rec[k] !== undefined) picked[k] = rec[k];
   }
   return jsonText(picked);
@@ -144,87 +150,114 @@ function isStringArray(v) {
   return true;
 }
 
-/**
- * Writes the attributes every visibility decision reads into columns (see
- * wasm-web/src/rows.rs). Each value's JSON type is checked as the core's
- * Recording deserializer checks it; a row that fails is marked not VALID and
- * the core hides it. Properties outside SPEC §2 are not read.
- */
-export function encodeRows(rows) {
-  const n = rows.length;
-  const cols = new Uint32Array(n * STRIDE);
-  let lists = new Uint32Array(n * 2 + 16);
-  let ln = 0;
-  const index = new Map();
-  const strings = [];
-  let nul = false;
-  // Strings that are not valid Unicode: the core's JSON reader refuses them,
-  // so a row using one is not readable.
-  const bad = new Set();
-  let badUses = 0;
-  const str = (s) => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      index.set(s, i);
-      if (!wellFormed(s)) {
-        bad.add(i);
-        strings.push('');
-      } else {
-        strings.push(s);
-        if (s.indexOf('\0') !== -1) nul = true;
-      }
-    }
-    if (bad.size !== 0 && bad.has(i)) badUses++;
+/** Distinct strings of one batch, numbered in order of first use. */
+class StringTable {
+  constructor() {
+    this.index = new Map();
+    this.strings = [];
+    this.nul = false; // some string contains NUL: send the table as JSON
+    this.bad = null; // Set of the numbers of strings that are not valid Unicode
+  }
+
+  id(s) {
+    let i = this.index.get(s);
+    if (i === undefined) i = this.add(s);
     return i;
-  };
-  const push = (items) => {
-    if (ln + items.length > lists.length) {
-      const bigger = new Uint32Array(Math.max(lists.length * 2, ln + items.length));
-      bigger.set(lists);
-      lists = bigger;
+  }
+
+  add(s) {
+    const i = this.strings.length;
+    this.index.set(s, i);
+    if (wellFormed(s)) {
+      this.strings.push(s);
+      if (s.indexOf('\0') !== -1) this.nul = true;
+    } else {
+      // The core's JSON reader refuses such a string: a row using it is unreadable.
+      (this.bad ??= new Set()).add(i);
+      this.strings.push('');
     }
-    for (let i = 0; i < items.length; i++) lists[ln++] = str(items[i]);
-  };
-  // Same-as-previous shortcuts: list rows repeat regions, media and queues.
-  let lastMedia, lastMediaIx, lastDir, lastDirIx, lastRegion, lastRegionIx;
+    return i;
+  }
+}
+
+/** A growable Uint32Array. */
+class U32List {
+  constructor(capacity) {
+    this.a = new Uint32Array(capacity);
+    this.n = 0;
+  }
+
+  reserve(k) {
+    if (this.n + k > this.a.length) {
+      const bigger = new Uint32Array(Math.max(this.a.length * 2, this.n + k));
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+  }
+}
+
+function usesBad(bad, cols, o, lists, from, to) {
+  for (let c = 1; c <= 7; c++) if (bad.has(cols[o + c])) return true;
+  for (let i = from; i < to; i++) if (bad.has(lists[i])) return true;
+  return false;
+}
+
+/**
+ * Writes the attributes every visibility decision reads (VISIBILITY_FIELDS)
+ * into `cols`, STRIDE zeroed words per row (see wasm-web/src/rows.rs). Each
+ * value's JSON type is checked as the core's Recording deserializer checks
+ * it; a row that fails is left not VALID and the core hides it. Other
+ * properties are not read.
+ */
+export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
+  const n = rows.length;
+  const lists = new U32List(n * 2 + 16);
+  const table = new StringTable();
+  // Same-as-previous shortcuts: list rows repeat media, directions, regions,
+  // queues, timestamps and divisions, and a participant is usually the owner.
+  let lastMedia = null, lastMediaIx = 0, lastDir = null, lastDirIx = 0;
+  let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
+  let lastCreated = null, lastCreatedIx = 0, lastItem = null, lastItemIx = 0;
   for (let r = 0; r < n; r++) {
     const rec = rows[r];
     const o = r * STRIDE;
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) continue; // not VALID
-    const badBefore = badUses;
-    let ok = typeof rec.id === 'string' && wellFormed(rec.id);
+    const listsFrom = lists.n;
+    let ok = true;
     let flags = 0;
     let v = rec.media;
     if (v == null) cols[o + 1] = NONE;
     else if (v === lastMedia) cols[o + 1] = lastMediaIx;
-    else if (typeof v === 'string') { lastMedia = v; cols[o + 1] = lastMediaIx = str(v); }
+    else if (typeof v === 'string') { lastMedia = v; cols[o + 1] = lastMediaIx = table.id(v); }
     else ok = false;
     v = rec.direction;
     if (v == null) cols[o + 2] = NONE;
     else if (v === lastDir) cols[o + 2] = lastDirIx;
-    else if (typeof v === 'string') { lastDir = v; cols[o + 2] = lastDirIx = str(v); }
+    else if (typeof v === 'string') { lastDir = v; cols[o + 2] = lastDirIx = table.id(v); }
     else ok = false;
-    v = rec.owner;
-    if (v == null) cols[o + 3] = NONE;
-    else if (typeof v === 'string') cols[o + 3] = str(v);
-    else ok = false;
+    const owner = rec.owner;
+    let ownerIx = NONE;
+    if (typeof owner === 'string') ownerIx = table.id(owner);
+    else if (owner != null) ok = false;
+    cols[o + 3] = ownerIx;
     v = rec.queue;
     if (v == null) cols[o + 4] = NONE;
-    else if (typeof v === 'string') cols[o + 4] = str(v);
+    else if (v === lastQueue) cols[o + 4] = lastQueueIx;
+    else if (typeof v === 'string') { lastQueue = v; cols[o + 4] = lastQueueIx = table.id(v); }
     else ok = false;
     v = rec.region;
     if (v == null) cols[o + 5] = NONE;
     else if (v === lastRegion) cols[o + 5] = lastRegionIx;
-    else if (typeof v === 'string') { lastRegion = v; cols[o + 5] = lastRegionIx = str(v); }
+    else if (typeof v === 'string') { lastRegion = v; cols[o + 5] = lastRegionIx = table.id(v); }
     else ok = false;
     v = rec.line;
     if (v == null) cols[o + 6] = NONE;
-    else if (typeof v === 'string') cols[o + 6] = str(v);
+    else if (typeof v === 'string') cols[o + 6] = table.id(v);
     else ok = false;
     v = rec.createdAt;
     if (v == null) cols[o + 7] = NONE;
-    else if (typeof v === 'string') cols[o + 7] = str(v);
+    else if (v === lastCreated) cols[o + 7] = lastCreatedIx;
+    else if (typeof v === 'string') { lastCreated = v; cols[o + 7] = lastCreatedIx = table.id(v); }
     else ok = false;
     v = rec.retentionDays;
     if (v != null) {
@@ -233,14 +266,25 @@ export function encodeRows(rows) {
         flags |= HAS_RETENTION;
       } else ok = false;
     }
-    v = rec.divisions;
-    if (v == null) cols[o + 10] = NONE;
-    else if (isStringArray(v)) { cols[o + 9] = ln; cols[o + 10] = v.length; push(v); }
-    else ok = false;
-    v = rec.participants;
-    if (v !== undefined) {
-      if (isStringArray(v)) { cols[o + 11] = ln; cols[o + 12] = v.length; push(v); }
-      else ok = false;
+    // divisions (absent: NONE), then participants (absent: empty).
+    for (let k = 0; k < 2; k++) {
+      const list = k === 0 ? rec.divisions : rec.participants;
+      const at = o + 9 + 2 * k;
+      if (list === undefined || (k === 0 && list === null)) {
+        cols[at + 1] = k === 0 ? NONE : 0;
+        continue;
+      }
+      if (!Array.isArray(list)) { ok = false; continue; }
+      const len = list.length;
+      lists.reserve(len);
+      const a = lists.a;
+      cols[at] = lists.n;
+      cols[at + 1] = len;
+      for (let i = 0; i < len; i++) {
+        const item = list[i];
+        if (typeof item !== 'string') { ok = false; break; }
+        a[lists.n++] = item === owner ? ownerIx : item === lastItem ? lastItemIx : (lastItemIx = table.id(lastItem = item));
+      }
     }
     v = rec.legalHold;
     if (v === true) flags |= LEGAL_HOLD; else if (v !== undefined && v !== false) ok = false;
@@ -248,20 +292,15 @@ export function encodeRows(rows) {
     if (v === true) flags |= SENSITIVE; else if (v !== undefined && v !== false) ok = false;
     v = rec.live;
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
-    // Read by no visibility decision, but part of a readable recording.
-    v = rec.conversationId;
-    if (v != null && (typeof v !== 'string' || !wellFormed(v))) ok = false;
-    v = rec.related;
-    if (v !== undefined && !(isStringArray(v) && v.every(wellFormed))) ok = false;
-    if (ok && badUses === badBefore) cols[o] = flags | VALID;
+    if (ok && (table.bad === null || !usesBad(table.bad, cols, o, lists.a, listsFrom, lists.n))) cols[o] = flags | VALID;
   }
   return {
     rows: n,
-    table: nul ? JSON.stringify(strings) : strings.join('\0'),
-    count: strings.length,
-    tableIsJson: nul,
+    table: table.nul ? JSON.stringify(table.strings) : table.strings.join('\0'),
+    count: table.strings.length,
+    tableIsJson: table.nul,
     cols,
-    lists: lists.subarray(0, ln),
+    lists: lists.a.subarray(0, lists.n),
   };
 }
 
@@ -429,8 +468,12 @@ export class Gate {
   /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
   visibilityCodes(principal, recordings, now) {
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array');
-    const e = encodeRows(recordings);
-    return this.#w.visibility(principalText(principal), nowText(now), e.table, e.count, e.tableIsJson, e.cols, e.lists);
+    const words = recordings.length * STRIDE;
+    // The columns are written straight into wasm memory (no copy); nothing
+    // calls into wasm while they are written, so the memory cannot grow under them.
+    const at = this.#w.cols_buffer(words);
+    const e = encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words));
+    return this.#w.visibility(principalText(principal), nowText(now), e.table, e.count, e.tableIsJson, e.lists);
   }
 
   /** 'media' | 'metadata' | 'hidden' for each recording, in input order. */
@@ -455,11 +498,11 @@ export class Gate {
   }
 
   /**
-   * The reference for `visibility()`: one recording read by the core's JSON
-   * deserializer (SPEC §2 attributes only). Slow; for tests and debugging.
+   * The reference for `visibility()`: one recording's visibility attributes
+   * read by the core's JSON deserializer. Slow; for tests and debugging.
    */
   visibilityOf(principal, recording, now) {
-    return VISIBILITY[this.#w.visibility_json(principalText(principal), recordingText(recording), nowText(now))] ?? 'hidden';
+    return VISIBILITY[this.#w.visibility_json(principalText(principal), recordingText(recording, VISIBILITY_FIELDS), nowText(now))] ?? 'hidden';
   }
 
   /** Releases the wasm memory of this gate now rather than at garbage collection. */

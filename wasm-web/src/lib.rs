@@ -176,6 +176,9 @@ pub struct WasmGate {
     /// The last decision with a cascade obligation, as JSON.
     last: String,
     scratch: Scratch,
+    /// The columns of the next [`WasmGate::visibility`] batch, written by the
+    /// wrapper straight into [`wasm_memory`] (see [`WasmGate::cols_buffer`]).
+    cols: Vec<u32>,
 }
 
 #[wasm_bindgen]
@@ -205,6 +208,7 @@ impl WasmGate {
             out: Box::new([0; 5]),
             last: String::new(),
             scratch: Scratch::default(),
+            cols: Vec::new(),
         })
     }
 
@@ -351,11 +355,20 @@ impl WasmGate {
         out.unwrap_or_default()
     }
 
-    /// How much of each row `principal` may see: 0 hidden, 1 metadata, 2
-    /// media, one byte per row (`cols.len() / rows::STRIDE` rows). `table`
-    /// holds `count` strings joined by NUL, or when `table_is_json` a JSON
-    /// array of them. An unreadable row, table or `now` hides (fail closed).
-    #[allow(clippy::too_many_arguments)]
+    /// Makes room for `words` zeroed column words (`rows::STRIDE` per row)
+    /// and returns where they are in [`wasm_memory`]: the wrapper encodes the
+    /// rows there directly, then calls [`WasmGate::visibility`].
+    pub fn cols_buffer(&mut self, words: u32) -> usize {
+        self.cols.clear();
+        self.cols.resize(words as usize, 0);
+        self.cols.as_mut_ptr() as usize
+    }
+
+    /// How much of each row of the columns in [`WasmGate::cols_buffer`]
+    /// `principal` may see: 0 hidden, 1 metadata, 2 media, one byte per row.
+    /// `table` holds `count` strings joined by NUL, or when `table_is_json` a
+    /// JSON array of them; `lists` holds the list items. An unreadable row,
+    /// table or `now` hides (fail closed).
     pub fn visibility(
         &mut self,
         principal: &str,
@@ -363,9 +376,14 @@ impl WasmGate {
         table: &str,
         count: u32,
         table_is_json: bool,
-        cols: &[u32],
         lists: &[u32],
     ) -> Vec<u8> {
+        let WasmGate {
+            policy,
+            scratch,
+            cols,
+            ..
+        } = self;
         let rows = Rows { cols, lists };
         let mut out = vec![0u8; rows.len()];
         let owned: Vec<String>;
@@ -379,16 +397,17 @@ impl WasmGate {
         let (Some(mut table), Some(now)) = (table, Timestamp::parse(now)) else {
             return out;
         };
-        let subject = self.policy.subject(principal, None, now);
+        let subject = policy.subject(principal, None, now);
         if subject.refusal().is_some() {
             return out;
         }
-        let scratch = &mut self.scratch;
+        scratch.clear();
         for (i, slot) in out.iter_mut().enumerate() {
             if scratch.load(&mut table, &rows, i) {
                 *slot = visibility_code(subject.visibility(&scratch.rec, now));
             }
         }
+        scratch.unload(&mut table);
         out
     }
 
@@ -503,7 +522,12 @@ mod tests {
         let mut broken = audio;
         broken[rows::FLAGS] = 0;
         let cols: Vec<u32> = [audio, screen, broken].concat();
-        let v = g.visibility("quinn", now, joined, 2, false, &cols, &[]);
+        let mut run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
+            g.cols_buffer(u32::try_from(cols.len()).unwrap());
+            g.cols.copy_from_slice(&cols);
+            g.visibility(p, now, table, 2, json, &[])
+        };
+        let v = run(&mut g, "quinn", now, joined, false);
         assert_eq!(v, vec![2, 0, 0]);
         assert_eq!(
             g.visibility_json("quinn", r#"{"id":"a","media":"audio"}"#, now),
@@ -513,17 +537,11 @@ mod tests {
             g.visibility_json("quinn", r#"{"id":"a","media":"screen"}"#, now),
             0
         );
-        let v = g.visibility("mia", now, joined, 2, false, &cols, &[]);
+        let v = run(&mut g, "mia", now, joined, false);
         assert_eq!(v, vec![1, 1, 0]);
-        assert_eq!(
-            g.visibility("nobody", now, joined, 2, false, &cols, &[]),
-            vec![0, 0, 0]
-        );
-        assert_eq!(
-            g.visibility("quinn", "soon", joined, 2, false, &cols, &[]),
-            vec![0, 0, 0]
-        );
-        let json = g.visibility("quinn", now, r#"["audio","screen"]"#, 2, true, &cols, &[]);
+        assert_eq!(run(&mut g, "nobody", now, joined, false), vec![0, 0, 0]);
+        assert_eq!(run(&mut g, "quinn", "soon", joined, false), vec![0, 0, 0]);
+        let json = run(&mut g, "quinn", now, r#"["audio","screen"]"#, true);
         assert_eq!(json, vec![2, 0, 0]);
     }
 

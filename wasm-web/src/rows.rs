@@ -5,8 +5,10 @@
 //! writes the attributes a decision reads into one string table (every
 //! distinct string once, joined by NUL) and fixed-width `u32` columns, after
 //! checking each value's JSON type the way the core's `Recording` deserializer
-//! does. Here each row is loaded into one reused [`Recording`] (no allocation
-//! once the buffers have grown) and the core decides it. Nothing in this module
+//! does. Here each row is loaded into one reused [`Recording`] and the core
+//! decides it. The strings are not copied per row: each distinct string is
+//! made into a `String` once per batch, lent to the recording for its row and
+//! given back after (a move of three words). Nothing in this module
 //! decides anything: values are copied, enum names and timestamps are parsed by
 //! the core's own parsers, and a row that cannot be read is reported as such so
 //! that the caller hides it (fail closed).
@@ -60,10 +62,17 @@ pub const LIVE: u32 = 8;
 /// Flag: `retentionDays` is present.
 pub const HAS_RETENTION: u32 = 16;
 
-/// The distinct strings of a batch, with timestamps parsed on first use.
+/// The distinct strings of a batch, with timestamps, media and directions
+/// parsed on first use (once per distinct string, not once per row).
 pub struct Table<'t> {
     strings: Vec<&'t str>,
     times: Vec<Option<Option<Timestamp>>>,
+    media: Vec<Option<Option<Media>>>,
+    directions: Vec<Option<Option<Direction>>>,
+    /// The owned form of each string, when made and not lent out.
+    owned: Vec<Option<String>>,
+    /// Buffers for strings lent twice in one row (a participant who is the owner).
+    spare: Vec<String>,
 }
 
 impl<'t> Table<'t> {
@@ -75,10 +84,7 @@ impl<'t> Table<'t> {
         } else {
             joined.split('\0').collect()
         };
-        (strings.len() == count).then(|| Table {
-            times: vec![None; strings.len()],
-            strings,
-        })
+        (strings.len() == count).then(|| Table::from_strings(strings))
     }
 
     /// Builds a table from strings already split (the JSON form of the table,
@@ -86,7 +92,31 @@ impl<'t> Table<'t> {
     pub fn from_strings(strings: Vec<&'t str>) -> Table<'t> {
         Table {
             times: vec![None; strings.len()],
+            media: vec![None; strings.len()],
+            directions: vec![None; strings.len()],
+            owned: vec![None; strings.len()],
+            spare: Vec::new(),
             strings,
+        }
+    }
+
+    /// Lends the string at `ix` (which must be in range: an empty string
+    /// otherwise).
+    fn lend(&mut self, ix: u32) -> String {
+        if let Some(s) = self.owned.get_mut(ix as usize).and_then(Option::take) {
+            return s;
+        }
+        let mut s = self.spare.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(self.strings.get(ix as usize).copied().unwrap_or_default());
+        s
+    }
+
+    /// Takes a lent string back.
+    fn give_back(&mut self, ix: u32, s: String) {
+        match self.owned.get_mut(ix as usize) {
+            Some(slot) if slot.is_none() => *slot = Some(s),
+            _ => self.spare.push(s),
         }
     }
 
@@ -96,12 +126,33 @@ impl<'t> Table<'t> {
 
     /// The timestamp at `ix`: `Some(None)` when it is not RFC 3339.
     fn time(&mut self, ix: u32) -> Option<Option<Timestamp>> {
-        let slot = self.times.get_mut(ix as usize)?;
-        if slot.is_none() {
-            *slot = Some(Timestamp::parse(self.strings.get(ix as usize)?));
-        }
-        *slot
+        parsed(&self.strings, &mut self.times, ix, Timestamp::parse)
     }
+
+    /// The media named at `ix`: `Some(None)` when it names none.
+    fn media(&mut self, ix: u32) -> Option<Option<Media>> {
+        parsed(&self.strings, &mut self.media, ix, Media::parse)
+    }
+
+    /// The direction named at `ix`: `Some(None)` when it names none.
+    fn direction(&mut self, ix: u32) -> Option<Option<Direction>> {
+        parsed(&self.strings, &mut self.directions, ix, Direction::parse)
+    }
+}
+
+/// The string at `ix` parsed by `parse`, memoised in `cache`; `None` when
+/// `ix` is out of range.
+fn parsed<T: Copy>(
+    strings: &[&str],
+    cache: &mut [Option<Option<T>>],
+    ix: u32,
+    parse: fn(&str) -> Option<T>,
+) -> Option<Option<T>> {
+    let slot = cache.get_mut(ix as usize)?;
+    if slot.is_none() {
+        *slot = Some(parse(strings.get(ix as usize)?));
+    }
+    *slot
 }
 
 /// The rows of a batch: [`STRIDE`] columns each, and the list column that
@@ -125,59 +176,148 @@ impl Rows<'_> {
     }
 }
 
-/// One recording, reused from row to row, and the buffers it gave back.
-#[derive(Default)]
+/// One recording, reused from row to row, holding strings lent by the table.
 pub struct Scratch {
     /// The row last loaded.
     pub rec: Recording,
-    spare: Vec<String>,
-    divisions: Vec<String>,
+    /// Table indices of the strings `rec` holds: owner, queue, region, line.
+    lent: [u32; 4],
+    /// Table indices of `rec.participants`.
+    lent_participants: Vec<u32>,
+    /// Table indices of `rec.divisions`.
+    lent_divisions: Vec<u32>,
+    /// The divisions list while `rec.divisions` is `None`.
+    divisions_buf: Vec<String>,
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch {
+            rec: Recording::default(),
+            lent: [NONE; 4],
+            lent_participants: Vec::new(),
+            lent_divisions: Vec::new(),
+            divisions_buf: Vec::new(),
+        }
+    }
 }
 
 impl Scratch {
     /// Loads row `i`. `false` when the row cannot be read as a recording
     /// (wrong JSON type, unknown media or direction, a `createdAt` that is not
-    /// RFC 3339, an index out of range): the caller must hide it.
+    /// RFC 3339, an index out of range): the caller must hide it. Call
+    /// [`Scratch::unload`] with the same table before the table is dropped.
     pub fn load(&mut self, table: &mut Table<'_>, rows: &Rows<'_>, i: usize) -> bool {
-        self.try_load(table, rows, i).is_some()
+        if self.try_load(table, rows, i).is_some() {
+            true
+        } else {
+            self.unload(table);
+            false
+        }
+    }
+
+    /// Empties the recording without giving anything back: call at the start
+    /// of a batch, so that strings lent by another table can never be
+    /// returned into this one.
+    pub fn clear(&mut self) {
+        let mut divisions_buf = core::mem::take(&mut self.divisions_buf);
+        divisions_buf.clear();
+        *self = Scratch {
+            divisions_buf,
+            ..Scratch::default()
+        };
+    }
+
+    /// Gives every lent string back to the table and empties the recording.
+    pub fn unload(&mut self, table: &mut Table<'_>) {
+        self.set_strings(table, [NONE; 4]);
+        self.set_participants(table, &[]);
+        self.set_divisions(table, None);
+    }
+
+    /// Makes owner, queue, region and line the strings at `ids`, keeping
+    /// those already lent.
+    fn set_strings(&mut self, table: &mut Table<'_>, ids: [u32; 4]) {
+        let rec = &mut self.rec;
+        let slots = [
+            &mut rec.owner,
+            &mut rec.queue,
+            &mut rec.region,
+            &mut rec.line,
+        ];
+        for ((slot, held), ix) in slots.into_iter().zip(self.lent.iter_mut()).zip(ids) {
+            if *held == ix && (ix == NONE) == slot.is_none() {
+                continue;
+            }
+            if let Some(s) = slot.take() {
+                table.give_back(*held, s);
+            }
+            *slot = (ix != NONE).then(|| table.lend(ix));
+            *held = ix;
+        }
+    }
+
+    fn set_participants(&mut self, table: &mut Table<'_>, items: &[u32]) {
+        set_list(
+            table,
+            &mut self.rec.participants,
+            &mut self.lent_participants,
+            items,
+        );
+    }
+
+    fn set_divisions(&mut self, table: &mut Table<'_>, items: Option<&[u32]>) {
+        let mut d = self
+            .rec
+            .divisions
+            .take()
+            .unwrap_or_else(|| core::mem::take(&mut self.divisions_buf));
+        set_list(
+            table,
+            &mut d,
+            &mut self.lent_divisions,
+            items.unwrap_or_default(),
+        );
+        if items.is_some() {
+            self.rec.divisions = Some(d);
+        } else {
+            self.divisions_buf = d;
+        }
     }
 
     fn try_load(&mut self, table: &mut Table<'_>, rows: &Rows<'_>, i: usize) -> Option<()> {
         let start = i.checked_mul(STRIDE)?;
-        let row = rows.cols.get(start..start.checked_add(STRIDE)?)?;
-        let col = |c: usize| row.get(c).copied().unwrap_or(NONE);
-        let flags = col(FLAGS);
+        let row: &[u32; STRIDE] = rows
+            .cols
+            .get(start..start.checked_add(STRIDE)?)?
+            .try_into()
+            .ok()?;
+        let [flags, media, direction, owner, queue, region, line, created_at, retention, divisions_at, divisions_len, participants_at, participants_len] =
+            *row;
         if flags & VALID == 0 {
             return None;
         }
-        let text = |ix: u32| -> Option<Option<&str>> {
-            if ix == NONE {
-                Some(None)
-            } else {
-                table.get(ix).map(Some)
-            }
+        let media = match media {
+            NONE => None,
+            ix => Some(table.media(ix)??),
         };
-        let media = match text(col(MEDIA))? {
-            None => None,
-            Some(m) => Some(Media::parse(m)?),
+        let direction = match direction {
+            NONE => None,
+            ix => Some(table.direction(ix)??),
         };
-        let direction = match text(col(DIRECTION))? {
-            None => None,
-            Some(d) => Some(Direction::parse(d)?),
-        };
-        let owner = text(col(OWNER))?;
-        let queue = text(col(QUEUE))?;
-        let region = text(col(REGION))?;
-        let line = text(col(LINE))?;
-        let created_at = match col(CREATED_AT) {
+        let created_at = match created_at {
             NONE => None,
             ix => Some(table.time(ix)??),
         };
-        let divisions = match col(DIVISIONS_LEN) {
+        let ids = [owner, queue, region, line];
+        if ids.iter().any(|ix| *ix != NONE && table.get(*ix).is_none()) {
+            return None;
+        }
+        let divisions = match divisions_len {
             NONE => None,
-            n => Some(list(rows.lists, col(DIVISIONS_AT), n)?),
+            n => Some(list(rows.lists, divisions_at, n)?),
         };
-        let participants = list(rows.lists, col(PARTICIPANTS_AT), col(PARTICIPANTS_LEN))?;
+        let participants = list(rows.lists, participants_at, participants_len)?;
         if !valid_items(table, participants) || !divisions.map_or(true, |d| valid_items(table, d)) {
             return None;
         }
@@ -185,33 +325,43 @@ impl Scratch {
         let rec = &mut self.rec;
         rec.media = media;
         rec.direction = direction;
-        put(&mut rec.owner, &mut self.spare, owner);
-        put(&mut rec.queue, &mut self.spare, queue);
-        put(&mut rec.region, &mut self.spare, region);
-        put(&mut rec.line, &mut self.spare, line);
         rec.created_at = created_at;
-        rec.retention_days = (flags & HAS_RETENTION != 0).then(|| col(RETENTION));
+        rec.retention_days = (flags & HAS_RETENTION != 0).then_some(retention);
         rec.legal_hold = flags & LEGAL_HOLD != 0;
         rec.sensitive = flags & SENSITIVE != 0;
         rec.live = flags & LIVE != 0;
-        fill(&mut rec.participants, &mut self.spare, table, participants);
-        match divisions {
-            None => {
-                if let Some(mut d) = rec.divisions.take() {
-                    fill(&mut d, &mut self.spare, table, &[]);
-                    self.divisions = d;
+        self.set_strings(table, ids);
+        self.set_participants(table, participants);
+        self.set_divisions(table, divisions);
+        Some(())
+    }
+}
+
+/// Makes `list` the strings at `items`, keeping the ones already lent at the
+/// same positions.
+fn set_list(table: &mut Table<'_>, list: &mut Vec<String>, lent: &mut Vec<u32>, items: &[u32]) {
+    if lent.as_slice() == items && list.len() == items.len() {
+        return;
+    }
+    while list.len() > items.len() {
+        if let (Some(s), Some(ix)) = (list.pop(), lent.pop()) {
+            table.give_back(ix, s);
+        }
+    }
+    for (k, ix) in items.iter().enumerate() {
+        match (list.get_mut(k), lent.get_mut(k)) {
+            (Some(slot), Some(held)) => {
+                if *held != *ix {
+                    let old = core::mem::replace(slot, table.lend(*ix));
+                    table.give_back(*held, old);
+                    *held = *ix;
                 }
             }
-            Some(items) => {
-                let mut d = rec
-                    .divisions
-                    .take()
-                    .unwrap_or_else(|| core::mem::take(&mut self.divisions));
-                fill(&mut d, &mut self.spare, table, items);
-                rec.divisions = Some(d);
+            _ => {
+                list.push(table.lend(*ix));
+                lent.push(*ix);
             }
         }
-        Some(())
     }
 }
 
@@ -220,47 +370,6 @@ fn list(lists: &[u32], at: u32, n: u32) -> Option<&[u32]> {
     let at = at as usize;
     let items = lists.get(at..at.checked_add(n as usize)?)?;
     Some(items)
-}
-
-/// Sets an optional string, reusing buffers.
-fn put(slot: &mut Option<String>, spare: &mut Vec<String>, v: Option<&str>) {
-    match v {
-        None => {
-            if let Some(s) = slot.take() {
-                spare.push(s);
-            }
-        }
-        Some(v) => {
-            let mut s = slot.take().or_else(|| spare.pop()).unwrap_or_default();
-            s.clear();
-            s.push_str(v);
-            *slot = Some(s);
-        }
-    }
-}
-
-/// Sets a list of strings from table indices, reusing buffers. Indices out of
-/// range cannot occur: [`Scratch::try_load`] checks them first with
-/// [`valid_items`].
-fn fill(out: &mut Vec<String>, spare: &mut Vec<String>, table: &Table<'_>, items: &[u32]) {
-    let mut n = 0;
-    for v in items.iter().filter_map(|ix| table.get(*ix)) {
-        if let Some(s) = out.get_mut(n) {
-            s.clear();
-            s.push_str(v);
-        } else {
-            let mut s = spare.pop().unwrap_or_default();
-            s.clear();
-            s.push_str(v);
-            out.push(s);
-        }
-        n += 1;
-    }
-    while out.len() > n {
-        if let Some(s) = out.pop() {
-            spare.push(s);
-        }
-    }
 }
 
 /// Whether every list item is a valid table index.

@@ -243,8 +243,7 @@ test('visible(): in input order, the same objects, metadata-only rows included',
 
 test('visible(): rows that are not readable recordings are hidden', () => {
   const bad = [
-    null, 42, 'r', [], {},
-    rec({ id: 7 }),
+    null, 42, 'r', [],
     rec({ media: 'video' }),
     rec({ media: 7 }),
     rec({ direction: 'sideways' }),
@@ -259,15 +258,16 @@ test('visible(): rows that are not readable recordings are hidden', () => {
     rec({ retentionDays: 2 ** 32 }),
     rec({ legalHold: 'yes' }),
     rec({ legalHold: null }),
-    rec({ related: [1] }),
-    rec({ conversationId: 5 }),
     rec({ owner: '\ud800' }), // not valid Unicode: the core's JSON reader refuses it
+    rec({ participants: ['agent-1', '\udc00'] }),
   ];
   assert.deepEqual(gate.visibility('root', bad, NOW), bad.map(() => 'hidden'));
   assert.deepEqual(gate.visibility('aud', bad, NOW), bad.map(() => 'hidden'));
   for (const row of bad) assert.equal(gate.visibilityOf('aud', row, NOW), 'hidden', JSON.stringify(row));
   // Nulls are absent values, as in JSON.
   assert.deepEqual(gate.visibility('aud', [rec({ media: null, owner: null, divisions: null, createdAt: null, retentionDays: null })], NOW), ['metadata']);
+  // What no visibility decision reads is not read: ids, conversation ids, related recordings.
+  assert.deepEqual(gate.visibility('aud', [{}, rec({ id: 7, conversationId: 5, related: [1] })], NOW), ['metadata', 'metadata']);
 });
 
 test('visible() decides every row exactly as the core reading the row as JSON', () => {
