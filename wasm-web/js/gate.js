@@ -19,7 +19,14 @@ const ALLOW = 1;
 const REDACT = 2;
 const FULL = 4;
 const NO_ID = 8;
+const RETRY = 16;
 const REASON_SHIFT = 8;
+
+// The request words of WasmGate.check_words (wasm-web/src/request.rs).
+const REQ_WORDS = 256;
+const REQ_ROW = 9;
+const REQ_LISTS = REQ_ROW + STRIDE;
+const KINDS = new Map([['recording', 0], ['queue', 1], ['user', 2], ['role', 3], ['schedule', 4], ['report', 5]]);
 
 const VISIBILITY = ['hidden', 'metadata', 'media'];
 
@@ -304,6 +311,137 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
   };
 }
 
+function isPlain(o) {
+  if (o === null || typeof o !== 'object') return false;
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Writes a request of the usual shape into the request words `w` (from
+ * word `at`) and its strings into `parts`, for WasmGate.check_words. Returns
+ * false when the request is not of that shape — an annotation, an unknown
+ * field, a value of the wrong JSON type, a value JSON would convert (see
+ * strictReplacer) — and must be decided from its JSON instead, which is the
+ * core's reference reading.
+ */
+function encodeRequest(req, w, at, parts) {
+  if (!isPlain(req)) return false;
+  let principal, actor, permission, resource, now;
+  for (const k in req) {
+    switch (k) {
+      case 'principal': principal = req.principal; break;
+      case 'actor': actor = req.actor; break;
+      case 'permission': permission = req.permission; break;
+      case 'resource': resource = req.resource; break;
+      case 'now': now = req.now; break;
+      default: return false;
+    }
+  }
+  if (typeof principal !== 'string' || typeof permission !== 'string' || typeof now !== 'string') return false;
+  w[at] = parts.push(principal) - 1;
+  if (actor == null) w[at + 1] = NONE;
+  else if (typeof actor === 'string') w[at + 1] = parts.push(actor) - 1;
+  else return false;
+  w[at + 2] = parts.push(permission) - 1;
+  w[at + 3] = parts.push(now) - 1;
+  if (!isPlain(resource)) return false;
+  const kind = KINDS.get(resource.type);
+  if (kind === undefined) return false;
+  w[at + 4] = kind;
+  w[at + 5] = NONE;
+  w[at + 6] = NONE;
+  w[at + 7] = 0;
+  w[at + 8] = 0;
+  if (kind === 0) return encodeRecording(resource, w, at, parts);
+  if (kind === 5) {
+    for (const k in resource) {
+      const v = resource[k];
+      if (k === 'type') continue;
+      if (k !== 'user' && k !== 'queue') return false;
+      if (v == null) continue;
+      if (typeof v !== 'string') return false;
+      w[at + (k === 'user' ? 5 : 6)] = parts.push(v) - 1;
+    }
+    return true;
+  }
+  for (const k in resource) {
+    if (k !== 'type' && k !== 'id') return false;
+  }
+  if (typeof resource.id !== 'string') return false;
+  w[at + 5] = parts.push(resource.id) - 1;
+  return true;
+}
+
+/** The recording part of encodeRequest: the row columns and the list words. */
+function encodeRecording(r, w, at, parts) {
+  const o = at + REQ_ROW;
+  const listBase = at + REQ_LISTS;
+  const listEnd = at + REQ_WORDS;
+  let ln = 0;
+  let flags = VALID;
+  for (let c = 1; c < STRIDE; c++) w[o + c] = NONE;
+  w[o + 8] = 0;
+  w[o + 9] = 0;
+  w[o + 11] = 0;
+  w[o + 12] = 0;
+  for (const k in r) {
+    const v = r[k];
+    let col = -1;
+    switch (k) {
+      case 'type': continue;
+      case 'id':
+        if (typeof v !== 'string') return false;
+        w[at + 5] = parts.push(v) - 1;
+        continue;
+      case 'conversationId':
+        if (v == null) continue;
+        if (typeof v !== 'string') return false;
+        w[at + 6] = parts.push(v) - 1;
+        continue;
+      case 'media': col = 1; break;
+      case 'direction': col = 2; break;
+      case 'owner': col = 3; break;
+      case 'queue': col = 4; break;
+      case 'region': col = 5; break;
+      case 'line': col = 6; break;
+      case 'createdAt': col = 7; break;
+      case 'retentionDays':
+        if (v == null) continue;
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) return false;
+        w[o + 8] = v;
+        flags |= HAS_RETENTION;
+        continue;
+      case 'legalHold': case 'sensitive': case 'live':
+        if (v === undefined || v === false) continue;
+        if (v !== true) return false;
+        flags |= k === 'legalHold' ? LEGAL_HOLD : k === 'sensitive' ? SENSITIVE : LIVE;
+        continue;
+      case 'divisions': case 'participants': case 'related': {
+        if (v === undefined || (v === null && k === 'divisions')) continue;
+        if (!Array.isArray(v) || listBase + ln + v.length > listEnd) return false;
+        const lenAt = k === 'divisions' ? o + 10 : k === 'participants' ? o + 12 : at + 8;
+        w[lenAt - 1] = ln;
+        w[lenAt] = v.length;
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i];
+          if (typeof item !== 'string') return false;
+          w[listBase + ln++] = parts.push(item) - 1;
+        }
+        continue;
+      }
+      default:
+        return false;
+    }
+    if (v == null) continue;
+    if (typeof v !== 'string') return false;
+    w[o + col] = parts.push(v) - 1;
+  }
+  if (typeof r.id !== 'string') return false;
+  w[o] = flags;
+  return true;
+}
+
 /**
  * A loaded policy — a principal slice in a browser, or a whole organisation
  * on a server — and every question that can be asked of it.
@@ -319,6 +457,8 @@ export class Gate {
   #u32 = null;
   #u8 = null;
   #outWord = 0;
+  #wordsAt = 0;
+  #parts = [];
 
   /** Use `Gate.fromPolicy`. */
   constructor(g, w) {
@@ -327,6 +467,7 @@ export class Gate {
     this.#w = w;
     this.#revision = w.revision();
     this.#outWord = w.out_ptr() >>> 2;
+    this.#wordsAt = w.words_ptr() >>> 2;
   }
 
   /**
@@ -417,7 +558,22 @@ export class Gate {
    * A malformed request is a decision with reason `invalid_request`, never a throw.
    */
   check(request) {
-    return this.#decision(this.#w.check(jsonText(request), true));
+    return this.#decision(this.#ask(request, true));
+  }
+
+  /** Decides `request`: from words when it has the usual shape, else from its JSON. */
+  #ask(request, withId) {
+    this.#views();
+    const parts = this.#parts;
+    parts.length = 0;
+    if (encodeRequest(request, this.#u32, this.#wordsAt, parts)) {
+      const table = parts.join('\0');
+      if (wellFormed(table)) {
+        const code = this.#w.check_words(table, parts.length, withId);
+        if ((code & RETRY) === 0) return code;
+      }
+    }
+    return this.#w.check(jsonText(request), withId);
   }
 
   /** Decides one request given as JSON text, the exact path of `recgate eval`. */
@@ -427,8 +583,7 @@ export class Gate {
 
   /** Whether `principal` may do `permission` on `resource` (at `now`, default: the current time). */
   can(principal, permission, resource, now) {
-    const text = jsonText({ principal, permission, resource, now: nowText(now) });
-    return (this.#w.check(text, false) & ALLOW) !== 0;
+    return (this.#ask({ principal, permission, resource, now: nowText(now) }, false) & ALLOW) !== 0;
   }
 
   /** How a request is decided, step by step: `{decision, steps: [{step, text}], text}`. */

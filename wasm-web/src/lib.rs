@@ -18,6 +18,7 @@
 //! - list filtering reads columns prepared by the wrapper ([`rows`]).
 
 mod ids;
+pub mod request;
 pub mod rows;
 
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ use recgate_core::{
 };
 
 use crate::ids::Ids;
+use crate::request::{Read, RequestScratch, WORDS};
 use crate::rows::{Rows, Scratch, Table};
 
 /// [`WasmGate::check`] result bit: allowed.
@@ -44,6 +46,9 @@ pub const REDACT: u32 = 2;
 pub const FULL: u32 = 4;
 /// [`WasmGate::check`] result bit: no random id could be drawn.
 pub const NO_ID: u32 = 8;
+/// [`WasmGate::check_words`] result bit: the words hold no request this path
+/// reads; decide the request's JSON with [`WasmGate::check`] instead.
+pub const RETRY: u32 = 16;
 /// [`WasmGate::check`] result: the reason's index in `reasons()` starts at this bit.
 pub const REASON_SHIFT: u32 = 8;
 
@@ -179,6 +184,10 @@ pub struct WasmGate {
     /// The columns of the next [`WasmGate::visibility`] batch, written by the
     /// wrapper straight into [`wasm_memory`] (see [`WasmGate::cols_buffer`]).
     cols: Vec<u32>,
+    /// The request of the next [`WasmGate::check_words`], written by the
+    /// wrapper into [`wasm_memory`]; boxed so its address is fixed.
+    words: Box<[u32; WORDS]>,
+    request: RequestScratch,
 }
 
 #[wasm_bindgen]
@@ -209,6 +218,8 @@ impl WasmGate {
             last: String::new(),
             scratch: Scratch::default(),
             cols: Vec::new(),
+            words: Box::new([0; WORDS]),
+            request: RequestScratch::default(),
         })
     }
 
@@ -232,19 +243,61 @@ impl WasmGate {
     /// [`REASON_SHIFT`]; writes the rule number and, when `with_id`, 16 random
     /// id bytes to `out`. Unreadable requests decide `invalid_request`.
     pub fn check(&mut self, request: &str, with_id: bool) -> u32 {
+        let parsed = Request::from_json(request);
+        let decision = match &parsed {
+            Ok(req) => self.policy.decide(req),
+            Err(_) => Decision::deny(Reason::InvalidRequest, self.policy.revision()),
+        };
+        Self::answer(
+            &decision,
+            &mut self.grants,
+            &mut self.ids,
+            &mut self.out,
+            &mut self.last,
+            with_id,
+        )
+    }
+
+    /// Where the request words of [`WasmGate::check_words`] are in [`wasm_memory`].
+    pub fn words_ptr(&self) -> usize {
+        self.words.as_ptr() as usize
+    }
+
+    /// Decides the request the wrapper wrote into the words ([`request`])
+    /// with the `count` strings of `table` (joined by NUL). Answers as
+    /// [`WasmGate::check`], or [`RETRY`] when the words hold no request this
+    /// path reads.
+    pub fn check_words(&mut self, table: &str, count: u32, with_id: bool) -> u32 {
         let WasmGate {
             policy,
             grants,
             ids,
             out,
             last,
+            words,
+            request,
             ..
         } = self;
-        let parsed = Request::from_json(request);
-        let decision = match &parsed {
-            Ok(req) => policy.decide(req),
-            Err(_) => Decision::deny(Reason::InvalidRequest, policy.revision()),
+        let Some(mut table) = Table::split(table, count as usize) else {
+            return RETRY;
         };
+        let decision = match request.read(&mut table, words) {
+            Read::Request(req) => policy.decide(req),
+            Read::Unreadable => Decision::deny(Reason::InvalidRequest, policy.revision()),
+            Read::Retry => return RETRY,
+        };
+        Self::answer(&decision, grants, ids, out, last, with_id)
+    }
+
+    /// Packs a decision into result bits and `out`.
+    fn answer(
+        decision: &Decision<'_>,
+        grants: &mut Grants,
+        ids: &mut Ids,
+        out: &mut [u32; 5],
+        last: &mut String,
+        with_id: bool,
+    ) -> u32 {
         let mut code = u32::from(decision.allow) | reason_index(decision.reason) << REASON_SHIFT;
         if decision.obligations.redact {
             code |= REDACT;
@@ -267,7 +320,7 @@ impl WasmGate {
                 [0; 4]
             }
         };
-        **out = [grant, words[0], words[1], words[2], words[3]];
+        *out = [grant, words[0], words[1], words[2], words[3]];
         code
     }
 

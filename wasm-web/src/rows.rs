@@ -120,7 +120,8 @@ impl<'t> Table<'t> {
         }
     }
 
-    fn get(&self, ix: u32) -> Option<&'t str> {
+    /// The string at `ix`.
+    pub fn get(&self, ix: u32) -> Option<&'t str> {
         self.strings.get(ix as usize).copied()
     }
 
@@ -292,48 +293,138 @@ impl Scratch {
             .get(start..start.checked_add(STRIDE)?)?
             .try_into()
             .ok()?;
-        let [flags, media, direction, owner, queue, region, line, created_at, retention, divisions_at, divisions_len, participants_at, participants_len] =
-            *row;
-        if flags & VALID == 0 {
-            return None;
-        }
-        let media = match media {
-            NONE => None,
-            ix => Some(table.media(ix)??),
-        };
-        let direction = match direction {
-            NONE => None,
-            ix => Some(table.direction(ix)??),
-        };
-        let created_at = match created_at {
-            NONE => None,
-            ix => Some(table.time(ix)??),
-        };
-        let ids = [owner, queue, region, line];
-        if ids.iter().any(|ix| *ix != NONE && table.get(*ix).is_none()) {
-            return None;
-        }
-        let divisions = match divisions_len {
-            NONE => None,
-            n => Some(list(rows.lists, divisions_at, n)?),
-        };
-        let participants = list(rows.lists, participants_at, participants_len)?;
-        if !valid_items(table, participants) || !divisions.map_or(true, |d| valid_items(table, d)) {
-            return None;
-        }
-        // Every index is known good from here on: the recording is written.
-        let rec = &mut self.rec;
-        rec.media = media;
-        rec.direction = direction;
-        rec.created_at = created_at;
-        rec.retention_days = (flags & HAS_RETENTION != 0).then_some(retention);
-        rec.legal_hold = flags & LEGAL_HOLD != 0;
-        rec.sensitive = flags & SENSITIVE != 0;
-        rec.live = flags & LIVE != 0;
-        self.set_strings(table, ids);
-        self.set_participants(table, participants);
-        self.set_divisions(table, divisions);
+        let d = decode(table, row, rows.lists).ok()?;
+        d.scalars(&mut self.rec);
+        self.set_strings(table, d.ids);
+        self.set_participants(table, d.participants);
+        self.set_divisions(table, d.divisions);
         Some(())
+    }
+}
+
+/// Why a row could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// A value the core's JSON reader refuses too (wrong JSON type, unknown
+    /// media or direction, a `createdAt` that is not RFC 3339).
+    Value,
+    /// The columns themselves are inconsistent (an index out of range).
+    Structure,
+}
+
+/// A row's values, checked: every index is in range.
+pub struct Decoded<'l> {
+    flags: u32,
+    media: Option<Media>,
+    direction: Option<Direction>,
+    created_at: Option<Timestamp>,
+    retention: u32,
+    /// Owner, queue, region, line.
+    ids: [u32; 4],
+    divisions: Option<&'l [u32]>,
+    participants: &'l [u32],
+}
+
+/// Reads and checks one row of columns.
+pub fn decode<'l>(
+    table: &mut Table<'_>,
+    row: &[u32; STRIDE],
+    lists: &'l [u32],
+) -> Result<Decoded<'l>, Unreadable> {
+    use Unreadable::{Structure, Value};
+    let [flags, media, direction, owner, queue, region, line, created_at, retention, divisions_at, divisions_len, participants_at, participants_len] =
+        *row;
+    if flags & VALID == 0 {
+        return Err(Value);
+    }
+    let media = match media {
+        NONE => None,
+        ix => Some(table.media(ix).ok_or(Structure)?.ok_or(Value)?),
+    };
+    let direction = match direction {
+        NONE => None,
+        ix => Some(table.direction(ix).ok_or(Structure)?.ok_or(Value)?),
+    };
+    let created_at = match created_at {
+        NONE => None,
+        ix => Some(table.time(ix).ok_or(Structure)?.ok_or(Value)?),
+    };
+    let ids = [owner, queue, region, line];
+    if ids.iter().any(|ix| *ix != NONE && table.get(*ix).is_none()) {
+        return Err(Structure);
+    }
+    let divisions = match divisions_len {
+        NONE => None,
+        n => Some(list(lists, divisions_at, n).ok_or(Structure)?),
+    };
+    let participants = list(lists, participants_at, participants_len).ok_or(Structure)?;
+    if !valid_items(table, participants) || !divisions.map_or(true, |d| valid_items(table, d)) {
+        return Err(Structure);
+    }
+    Ok(Decoded {
+        flags,
+        media,
+        direction,
+        created_at,
+        retention,
+        ids,
+        divisions,
+        participants,
+    })
+}
+
+impl Decoded<'_> {
+    /// Writes everything but the strings.
+    fn scalars(&self, rec: &mut Recording) {
+        rec.media = self.media;
+        rec.direction = self.direction;
+        rec.created_at = self.created_at;
+        rec.retention_days = (self.flags & HAS_RETENTION != 0).then_some(self.retention);
+        rec.legal_hold = self.flags & LEGAL_HOLD != 0;
+        rec.sensitive = self.flags & SENSITIVE != 0;
+        rec.live = self.flags & LIVE != 0;
+    }
+
+    /// Writes the whole row into `rec`, copying the strings into its buffers
+    /// (for one request, where nothing is worth lending).
+    pub fn copy_into(&self, table: &Table<'_>, rec: &mut Recording) {
+        self.scalars(rec);
+        let [owner, queue, region, line] = self.ids.map(|ix| table.get(ix));
+        copy_opt(&mut rec.owner, owner);
+        copy_opt(&mut rec.queue, queue);
+        copy_opt(&mut rec.region, region);
+        copy_opt(&mut rec.line, line);
+        copy_list(&mut rec.participants, table, self.participants);
+        match self.divisions {
+            None => rec.divisions = None,
+            Some(items) => copy_list(rec.divisions.get_or_insert_with(Vec::new), table, items),
+        }
+    }
+}
+
+/// Sets an optional string, reusing its buffer.
+pub fn copy_opt(slot: &mut Option<String>, v: Option<&str>) {
+    match (slot.as_mut(), v) {
+        (_, None) => *slot = None,
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (None, Some(v)) => *slot = Some(String::from(v)),
+    }
+}
+
+/// Sets a list of strings from table indices, reusing its buffers.
+pub fn copy_list(out: &mut Vec<String>, table: &Table<'_>, items: &[u32]) {
+    out.truncate(items.len());
+    for (k, v) in items.iter().filter_map(|ix| table.get(*ix)).enumerate() {
+        match out.get_mut(k) {
+            Some(s) => {
+                s.clear();
+                s.push_str(v);
+            }
+            None => out.push(String::from(v)),
+        }
     }
 }
 

@@ -213,6 +213,48 @@ test('check() agrees with the CLI and with the JSON path on generated requests',
   });
 });
 
+test('check() reads a request from words exactly as the core reads its JSON', () => {
+  const next = rng(23);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const odd = [null, 7, true, 'x', '', [], ['a'], [1], {}, 'a\0b', '\ud800', 'ünïcødé', 1.5, -1, 2 ** 32];
+  const base = () => ({
+    principal: pick(['quinn', 'root', 'aud', 'nobody']),
+    permission: pick(['recording:recording:view', 'recording:recording:delete', 'recording:metadata:view', 'routing:queue:view', 'analytics:reportingData:view', 'directory:user:view', 'nope']),
+    resource: pick([
+      { type: 'recording', ...rec({ related: ['x'], divisions: ['home'], participants: ['agent-2'], queue: 'q-support', region: 'us-east-1', line: 'l', conversationId: 'c', retentionDays: 10, sensitive: true }) },
+      { type: 'recording', ...rec() },
+      { type: 'queue', id: 'q-support' },
+      { type: 'user', id: 'agent-1' },
+      { type: 'role', id: 'qa' },
+      { type: 'schedule', id: 's' },
+      { type: 'report', user: 'agent-1', queue: 'q-support' },
+      { type: 'report' },
+      { type: 'annotation', id: 'a', author: 'quinn', recording: rec() },
+    ]),
+    now: NOW,
+  });
+  const keys = ['principal', 'actor', 'permission', 'now', 'extra'];
+  const resourceKeys = ['type', 'id', 'conversationId', 'media', 'direction', 'owner', 'participants', 'queue', 'divisions',
+    'region', 'line', 'createdAt', 'retentionDays', 'legalHold', 'sensitive', 'live', 'related', 'user', 'colour'];
+  let compared = 0;
+  for (let i = 0; i < 3000; i++) {
+    const q = base();
+    const mutations = Math.floor(next() * 3);
+    for (let m = 0; m < mutations; m++) {
+      if (next() < 0.3) q[pick(keys)] = pick(odd);
+      else q.resource[pick(resourceKeys)] = pick([...odd, 'audio', 'screen', 'inbound', '2026-11-01T00:00:00Z', ['home'], false]);
+    }
+    const d = gate.check(q);
+    const reference = gate.checkJson(JSON.stringify(q));
+    assert.deepEqual(withoutId(d), withoutId(reference), JSON.stringify(q));
+    if (Object.keys(q).every((k) => ['principal', 'permission', 'resource', 'now'].includes(k)) && typeof q.now === 'string') {
+      assert.equal(gate.can(q.principal, q.permission, q.resource, q.now), reference.allow, JSON.stringify(q));
+    }
+    compared++;
+  }
+  assert.equal(compared, 3000);
+});
+
 test('visible(): in input order, the same objects, metadata-only rows included', () => {
   const rows = [
     rec({ id: 'a1', owner: 'agent-1', title: 'Refund call', duration: 312 }),
