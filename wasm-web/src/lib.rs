@@ -575,7 +575,7 @@ mod tests {
         let mut broken = audio;
         broken[rows::FLAGS] = 0;
         let cols: Vec<u32> = [audio, screen, broken].concat();
-        let mut run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
+        let run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
             g.cols_buffer(u32::try_from(cols.len()).unwrap());
             g.cols.copy_from_slice(&cols);
             g.visibility(p, now, table, 2, json, &[])
