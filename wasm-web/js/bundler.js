@@ -6,7 +6,7 @@
 import * as glue from '../pkg-bundler/recgate_web.js';
 import { bind } from './gate.js';
 
-export { Gate, PolicyError } from './gate.js';
+export { Gate, PolicyError, RecordingSet } from './gate.js';
 
 bind(glue);
 

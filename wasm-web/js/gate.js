@@ -443,6 +443,46 @@ function encodeRecording(r, w, at, parts) {
 }
 
 /**
+ * Recordings encoded once for repeated visibility decisions (`gate.prepare`):
+ * a snapshot of the rows' attributes when it was made.
+ */
+export class RecordingSet {
+  #g;
+  #rows;
+  #recordings;
+
+  /** Use `gate.prepare(recordings)`. */
+  constructor(g, rows, recordings) {
+    this.#g = g;
+    this.#rows = rows;
+    this.#recordings = recordings;
+  }
+
+  /** Number of recordings. */
+  get length() {
+    return this.#recordings.length;
+  }
+
+  /** The recordings, in the order given to `prepare`. */
+  get recordings() {
+    return this.#recordings;
+  }
+
+  /** @internal the wasm rows, for a gate of the same module instance */
+  rowsFor(g) {
+    if (g !== this.#g) throw new TypeError('recgate: this RecordingSet was prepared by another instance of the module');
+    if (this.#rows === null) throw new TypeError('recgate: this RecordingSet was freed');
+    return this.#rows;
+  }
+
+  /** Releases the wasm memory of this set now rather than at garbage collection. */
+  free() {
+    this.#rows?.free();
+    this.#rows = null;
+  }
+}
+
+/**
  * A loaded policy — a principal slice in a browser, or a whole organisation
  * on a server — and every question that can be asked of it.
  */
@@ -620,14 +660,33 @@ export class Gate {
     return out;
   }
 
-  /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
-  visibilityCodes(principal, recordings, now) {
-    if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array');
+  /** Encodes `recordings` into columns in wasm memory; returns what `visibility` needs besides them. */
+  #encode(recordings) {
+    if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     const words = recordings.length * STRIDE;
     // The columns are written straight into wasm memory (no copy); nothing
     // calls into wasm while they are written, so the memory cannot grow under them.
     const at = this.#w.cols_buffer(words);
-    const e = encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words));
+    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words));
+  }
+
+  /**
+   * Encodes recordings once for repeated visibility decisions: pass the set
+   * to `visible`, `visibility` or `visibilityCodes` of any gate instead of the
+   * array. A snapshot: prepare again after the recordings change.
+   */
+  prepare(recordings) {
+    const e = this.#encode(recordings);
+    const rows = this.#w.prepare(e.table, e.count, e.tableIsJson, e.lists);
+    return new RecordingSet(this.#g, rows, recordings.slice());
+  }
+
+  /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
+  visibilityCodes(principal, recordings, now) {
+    if (recordings instanceof RecordingSet) {
+      return this.#w.visibility_of_rows(principalText(principal), nowText(now), recordings.rowsFor(this.#g));
+    }
+    const e = this.#encode(recordings);
     return this.#w.visibility(principalText(principal), nowText(now), e.table, e.count, e.tableIsJson, e.lists);
   }
 
@@ -645,9 +704,10 @@ export class Gate {
    */
   visible(principal, recordings, now) {
     const codes = this.visibilityCodes(principal, recordings, now);
+    const rows = recordings instanceof RecordingSet ? recordings.recordings : recordings;
     const out = [];
     for (let i = 0; i < codes.length; i++) {
-      if (codes[i] !== 0) out.push(recordings[i]);
+      if (codes[i] !== 0) out.push(rows[i]);
     }
     return out;
   }

@@ -355,6 +355,23 @@ export interface ValidationError {
   message: string;
 }
 
+/**
+ * What `visible()` reads of a row: a recording's attributes but `id`,
+ * `conversationId` and `related`, which decide nothing about visibility.
+ */
+export type VisibilityAttributes = Omit<Recording, 'id' | 'conversationId' | 'related'> & Partial<Pick<Recording, 'id' | 'conversationId' | 'related'>>;
+
+/** Recordings encoded once by `gate.prepare()`, usable with any gate. */
+export class RecordingSet<R extends VisibilityAttributes = VisibilityAttributes> {
+  private constructor();
+  /** Number of recordings. */
+  readonly length: number;
+  /** The recordings, in the order given to `prepare`. */
+  readonly recordings: readonly R[];
+  /** Releases the set's wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+
 /** Thrown by `Gate.fromPolicy`: every problem of the document, each with its JSON pointer. */
 export class PolicyError extends Error {
   readonly name: 'PolicyError';
@@ -409,14 +426,19 @@ export class Gate {
   /**
    * The recordings `principal` may see (media, or metadata only), in input
    * order — the same objects. Rows may carry other properties (titles,
-   * durations): only the SPEC §2 attributes are read. A row whose attributes
-   * have the wrong type is hidden.
+   * durations): only the attributes that decide visibility are read. A row
+   * whose attributes have the wrong type is hidden.
    */
-  visible<R extends Recording>(principal: string, recordings: readonly R[], now?: Now): R[];
+  visible<R extends VisibilityAttributes>(principal: string, recordings: readonly R[] | RecordingSet<R>, now?: Now): R[];
   /** How much of each recording `principal` may see, in input order. */
-  visibility(principal: string, recordings: readonly Recording[], now?: Now): Visibility[];
+  visibility(principal: string, recordings: readonly VisibilityAttributes[] | RecordingSet, now?: Now): Visibility[];
   /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
-  visibilityCodes(principal: string, recordings: readonly Recording[], now?: Now): Uint8Array;
+  visibilityCodes(principal: string, recordings: readonly VisibilityAttributes[] | RecordingSet, now?: Now): Uint8Array;
+  /**
+   * Encodes recordings once for repeated visibility decisions (another
+   * principal, another `now`, another gate): a snapshot of their attributes.
+   */
+  prepare<R extends VisibilityAttributes>(recordings: readonly R[]): RecordingSet<R>;
   /** `visibility()` of one recording through the core's JSON reader: the slow reference path. */
   visibilityOf(principal: string, recording: Recording, now?: Now): Visibility;
 

@@ -10,7 +10,7 @@ import initGlue, { initSync as initGlueSync } from '../pkg-web/recgate_web.js';
 import * as glue from '../pkg-web/recgate_web.js';
 import { bind, isReady } from './gate.js';
 
-export { Gate, PolicyError } from './gate.js';
+export { Gate, PolicyError, RecordingSet } from './gate.js';
 
 let pending = null;
 

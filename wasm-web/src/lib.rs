@@ -168,6 +168,59 @@ struct UnreadableControl {
     obligations: [u8; 0],
 }
 
+/// Decides every row: 0 hidden, 1 metadata, 2 media. No table (an
+/// inconsistent one), an unreadable `now` or a principal who can decide
+/// nothing hides every row.
+fn decide_rows(
+    policy: &Policy,
+    scratch: &mut Scratch,
+    principal: &str,
+    now: &str,
+    table: Option<Table<'_>>,
+    rows: &Rows<'_>,
+) -> Vec<u8> {
+    let mut out = vec![0u8; rows.len()];
+    let (Some(mut table), Some(now)) = (table, Timestamp::parse(now)) else {
+        return out;
+    };
+    let subject = policy.subject(principal, None, now);
+    if subject.refusal().is_some() {
+        return out;
+    }
+    scratch.clear();
+    for (i, slot) in out.iter_mut().enumerate() {
+        if scratch.load(&mut table, rows, i) {
+            *slot = visibility_code(subject.visibility(&scratch.rec, now));
+        }
+    }
+    scratch.unload(&mut table);
+    out
+}
+
+/// Recording rows encoded once and kept in wasm memory: a list decided
+/// repeatedly (another principal, another `now`, a reloaded slice) is not
+/// encoded again.
+#[wasm_bindgen]
+pub struct WasmRows {
+    /// The string table; `None` when it was inconsistent (every row hides).
+    strings: Option<Vec<String>>,
+    cols: Vec<u32>,
+    lists: Vec<u32>,
+}
+
+#[wasm_bindgen]
+impl WasmRows {
+    /// Number of rows.
+    pub fn len(&self) -> u32 {
+        u32::try_from(self.cols.len() / rows::STRIDE).unwrap_or(u32::MAX)
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.cols.is_empty()
+    }
+}
+
 /// A loaded policy (a whole organisation's or a principal slice) and the
 /// state that makes repeated decisions cheap.
 #[wasm_bindgen]
@@ -437,8 +490,6 @@ impl WasmGate {
             cols,
             ..
         } = self;
-        let rows = Rows { cols, lists };
-        let mut out = vec![0u8; rows.len()];
         let owned: Vec<String>;
         let table = if table_is_json {
             owned = serde_json::from_str(table).unwrap_or_default();
@@ -447,21 +498,62 @@ impl WasmGate {
         } else {
             Table::split(table, count as usize)
         };
-        let (Some(mut table), Some(now)) = (table, Timestamp::parse(now)) else {
-            return out;
+        decide_rows(
+            policy,
+            scratch,
+            principal,
+            now,
+            table,
+            &Rows { cols, lists },
+        )
+    }
+
+    /// Keeps the columns just written in [`WasmGate::cols_buffer`], with their
+    /// string table and list items, for deciding them again and again
+    /// ([`WasmGate::visibility_of_rows`]) without encoding them again.
+    pub fn prepare(
+        &mut self,
+        table: String,
+        count: u32,
+        table_is_json: bool,
+        lists: Vec<u32>,
+    ) -> WasmRows {
+        let strings = if table_is_json {
+            serde_json::from_str::<Vec<String>>(&table).ok()
+        } else {
+            Table::split(&table, count as usize).map(|t| {
+                (0..count)
+                    .filter_map(|i| t.get(i))
+                    .map(String::from)
+                    .collect()
+            })
+        }
+        .filter(|s: &Vec<String>| s.len() == count as usize);
+        WasmRows {
+            strings,
+            cols: core::mem::take(&mut self.cols),
+            lists,
+        }
+    }
+
+    /// [`WasmGate::visibility`] of prepared rows.
+    pub fn visibility_of_rows(&mut self, principal: &str, now: &str, rows: &WasmRows) -> Vec<u8> {
+        let table = rows
+            .strings
+            .as_ref()
+            .map(|s| Table::from_strings(s.iter().map(String::as_str).collect()));
+        let view = Rows {
+            cols: &rows.cols,
+            lists: &rows.lists,
         };
-        let subject = policy.subject(principal, None, now);
-        if subject.refusal().is_some() {
-            return out;
-        }
-        scratch.clear();
-        for (i, slot) in out.iter_mut().enumerate() {
-            if scratch.load(&mut table, &rows, i) {
-                *slot = visibility_code(subject.visibility(&scratch.rec, now));
-            }
-        }
-        scratch.unload(&mut table);
-        out
+        decide_rows(
+            &self.policy,
+            &mut self.scratch,
+            principal,
+            now,
+            table,
+            &view,
+        )
     }
 
     /// The reference path of [`WasmGate::visibility`] for one recording given

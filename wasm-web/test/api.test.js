@@ -351,6 +351,36 @@ test('visible() decides every row exactly as the core reading the row as JSON', 
   }
 });
 
+test('prepare(): rows encoded once decide as the array does, for any principal and gate', () => {
+  const next = rng(5);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const rows = Array.from({ length: 500 }, (_, i) => ({
+    id: `p-${i}`,
+    media: pick(['audio', 'screen', 'video']),
+    owner: pick(['agent-1', 'agent-2', 'x', 'x\0y']),
+    participants: pick([[], ['quinn']]),
+    createdAt: pick(['2026-11-20T09:00:00Z', '2020-01-01T00:00:00Z', 'never']),
+    legalHold: pick([true, false]),
+  }));
+  const set = gate.prepare(rows);
+  assert.equal(set.length, 500);
+  const sliceGate = Gate.fromPolicy(gate.slice('quinn'));
+  for (const p of ['quinn', 'aud', 'root', 'nobody']) {
+    assert.deepEqual([...gate.visibilityCodes(p, set, NOW)], [...gate.visibilityCodes(p, rows, NOW)], p);
+    assert.deepEqual(gate.visible(p, set, NOW), gate.visible(p, rows, NOW));
+  }
+  assert.deepEqual(sliceGate.visibility('quinn', set, NOW), gate.visibility('quinn', rows, NOW));
+  assert.deepEqual(gate.visibility('quinn', set, 'soon'), rows.map(() => 'hidden'));
+  // A snapshot: changing the array afterwards changes nothing in the set.
+  rows.push(rec());
+  assert.equal(set.length, 500);
+  assert.equal(gate.visibility('quinn', set, NOW).length, 500);
+  set.free();
+  assert.throws(() => gate.visible('quinn', set, NOW), TypeError);
+  assert.equal(gate.prepare([]).length, 0);
+  assert.deepEqual(gate.visible('quinn', gate.prepare([]), NOW), []);
+});
+
 test('controls(): every player control keyed by name, the permission picked by media', () => {
   const names = ['play', 'download', 'delete', 'blackout', 'bookmark', 'viewBookmarks', 'transcript', 'monitorLive', 'editRetention', 'legalHold'];
   const c = gate.controls('quinn', rec({ sensitive: true }), NOW);
