@@ -76,12 +76,6 @@ pub fn reasons() -> String {
     serde_json::to_string(&codes).unwrap_or_default()
 }
 
-/// The player controls, in the order the core reports them.
-#[wasm_bindgen]
-pub fn controls() -> String {
-    serde_json::to_string(&CONTROLS).unwrap_or_default()
-}
-
 /// The module's linear memory, where [`WasmGate::out_ptr`] points.
 #[wasm_bindgen]
 pub fn wasm_memory() -> JsValue {
@@ -206,19 +200,6 @@ pub struct WasmRows {
     strings: Option<Vec<String>>,
     cols: Vec<u32>,
     lists: Vec<u32>,
-}
-
-#[wasm_bindgen]
-impl WasmRows {
-    /// Number of rows.
-    pub fn len(&self) -> u32 {
-        u32::try_from(self.cols.len() / rows::STRIDE).unwrap_or(u32::MAX)
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.cols.is_empty()
-    }
 }
 
 /// A loaded policy (a whole organisation's or a principal slice) and the
