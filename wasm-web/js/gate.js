@@ -43,6 +43,9 @@ const RECORDING_FIELDS = [
  */
 const VISIBILITY_FIELDS = RECORDING_FIELDS.filter((k) => k !== 'id' && k !== 'conversationId' && k !== 'related');
 
+const ENCODER = new TextEncoder();
+const TEXT_BYTES = 8192; // WasmGate's request string-table buffer (wasm-web/src/lib.rs TEXT)
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** @type {any} the initialised wasm-bindgen glue module */
@@ -498,6 +501,8 @@ export class Gate {
   #u8 = null;
   #outWord = 0;
   #wordsAt = 0;
+  #textAt = 0;
+  #text = null;
   #parts = [];
 
   /** Use `Gate.fromPolicy`. */
@@ -508,6 +513,7 @@ export class Gate {
     this.#revision = w.revision();
     this.#outWord = w.out_ptr() >>> 2;
     this.#wordsAt = w.words_ptr() >>> 2;
+    this.#textAt = w.text_ptr();
   }
 
   /**
@@ -554,6 +560,7 @@ export class Gate {
       this.#mem = buffer;
       this.#u32 = new Uint32Array(buffer);
       this.#u8 = new Uint8Array(buffer);
+      this.#text = new Uint8Array(buffer, this.#textAt, TEXT_BYTES);
     }
   }
 
@@ -609,8 +616,11 @@ export class Gate {
     if (encodeRequest(request, this.#u32, this.#wordsAt, parts)) {
       const table = parts.join('\0');
       if (wellFormed(table)) {
-        const code = this.#w.check_words(table, parts.length, withId);
-        if ((code & RETRY) === 0) return code;
+        const { read, written } = ENCODER.encodeInto(table, this.#text);
+        if (read === table.length) {
+          const code = this.#w.check_words(written, parts.length, withId);
+          if ((code & RETRY) === 0) return code;
+        }
       }
     }
     return this.#w.check(jsonText(request), withId);

@@ -221,8 +221,14 @@ pub struct WasmGate {
     /// The request of the next [`WasmGate::check_words`], written by the
     /// wrapper into [`wasm_memory`]; boxed so its address is fixed.
     words: Box<[u32; WORDS]>,
+    /// The string table of the next [`WasmGate::check_words`], UTF-8 written
+    /// by the wrapper (`TextEncoder.encodeInto`) into [`wasm_memory`].
+    text: Box<[u8; TEXT]>,
     request: RequestScratch,
 }
+
+/// Bytes of the request string-table buffer.
+pub const TEXT: usize = 8192;
 
 #[wasm_bindgen]
 impl WasmGate {
@@ -253,6 +259,7 @@ impl WasmGate {
             scratch: Scratch::default(),
             cols: Vec::new(),
             words: Box::new([0; WORDS]),
+            text: Box::new([0; TEXT]),
             request: RequestScratch::default(),
         })
     }
@@ -297,11 +304,17 @@ impl WasmGate {
         self.words.as_ptr() as usize
     }
 
+    /// Where the string-table buffer of [`WasmGate::check_words`] is in
+    /// [`wasm_memory`]; it holds [`TEXT`] bytes.
+    pub fn text_ptr(&self) -> usize {
+        self.text.as_ptr() as usize
+    }
+
     /// Decides the request the wrapper wrote into the words ([`request`])
-    /// with the `count` strings of `table` (joined by NUL). Answers as
-    /// [`WasmGate::check`], or [`RETRY`] when the words hold no request this
-    /// path reads.
-    pub fn check_words(&mut self, table: &str, count: u32, with_id: bool) -> u32 {
+    /// with the `count` strings in the first `len` bytes of the text buffer
+    /// (UTF-8, joined by NUL). Answers as [`WasmGate::check`], or [`RETRY`]
+    /// when the words hold no request this path reads.
+    pub fn check_words(&mut self, len: u32, count: u32, with_id: bool) -> u32 {
         let WasmGate {
             policy,
             grants,
@@ -309,10 +322,17 @@ impl WasmGate {
             out,
             last,
             words,
+            text,
             request,
             ..
         } = self;
-        let Some(mut table) = Table::split(table, count as usize) else {
+        let Some(joined) = text
+            .get(..len as usize)
+            .and_then(|b| core::str::from_utf8(b).ok())
+        else {
+            return RETRY;
+        };
+        let Some(mut table) = Table::split(joined, count as usize) else {
             return RETRY;
         };
         let decision = match request.read(&mut table, words) {

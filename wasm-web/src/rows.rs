@@ -91,10 +91,10 @@ impl<'t> Table<'t> {
     /// used when a string contains NUL).
     pub fn from_strings(strings: Vec<&'t str>) -> Table<'t> {
         Table {
-            times: vec![None; strings.len()],
-            media: vec![None; strings.len()],
-            directions: vec![None; strings.len()],
-            owned: vec![None; strings.len()],
+            times: Vec::new(),
+            media: Vec::new(),
+            directions: Vec::new(),
+            owned: Vec::new(),
             spare: Vec::new(),
             strings,
         }
@@ -103,6 +103,9 @@ impl<'t> Table<'t> {
     /// Lends the string at `ix` (which must be in range: an empty string
     /// otherwise).
     fn lend(&mut self, ix: u32) -> String {
+        if self.owned.is_empty() {
+            self.owned.resize(self.strings.len(), None);
+        }
         if let Some(s) = self.owned.get_mut(ix as usize).and_then(Option::take) {
             return s;
         }
@@ -145,13 +148,18 @@ impl<'t> Table<'t> {
 /// `ix` is out of range.
 fn parsed<T: Copy>(
     strings: &[&str],
-    cache: &mut [Option<Option<T>>],
+    cache: &mut Vec<Option<Option<T>>>,
     ix: u32,
     parse: fn(&str) -> Option<T>,
 ) -> Option<Option<T>> {
+    let s = strings.get(ix as usize)?;
+    if cache.is_empty() {
+        // Caches are made on first use: one request parses each value once anyway.
+        cache.resize(strings.len(), None);
+    }
     let slot = cache.get_mut(ix as usize)?;
     if slot.is_none() {
-        *slot = Some(parse(strings.get(ix as usize)?));
+        *slot = Some(parse(s));
     }
     *slot
 }

@@ -216,7 +216,7 @@ test('check() agrees with the CLI and with the JSON path on generated requests',
 test('check() reads a request from words exactly as the core reads its JSON', () => {
   const next = rng(23);
   const pick = (xs) => xs[Math.floor(next() * xs.length)];
-  const odd = [null, 7, true, 'x', '', [], ['a'], [1], {}, 'a\0b', '\ud800', 'ünïcødé', 1.5, -1, 2 ** 32];
+  const odd = [null, 7, true, 'x', '', [], ['a'], [1], {}, 'a\0b', '\ud800', 'ünïcødé', 1.5, -1, 2 ** 32, 'long'.repeat(3000)];
   const base = () => ({
     principal: pick(['quinn', 'root', 'aud', 'nobody']),
     permission: pick(['recording:recording:view', 'recording:recording:delete', 'recording:metadata:view', 'routing:queue:view', 'analytics:reportingData:view', 'directory:user:view', 'nope']),
