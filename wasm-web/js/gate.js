@@ -314,6 +314,56 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
   };
 }
 
+/**
+ * The string table of one request, written as UTF-8 straight into the gate's
+ * text buffer (strings joined by NUL). `ok` turns false when a string cannot
+ * go this way (NUL inside, not valid Unicode, no room): the request is then
+ * decided from its JSON.
+ */
+class TextSink {
+  constructor() {
+    this.bytes = null;
+    this.pos = 0;
+    this.count = 0;
+    this.ok = true;
+  }
+
+  reset(bytes) {
+    this.bytes = bytes;
+    this.pos = 0;
+    this.count = 0;
+    this.ok = true;
+  }
+
+  /** Appends `s`; returns its number. */
+  add(s) {
+    const bytes = this.bytes;
+    const n = s.length;
+    let pos = this.pos;
+    if (this.count !== 0) bytes[pos++] = 0;
+    const start = pos;
+    if (pos + 3 * n > bytes.length) {
+      this.ok = false;
+      return 0;
+    }
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0 || c > 0x7f) break;
+      bytes[pos++] = c;
+    }
+    if (i < n) {
+      if (s.indexOf('\0') !== -1 || !wellFormed(s)) {
+        this.ok = false;
+        return 0;
+      }
+      pos = start + ENCODER.encodeInto(s, bytes.subarray(start)).written;
+    }
+    this.pos = pos;
+    return this.count++;
+  }
+}
+
 function isPlain(o) {
   if (o === null || typeof o !== 'object') return false;
   const proto = Object.getPrototypeOf(o);
@@ -322,13 +372,13 @@ function isPlain(o) {
 
 /**
  * Writes a request of the usual shape into the request words `w` (from
- * word `at`) and its strings into `parts`, for WasmGate.check_words. Returns
+ * word `at`) and its strings into `sink`, for WasmGate.check_words. Returns
  * false when the request is not of that shape — an annotation, an unknown
  * field, a value of the wrong JSON type, a value JSON would convert (see
  * strictReplacer) — and must be decided from its JSON instead, which is the
  * core's reference reading.
  */
-function encodeRequest(req, w, at, parts) {
+function encodeRequest(req, w, at, sink) {
   if (!isPlain(req)) return false;
   let principal, actor, permission, resource, now;
   for (const k in req) {
@@ -342,12 +392,12 @@ function encodeRequest(req, w, at, parts) {
     }
   }
   if (typeof principal !== 'string' || typeof permission !== 'string' || typeof now !== 'string') return false;
-  w[at] = parts.push(principal) - 1;
+  w[at] = sink.add(principal);
   if (actor == null) w[at + 1] = NONE;
-  else if (typeof actor === 'string') w[at + 1] = parts.push(actor) - 1;
+  else if (typeof actor === 'string') w[at + 1] = sink.add(actor);
   else return false;
-  w[at + 2] = parts.push(permission) - 1;
-  w[at + 3] = parts.push(now) - 1;
+  w[at + 2] = sink.add(permission);
+  w[at + 3] = sink.add(now);
   if (!isPlain(resource)) return false;
   const kind = KINDS.get(resource.type);
   if (kind === undefined) return false;
@@ -356,7 +406,7 @@ function encodeRequest(req, w, at, parts) {
   w[at + 6] = NONE;
   w[at + 7] = 0;
   w[at + 8] = 0;
-  if (kind === 0) return encodeRecording(resource, w, at, parts);
+  if (kind === 0) return encodeRecording(resource, w, at, sink);
   if (kind === 5) {
     for (const k in resource) {
       const v = resource[k];
@@ -364,7 +414,7 @@ function encodeRequest(req, w, at, parts) {
       if (k !== 'user' && k !== 'queue') return false;
       if (v == null) continue;
       if (typeof v !== 'string') return false;
-      w[at + (k === 'user' ? 5 : 6)] = parts.push(v) - 1;
+      w[at + (k === 'user' ? 5 : 6)] = sink.add(v);
     }
     return true;
   }
@@ -372,12 +422,12 @@ function encodeRequest(req, w, at, parts) {
     if (k !== 'type' && k !== 'id') return false;
   }
   if (typeof resource.id !== 'string') return false;
-  w[at + 5] = parts.push(resource.id) - 1;
+  w[at + 5] = sink.add(resource.id);
   return true;
 }
 
 /** The recording part of encodeRequest: the row columns and the list words. */
-function encodeRecording(r, w, at, parts) {
+function encodeRecording(r, w, at, sink) {
   const o = at + REQ_ROW;
   const listBase = at + REQ_LISTS;
   const listEnd = at + REQ_WORDS;
@@ -395,12 +445,12 @@ function encodeRecording(r, w, at, parts) {
       case 'type': continue;
       case 'id':
         if (typeof v !== 'string') return false;
-        w[at + 5] = parts.push(v) - 1;
+        w[at + 5] = sink.add(v);
         continue;
       case 'conversationId':
         if (v == null) continue;
         if (typeof v !== 'string') return false;
-        w[at + 6] = parts.push(v) - 1;
+        w[at + 6] = sink.add(v);
         continue;
       case 'media': col = 1; break;
       case 'direction': col = 2; break;
@@ -429,7 +479,7 @@ function encodeRecording(r, w, at, parts) {
         for (let i = 0; i < v.length; i++) {
           const item = v[i];
           if (typeof item !== 'string') return false;
-          w[listBase + ln++] = parts.push(item) - 1;
+          w[listBase + ln++] = sink.add(item);
         }
         continue;
       }
@@ -438,7 +488,7 @@ function encodeRecording(r, w, at, parts) {
     }
     if (v == null) continue;
     if (typeof v !== 'string') return false;
-    w[o + col] = parts.push(v) - 1;
+    w[o + col] = sink.add(v);
   }
   if (typeof r.id !== 'string') return false;
   w[o] = flags;
@@ -503,7 +553,7 @@ export class Gate {
   #wordsAt = 0;
   #textAt = 0;
   #text = null;
-  #parts = [];
+  #sink = new TextSink();
 
   /** Use `Gate.fromPolicy`. */
   constructor(g, w) {
@@ -611,17 +661,11 @@ export class Gate {
   /** Decides `request`: from words when it has the usual shape, else from its JSON. */
   #ask(request, withId) {
     this.#views();
-    const parts = this.#parts;
-    parts.length = 0;
-    if (encodeRequest(request, this.#u32, this.#wordsAt, parts)) {
-      const table = parts.join('\0');
-      if (wellFormed(table)) {
-        const { read, written } = ENCODER.encodeInto(table, this.#text);
-        if (read === table.length) {
-          const code = this.#w.check_words(written, parts.length, withId);
-          if ((code & RETRY) === 0) return code;
-        }
-      }
+    const sink = this.#sink;
+    sink.reset(this.#text);
+    if (encodeRequest(request, this.#u32, this.#wordsAt, sink) && sink.ok) {
+      const code = this.#w.check_words(sink.pos, sink.count, withId);
+      if ((code & RETRY) === 0) return code;
     }
     return this.#w.check(jsonText(request), withId);
   }
