@@ -107,6 +107,7 @@ console.log(`\ninit (compile + instantiate): ${f(result.initMs, 1)} ms; load who
 for (const v of result.visible) {
   console.log(`visible(${v.principal}) over ${v.rows} recordings: median ${f(v.medianMs)} ms, min ${f(v.minMs)} ms (JS encoding alone ${f(v.encodeMedianMs)} ms; first call on unseen rows ${f(v.firstCallMs)} ms) — ${v.visible} visible (whole policy: ${v.visibleWithFullPolicy}); slice ${f(v.sliceBytes / 1e3, 0)} kB loads in ${f(v.loadSliceMs, 1)} ms`);
   console.log(`  prepared once (${f(v.prepareMs)} ms), then visible(${v.principal}, set): median ${f(v.preparedMedianMs)} ms, min ${f(v.preparedMinMs)} ms — ${v.preparedVisible} visible`);
+  console.log(`  every row with its own createdAt: median ${f(v.distinctTimesMedianMs)} ms — ${v.distinctTimesVisible} visible`);
 }
 console.log(`check(): median ${f(result.check.medianUsPerCheck, 3)} µs per call (min ${f(result.check.minUsPerCheck, 3)}) over ${result.check.requests} distinct requests, ${result.check.allowed} allowed`);
 console.log(`can():   median ${f(result.can.medianUsPerCall, 3)} µs per call (min ${f(result.can.minUsPerCall, 3)})`);

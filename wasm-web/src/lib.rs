@@ -200,6 +200,7 @@ pub struct WasmRows {
     strings: Option<Vec<String>>,
     cols: Vec<u32>,
     lists: Vec<u32>,
+    times: Vec<u8>,
 }
 
 /// A loaded policy (a whole organisation's or a principal slice) and the
@@ -335,7 +336,7 @@ impl WasmGate {
         let Some(mut table) = Table::split(joined, count as usize) else {
             return RETRY;
         };
-        let decision = match request.read(&mut table, words) {
+        let decision = match request.read(&mut table, words, joined.as_bytes()) {
             Read::Request(req) => policy.decide(req),
             Read::Unreadable => Decision::deny(Reason::InvalidRequest, policy.revision()),
             Read::Retry => return RETRY,
@@ -474,8 +475,12 @@ impl WasmGate {
     /// How much of each row of the columns in [`WasmGate::cols_buffer`]
     /// `principal` may see: 0 hidden, 1 metadata, 2 media, one byte per row.
     /// `table` holds `count` strings joined by NUL, or when `table_is_json` a
-    /// JSON array of them; `lists` holds the list items. An unreadable row,
+    /// JSON array of them; `lists` holds the list items and `times` the
+    /// `createdAt` texts. An unreadable row,
     /// table or `now` hides (fail closed).
+    // Each argument is one value crossing from JS; an options object would
+    // cost another crossing per call.
+    #[allow(clippy::too_many_arguments)]
     pub fn visibility(
         &mut self,
         principal: &str,
@@ -484,6 +489,7 @@ impl WasmGate {
         count: u32,
         table_is_json: bool,
         lists: &[u32],
+        times: &[u8],
     ) -> Vec<u8> {
         let WasmGate {
             policy,
@@ -505,7 +511,7 @@ impl WasmGate {
             principal,
             now,
             table,
-            &Rows { cols, lists },
+            &Rows { cols, lists, times },
         )
     }
 
@@ -518,6 +524,7 @@ impl WasmGate {
         count: u32,
         table_is_json: bool,
         lists: Vec<u32>,
+        times: Vec<u8>,
     ) -> WasmRows {
         let strings = if table_is_json {
             serde_json::from_str::<Vec<String>>(&table).ok()
@@ -534,6 +541,7 @@ impl WasmGate {
             strings,
             cols: core::mem::take(&mut self.cols),
             lists,
+            times,
         }
     }
 
@@ -546,6 +554,7 @@ impl WasmGate {
         let view = Rows {
             cols: &rows.cols,
             lists: &rows.lists,
+            times: &rows.times,
         };
         decide_rows(
             &self.policy,
@@ -671,7 +680,7 @@ mod tests {
         let run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
             g.cols_buffer(u32::try_from(cols.len()).unwrap());
             g.cols.copy_from_slice(&cols);
-            g.visibility(p, now, table, 2, json, &[])
+            g.visibility(p, now, table, 2, json, &[], &[])
         };
         let v = run(&mut g, "quinn", now, joined, false);
         assert_eq!(v, vec![2, 0, 0]);

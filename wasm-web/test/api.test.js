@@ -290,6 +290,8 @@ test('visible(): rows that are not readable recordings are hidden', () => {
     rec({ media: 7 }),
     rec({ direction: 'sideways' }),
     rec({ createdAt: 'last tuesday' }),
+    rec({ createdAt: '２０２６-11-20T09:00:00Z' }),
+    rec({ createdAt: '2026-11-20T09:00:00Z\ud800' }),
     rec({ createdAt: new Date(NOW) }), // rows are JSON values: timestamps are RFC 3339 strings
     rec({ participants: 'agent-1' }),
     rec({ participants: null }),
@@ -327,7 +329,7 @@ test('visible() decides every row exactly as the core reading the row as JSON', 
     maybe('divisions', [['home'], ['x'], [], ['x', 'home'], null, ['a', 'b', 'c', 'd', 'home']]);
     maybe('region', ['us-east-1', 'eu-west-1', null]);
     maybe('line', ['l1', null]);
-    maybe('createdAt', ['2026-11-20T09:00:00Z', '2026-10-01T00:00:00Z', '2025-11-22T12:00:00+01:00', '2026-11-22T12:00:00.5Z', '2026-02-30T00:00:00Z', null]);
+    maybe('createdAt', ['2026-11-20T09:00:00Z', '2026-10-01T00:00:00Z', '2025-11-22T12:00:00+01:00', '2026-11-22T12:00:00.5Z', '2026-02-30T00:00:00Z', 'é2026-11-20T09:00:00Z', '', null]);
     maybe('retentionDays', [0, 1, 30, 400, 4294967295, null]);
     maybe('legalHold', [true, false]);
     maybe('sensitive', [true, false]);
