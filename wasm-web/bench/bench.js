@@ -3,7 +3,7 @@
 
 import { init, Gate } from '../js/index.js';
 import { org, recordings, requests, userId, REFERENCE } from './org.js';
-import { encodeRows } from '../js/gate.js';
+import { encodeRows, STRIDE } from '../js/gate.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 
@@ -55,7 +55,7 @@ async function run(params) {
       rows: recs.length, visible: count, visibleWithFullPolicy: fullCount,
       medianMs: r.median, minMs: r.min,
     });
-    const scratchCols = new Uint32Array(recs.length * 13);
+    const scratchCols = new Uint32Array(recs.length * STRIDE);
     const enc = timeRounds(params.rounds, () => { scratchCols.fill(0); encodeRows(recs, scratchCols); });
     const v = out.visible[out.visible.length - 1];
     v.encodeMedianMs = enc.median;

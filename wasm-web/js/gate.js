@@ -6,7 +6,7 @@
 // overhead small enough for list filtering (`encodeRows`) and for hot
 // `check()` loops (results come back as a few integers in a shared buffer).
 
-const STRIDE = 14; // u32 columns per row: keep in sync with wasm-web/src/rows.rs
+export const STRIDE = 13; // u32 columns per row: keep in sync with wasm-web/src/rows.rs
 const NONE = 0xffffffff;
 const VALID = 1;
 const LEGAL_HOLD = 2;
@@ -206,39 +206,8 @@ class U32List {
   }
 }
 
-/** A growable byte area holding UTF-8 texts (the rows' `createdAt`). */
-class ByteList {
-  constructor(capacity) {
-    this.a = new Uint8Array(capacity);
-    this.n = 0;
-  }
-
-  /** Appends `s` as UTF-8; false when it is not valid Unicode (the row is then unreadable). */
-  add(s) {
-    const len = s.length;
-    if (this.n + 3 * len > this.a.length) {
-      const bigger = new Uint8Array(Math.max(this.a.length * 2, this.n + 3 * len));
-      bigger.set(this.a.subarray(0, this.n));
-      this.a = bigger;
-    }
-    const a = this.a;
-    let n = this.n;
-    for (let i = 0; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0x7f) {
-        if (!wellFormed(s)) return false;
-        this.n += ENCODER.encodeInto(s, a.subarray(this.n)).written;
-        return true;
-      }
-      a[n++] = c;
-    }
-    this.n = n;
-    return true;
-  }
-}
-
 function usesBad(bad, cols, o, lists, from, to) {
-  for (let c = 1; c <= 6; c++) if (bad.has(cols[o + c])) return true;
+  for (let c = 1; c <= 7; c++) if (bad.has(cols[o + c])) return true;
   for (let i = from; i < to; i++) if (bad.has(lists[i])) return true;
   return false;
 }
@@ -258,8 +227,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
   // queues, timestamps and divisions, and a participant is usually the owner.
   let lastMedia = null, lastMediaIx = 0, lastDir = null, lastDirIx = 0;
   let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
-  let lastCreated = null, lastCreatedAt = 0, lastCreatedLen = 0, lastItem = null, lastItemIx = 0;
-  const times = new ByteList(n * 24 + 64);
+  let lastCreated = null, lastCreatedIx = 0, lastItem = null, lastItemIx = 0;
   for (let r = 0; r < n; r++) {
     const rec = rows[r];
     const o = r * STRIDE;
@@ -297,17 +265,10 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
     else if (typeof v === 'string') cols[o + 6] = table.id(v);
     else ok = false;
     v = rec.createdAt;
-    if (v == null) cols[o + 13] = NONE;
-    else if (typeof v === 'string') {
-      if (v !== lastCreated) {
-        lastCreated = v;
-        lastCreatedAt = times.n;
-        if (!times.add(v)) ok = false;
-        lastCreatedLen = times.n - lastCreatedAt;
-      }
-      cols[o + 7] = lastCreatedAt;
-      cols[o + 13] = lastCreatedLen;
-    } else ok = false;
+    if (v == null) cols[o + 7] = NONE;
+    else if (v === lastCreated) cols[o + 7] = lastCreatedIx;
+    else if (typeof v === 'string') { lastCreated = v; cols[o + 7] = lastCreatedIx = table.id(v); }
+    else ok = false;
     v = rec.retentionDays;
     if (v != null) {
       if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
@@ -350,7 +311,6 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
     tableIsJson: table.nul,
     cols,
     lists: lists.a.subarray(0, lists.n),
-    times: times.a.subarray(0, times.n),
   };
 }
 
@@ -364,7 +324,6 @@ class TextSink {
   constructor() {
     this.bytes = null;
     this.pos = 0;
-    this.start = 0; // where the last string added starts
     this.count = 0;
     this.ok = true;
   }
@@ -401,7 +360,6 @@ class TextSink {
       pos = start + ENCODER.encodeInto(s, bytes.subarray(start)).written;
     }
     this.pos = pos;
-    this.start = start;
     return this.count++;
   }
 }
@@ -500,13 +458,7 @@ function encodeRecording(r, w, at, sink) {
       case 'queue': col = 4; break;
       case 'region': col = 5; break;
       case 'line': col = 6; break;
-      case 'createdAt':
-        if (v == null) continue;
-        if (typeof v !== 'string') return false;
-        sink.add(v);
-        w[o + 7] = sink.start;
-        w[o + 13] = sink.pos - sink.start;
-        continue;
+      case 'createdAt': col = 7; break;
       case 'retentionDays':
         if (v == null) continue;
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) return false;
@@ -779,7 +731,7 @@ export class Gate {
    */
   prepare(recordings) {
     const e = this.#encode(recordings);
-    const rows = this.#w.prepare(e.table, e.count, e.tableIsJson, e.lists, e.times);
+    const rows = this.#w.prepare(e.table, e.count, e.tableIsJson, e.lists);
     return new RecordingSet(this.#g, rows, recordings.slice());
   }
 
@@ -789,7 +741,7 @@ export class Gate {
       return this.#w.visibility_of_rows(principalText(principal), nowText(now), recordings.rowsFor(this.#g));
     }
     const e = this.#encode(recordings);
-    return this.#w.visibility(principalText(principal), nowText(now), e.table, e.count, e.tableIsJson, e.lists, e.times);
+    return this.#w.visibility(principalText(principal), nowText(now), e.table, e.count, e.tableIsJson, e.lists);
   }
 
   /** 'media' | 'metadata' | 'hidden' for each recording, in input order. */

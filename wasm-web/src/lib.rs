@@ -200,7 +200,6 @@ pub struct WasmRows {
     strings: Option<Vec<String>>,
     cols: Vec<u32>,
     lists: Vec<u32>,
-    times: Vec<u8>,
 }
 
 /// A loaded policy (a whole organisation's or a principal slice) and the
@@ -336,7 +335,7 @@ impl WasmGate {
         let Some(mut table) = Table::split(joined, count as usize) else {
             return RETRY;
         };
-        let decision = match request.read(&mut table, words, joined.as_bytes()) {
+        let decision = match request.read(&mut table, words) {
             Read::Request(req) => policy.decide(req),
             Read::Unreadable => Decision::deny(Reason::InvalidRequest, policy.revision()),
             Read::Retry => return RETRY,
@@ -475,12 +474,8 @@ impl WasmGate {
     /// How much of each row of the columns in [`WasmGate::cols_buffer`]
     /// `principal` may see: 0 hidden, 1 metadata, 2 media, one byte per row.
     /// `table` holds `count` strings joined by NUL, or when `table_is_json` a
-    /// JSON array of them; `lists` holds the list items and `times` the
-    /// `createdAt` texts. An unreadable row,
+    /// JSON array of them; `lists` holds the list items. An unreadable row,
     /// table or `now` hides (fail closed).
-    // Each argument is one value crossing from JS; an options object would
-    // cost another crossing per call.
-    #[allow(clippy::too_many_arguments)]
     pub fn visibility(
         &mut self,
         principal: &str,
@@ -489,7 +484,6 @@ impl WasmGate {
         count: u32,
         table_is_json: bool,
         lists: &[u32],
-        times: &[u8],
     ) -> Vec<u8> {
         let WasmGate {
             policy,
@@ -511,7 +505,7 @@ impl WasmGate {
             principal,
             now,
             table,
-            &Rows { cols, lists, times },
+            &Rows { cols, lists },
         )
     }
 
@@ -524,7 +518,6 @@ impl WasmGate {
         count: u32,
         table_is_json: bool,
         lists: Vec<u32>,
-        times: Vec<u8>,
     ) -> WasmRows {
         let strings = if table_is_json {
             serde_json::from_str::<Vec<String>>(&table).ok()
@@ -541,7 +534,6 @@ impl WasmGate {
             strings,
             cols: core::mem::take(&mut self.cols),
             lists,
-            times,
         }
     }
 
@@ -554,7 +546,6 @@ impl WasmGate {
         let view = Rows {
             cols: &rows.cols,
             lists: &rows.lists,
-            times: &rows.times,
         };
         decide_rows(
             &self.policy,
@@ -680,7 +671,7 @@ mod tests {
         let run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
             g.cols_buffer(u32::try_from(cols.len()).unwrap());
             g.cols.copy_from_slice(&cols);
-            g.visibility(p, now, table, 2, json, &[], &[])
+            g.visibility(p, now, table, 2, json, &[])
         };
         let v = run(&mut g, "quinn", now, joined, false);
         assert_eq!(v, vec![2, 0, 0]);

@@ -5,8 +5,7 @@
 //! schedule or report resource, every value of the JSON type the contract
 //! requires and no unknown field — the JS wrapper (`js/gate.js`,
 //! `encodeRequest`) writes the values into [`WORDS`] words inside the gate and
-//! one NUL-joined string table (a recording's `createdAt` is one of its
-//! strings, found by byte offset and length). Anything else (an annotation, an unknown
+//! one NUL-joined string table. Anything else (an annotation, an unknown
 //! field, a value of the wrong type, a string with NUL or a lone surrogate)
 //! is sent as JSON instead and read by the core's deserializer, so this path
 //! only ever sees requests that deserializer would read to the same
@@ -109,10 +108,8 @@ fn copy(slot: &mut String, v: &str) {
 
 impl RequestScratch {
     /// Reads the request in `words`.
-    /// `bytes` is the string table's own text: a recording's `createdAt`
-    /// columns point into it.
-    pub fn read(&mut self, table: &mut Table<'_>, words: &[u32; WORDS], bytes: &[u8]) -> Read<'_> {
-        match self.fill(table, words, bytes) {
+    pub fn read(&mut self, table: &mut Table<'_>, words: &[u32; WORDS]) -> Read<'_> {
+        match self.fill(table, words) {
             Ok(()) => Read::Request(&self.req),
             Err(Some(Unreadable::Value)) => Read::Unreadable,
             Err(_) => Read::Retry,
@@ -123,7 +120,6 @@ impl RequestScratch {
         &mut self,
         table: &mut Table<'_>,
         words: &[u32; WORDS],
-        bytes: &[u8],
     ) -> Result<(), Option<Unreadable>> {
         let w = |k: usize| words.get(k).copied().unwrap_or(NONE);
         let structure = |_| None::<Unreadable>;
@@ -142,7 +138,7 @@ impl RequestScratch {
                     .get(ROW..ROW + STRIDE)
                     .and_then(|r| r.try_into().ok())
                     .ok_or(None)?;
-                let d = decode(table, row, lists, bytes).map_err(Some)?;
+                let d = decode(table, row, lists).map_err(Some)?;
                 let rec = &mut self.rec;
                 copy(&mut rec.id, required(table, w(ID)).map_err(structure)?);
                 crate::rows::copy_opt(

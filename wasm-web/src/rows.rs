@@ -3,9 +3,7 @@
 //! Deciding what 100,000 rows of a recordings list show cannot afford one
 //! serde round trip per row. The JS wrapper (`js/gate.js`, `encodeRows`)
 //! writes the attributes a decision reads into one string table (every
-//! distinct string once, joined by NUL), the `createdAt` texts into a byte
-//! area (timestamps rarely repeat, so they are not worth a table entry) and
-//! fixed-width `u32` columns, after
+//! distinct string once, joined by NUL) and fixed-width `u32` columns, after
 //! checking each value's JSON type the way the core's `Recording` deserializer
 //! does. Here each row is loaded into one reused [`Recording`] and the core
 //! decides it. The strings are not copied per row: each distinct string is
@@ -22,7 +20,7 @@ use recgate_core::model::{Direction, Media};
 use recgate_core::{Recording, Timestamp};
 
 /// `u32` columns per row.
-pub const STRIDE: usize = 14;
+pub const STRIDE: usize = 13;
 /// An absent value (JSON `null` or a missing key).
 pub const NONE: u32 = u32::MAX;
 
@@ -40,7 +38,7 @@ pub const QUEUE: usize = 4;
 pub const REGION: usize = 5;
 /// Column: `line`, a string-table index.
 pub const LINE: usize = 6;
-/// Column: where `createdAt` starts in the timestamp bytes.
+/// Column: `createdAt`, a string-table index.
 pub const CREATED_AT: usize = 7;
 /// Column: `retentionDays` (when [`HAS_RETENTION`] is set).
 pub const RETENTION: usize = 8;
@@ -52,8 +50,6 @@ pub const DIVISIONS_LEN: usize = 10;
 pub const PARTICIPANTS_AT: usize = 11;
 /// Column: number of `participants`.
 pub const PARTICIPANTS_LEN: usize = 12;
-/// Column: bytes of `createdAt`, [`NONE`] when absent.
-pub const CREATED_LEN: usize = 13;
 
 /// Flag: every attribute had the JSON type the contract requires.
 pub const VALID: u32 = 1;
@@ -70,8 +66,7 @@ pub const HAS_RETENTION: u32 = 16;
 /// parsed on first use (once per distinct string, not once per row).
 pub struct Table<'t> {
     strings: Vec<&'t str>,
-    /// The last timestamp parsed: its place in the timestamp bytes and value.
-    last_time: Option<(u32, u32, Option<Timestamp>)>,
+    times: Vec<Option<Option<Timestamp>>>,
     media: Vec<Option<Option<Media>>>,
     directions: Vec<Option<Option<Direction>>>,
     /// The owned form of each string, when made and not lent out.
@@ -96,7 +91,7 @@ impl<'t> Table<'t> {
     /// used when a string contains NUL).
     pub fn from_strings(strings: Vec<&'t str>) -> Table<'t> {
         Table {
-            last_time: None,
+            times: Vec::new(),
             media: Vec::new(),
             directions: Vec::new(),
             owned: Vec::new(),
@@ -133,20 +128,9 @@ impl<'t> Table<'t> {
         self.strings.get(ix as usize).copied()
     }
 
-    /// The timestamp in `times[at..at + len]`: `Some(None)` when it is not
-    /// RFC 3339 (or not UTF-8), `None` when out of range. Rows sharing a
-    /// timestamp share its bytes, so it is parsed once per run of them.
-    fn time(&mut self, times: &[u8], at: u32, len: u32) -> Option<Option<Timestamp>> {
-        if let Some((a, l, t)) = self.last_time {
-            if a == at && l == len {
-                return Some(t);
-            }
-        }
-        let start = at as usize;
-        let bytes = times.get(start..start.checked_add(len as usize)?)?;
-        let t = core::str::from_utf8(bytes).ok().and_then(Timestamp::parse);
-        self.last_time = Some((at, len, t));
-        Some(t)
+    /// The timestamp at `ix`: `Some(None)` when it is not RFC 3339.
+    fn time(&mut self, ix: u32) -> Option<Option<Timestamp>> {
+        parsed(&self.strings, &mut self.times, ix, Timestamp::parse)
     }
 
     /// The media named at `ix`: `Some(None)` when it names none.
@@ -187,8 +171,6 @@ pub struct Rows<'a> {
     pub cols: &'a [u32],
     /// String-table indices of list items.
     pub lists: &'a [u32],
-    /// The `createdAt` texts, UTF-8.
-    pub times: &'a [u8],
 }
 
 impl Rows<'_> {
@@ -319,7 +301,7 @@ impl Scratch {
             .get(start..start.checked_add(STRIDE)?)?
             .try_into()
             .ok()?;
-        let d = decode(table, row, rows.lists, rows.times).ok()?;
+        let d = decode(table, row, rows.lists).ok()?;
         d.scalars(&mut self.rec);
         self.set_strings(table, d.ids);
         self.set_participants(table, d.participants);
@@ -356,10 +338,9 @@ pub fn decode<'l>(
     table: &mut Table<'_>,
     row: &[u32; STRIDE],
     lists: &'l [u32],
-    times: &[u8],
 ) -> Result<Decoded<'l>, Unreadable> {
     use Unreadable::{Structure, Value};
-    let [flags, media, direction, owner, queue, region, line, created_at, retention, divisions_at, divisions_len, participants_at, participants_len, created_len] =
+    let [flags, media, direction, owner, queue, region, line, created_at, retention, divisions_at, divisions_len, participants_at, participants_len] =
         *row;
     if flags & VALID == 0 {
         return Err(Value);
@@ -372,14 +353,9 @@ pub fn decode<'l>(
         NONE => None,
         ix => Some(table.direction(ix).ok_or(Structure)?.ok_or(Value)?),
     };
-    let created_at = match created_len {
+    let created_at = match created_at {
         NONE => None,
-        len => Some(
-            table
-                .time(times, created_at, len)
-                .ok_or(Structure)?
-                .ok_or(Value)?,
-        ),
+        ix => Some(table.time(ix).ok_or(Structure)?.ok_or(Value)?),
     };
     let ids = [owner, queue, region, line];
     if ids.iter().any(|ix| *ix != NONE && table.get(*ix).is_none()) {
@@ -517,9 +493,9 @@ mod tests {
 
     #[test]
     fn loads_every_attribute_and_reuses_the_scratch() {
-        let joined = "screen\0inbound\0u-1\0q-1\0eu-west-1\0line-9\0home\0bpo";
-        let mut table = Table::split(joined, 8).unwrap();
-        let times = b"xx2026-11-01T09:00:00Z";
+        let joined =
+            "screen\0inbound\0u-1\0q-1\0eu-west-1\0line-9\x002026-11-01T09:00:00Z\0home\0bpo";
+        let mut table = Table::split(joined, 9).unwrap();
         let mut a = row();
         a[FLAGS] = VALID | LEGAL_HOLD | LIVE | HAS_RETENTION;
         a[MEDIA] = 0;
@@ -528,8 +504,7 @@ mod tests {
         a[QUEUE] = 3;
         a[REGION] = 4;
         a[LINE] = 5;
-        a[CREATED_AT] = 2;
-        a[CREATED_LEN] = 20;
+        a[CREATED_AT] = 6;
         a[RETENTION] = 30;
         a[DIVISIONS_AT] = 0;
         a[DIVISIONS_LEN] = 2;
@@ -537,11 +512,10 @@ mod tests {
         a[PARTICIPANTS_LEN] = 1;
         let b = row();
         let cols: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
-        let lists = [6, 7, 2];
+        let lists = [7, 8, 2];
         let rows = Rows {
             cols: &cols,
             lists: &lists,
-            times,
         };
         assert_eq!(rows.len(), 2);
         let mut s = Scratch::default();
@@ -573,9 +547,8 @@ mod tests {
 
     #[test]
     fn unreadable_rows_are_refused() {
-        let mut table = Table::split("video\0sideways", 2).unwrap();
+        let mut table = Table::split("video\0yesterday\0sideways", 3).unwrap();
         let lists = [99];
-        let times = b"yesterday";
         let mut s = Scratch::default();
         let mut check = |edit: &dyn Fn(&mut [u32; STRIDE])| {
             let mut r = row();
@@ -583,28 +556,14 @@ mod tests {
             let rows = Rows {
                 cols: &r,
                 lists: &lists,
-                times,
             };
             s.load(&mut table, &rows, 0)
         };
         assert!(check(&|_| {}));
         assert!(!check(&|r| r[FLAGS] = 0), "not valid JSON types");
         assert!(!check(&|r| r[MEDIA] = 0), "unknown media");
-        assert!(!check(&|r| r[DIRECTION] = 1), "unknown direction");
-        assert!(
-            !check(&|r| {
-                r[CREATED_AT] = 0;
-                r[CREATED_LEN] = 9;
-            }),
-            "not a timestamp"
-        );
-        assert!(
-            !check(&|r| {
-                r[CREATED_AT] = 5;
-                r[CREATED_LEN] = 9;
-            }),
-            "timestamp out of range"
-        );
+        assert!(!check(&|r| r[DIRECTION] = 2), "unknown direction");
+        assert!(!check(&|r| r[CREATED_AT] = 1), "not a timestamp");
         assert!(!check(&|r| r[OWNER] = 3), "no such string");
         assert!(!check(&|r| r[PARTICIPANTS_LEN] = 1), "bad list index");
         assert!(
