@@ -171,6 +171,28 @@ pub struct Recording {
 }
 
 impl Recording {
+    /// Every attribute a recording resource has, as JSON field names: what an
+    /// enforcement point picks out of a recordings API entity (which carries
+    /// many other fields) before handing it to the core.
+    pub const FIELDS: [&'static str; 16] = [
+        "id",
+        "conversationId",
+        "media",
+        "direction",
+        "owner",
+        "participants",
+        "queue",
+        "divisions",
+        "region",
+        "line",
+        "createdAt",
+        "retentionDays",
+        "legalHold",
+        "sensitive",
+        "live",
+        "related",
+    ];
+
     /// Whether this is a screen recording.
     pub fn is_screen(&self) -> bool {
         self.media == Some(Media::Screen)
