@@ -62,14 +62,17 @@ pub fn default_tier(p: Perm) -> Tier {
     }
 }
 
-/// The tier of a permission under a policy's overrides (last matching override wins).
+/// The tier of a permission under a policy's overrides: when several
+/// override patterns match, the most expensive wins (a JSON object has no
+/// order to rely on).
 pub fn tier_of(doc: &PolicyDoc, p: Perm) -> Tier {
     doc.settings
         .license_tiers
         .iter()
-        .rev()
-        .find(|(pat, _)| pattern_matches(pat, p.name()))
-        .map_or_else(|| default_tier(p), |(_, t)| *t)
+        .filter(|(pat, _)| pattern_matches(pat, p.name()))
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap_or_else(|| default_tier(p))
 }
 
 /// One user's license.

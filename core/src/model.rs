@@ -319,7 +319,7 @@ impl PolicyDoc {
     }
 
     /// The document as canonical JSON: every field written, defaults explicit,
-    /// maps in document order. Equal documents give equal bytes, which is what
+    /// map keys sorted. Equal documents give equal bytes, which is what
     /// the content hash is taken over.
     pub fn to_json(&self) -> String {
         let mut w = Writer::default();
@@ -422,7 +422,9 @@ impl PolicyDoc {
         });
         w.key("prerequisites");
         w.open('{');
-        for (p, list) in &self.prerequisites {
+        let mut prereqs: Vec<&(Perm, Vec<Perm>)> = self.prerequisites.iter().collect();
+        prereqs.sort_by_key(|(p, _)| p.name());
+        for (p, list) in prereqs {
             w.key(p.name());
             w.open('[');
             for q in list {
@@ -470,7 +472,9 @@ fn write_settings(w: &mut Writer, s: &Settings) {
     if !s.license_tiers.is_empty() {
         w.key("licenseTiers");
         w.open('{');
-        for (p, t) in &s.license_tiers {
+        let mut tiers: Vec<&(String, crate::license::Tier)> = s.license_tiers.iter().collect();
+        tiers.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, t) in tiers {
             w.key(p);
             w.str(t.as_str());
         }
@@ -596,9 +600,13 @@ impl Writer {
             self.str(v);
         }
     }
+    /// Writes a map with its keys sorted: the order of a policy's maps means
+    /// nothing, so it must not change the canonical form (or the hash).
     fn map<T>(&mut self, entries: &[(String, T)], mut each: impl FnMut(&mut Writer, &T)) {
         self.open('{');
-        for (k, v) in entries {
+        let mut sorted: Vec<&(String, T)> = entries.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        for (k, v) in sorted {
             self.key(k);
             each(self, v);
         }

@@ -86,10 +86,24 @@ proptest! {
     }
 
     #[test]
-    fn content_hash_ignores_formatting(doc in gen::policy()) {
+    fn content_hash_ignores_formatting_and_key_order(doc in gen::policy()) {
         let compact = load(&doc);
         let pretty = Policy::from_json(&serde_json::to_string_pretty(&doc).unwrap()).unwrap();
         prop_assert_eq!(compact.content_hash(), pretty.content_hash());
+        let reversed = Policy::from_json(&reversed_keys(&doc)).unwrap();
+        prop_assert_eq!(compact.content_hash(), reversed.content_hash());
+    }
+}
+
+/// The document with every object's keys written in reverse order.
+fn reversed_keys(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let items: Vec<String> = m.iter().rev().map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed_keys(v))).collect();
+            format!("{{{}}}", items.join(","))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(reversed_keys).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
     }
 }
 
