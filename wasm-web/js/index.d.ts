@@ -448,15 +448,30 @@ export class Gate {
 
 // ─────────────────────────────── initialisation ───────────────────────────────
 
+/** Bytes of the .wasm. */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/**
+ * A compiled `WebAssembly.Module`, where the environment's type library
+ * declares `WebAssembly` (lib "dom", "webworker" or @types/node).
+ */
+export type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer M } } ? M : never;
+
+/** A fetch `Response`, where the environment's type library declares one. */
+export type WasmResponse = typeof globalThis extends { Response: abstract new (...args: never[]) => infer R } ? R : never;
+
+/** A fetch `Request`, where the environment's type library declares one. */
+export type WasmRequest = typeof globalThis extends { Request: abstract new (...args: never[]) => infer R } ? R : never;
+
 /** Where the .wasm is, or the module itself. */
 export type WasmSource =
   | string
   | URL
-  | globalThis.Request
-  | globalThis.Response
-  | BufferSource
-  | WebAssembly.Module
-  | Promise<globalThis.Response | BufferSource | WebAssembly.Module>;
+  | WasmRequest
+  | WasmResponse
+  | WasmBytes
+  | WasmModule
+  | Promise<WasmResponse | WasmBytes | WasmModule>;
 
 /**
  * Instantiates the WebAssembly module (once). Without an argument,
@@ -464,7 +479,7 @@ export type WasmSource =
  */
 export function init(input?: WasmSource | { module_or_path: WasmSource }): Promise<void>;
 /** Instantiates the module synchronously from its bytes or a compiled module (Node, workers). */
-export function initSync(module: BufferSource | WebAssembly.Module | { module: BufferSource | WebAssembly.Module }): void;
+export function initSync(module: WasmBytes | WasmModule | { module: WasmBytes | WasmModule }): void;
 /** Resolves when the module is ready (initialising it from the default location if needed). */
 export function ready(): Promise<void>;
 export default init;
