@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The Envoy filter in real Envoy: builds the filter for wasm32-wasip1 and runs
+# the integration tests (jwt_authn + filter + test APIs on 127.0.0.1).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+source scripts/env.sh
+timeout 900 cargo build --release -p recgate-proxy --target wasm32-wasip1
+timeout 900 node --test --test-concurrency=1 tests/envoy/
