@@ -48,5 +48,7 @@ node scripts/serve-www.mjs --port "${PORT:-8080}" &
 pids+=($!)
 sleep 1
 echo
-echo "Open the URL above in a browser. Ctrl-C stops the demo."
+echo "Open the URL above in a browser: the recordings player. Its API console"
+echo "(console.html on the same server) sends requests through Envoy when the edge runs."
+echo "Ctrl-C stops the demo."
 wait

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// The demo edge: the demo recordings API, the attributes service and a policy
+// server (serving examples/acme.json), with real Envoy in front running
+// jwt_authn and the recgate filter — so a person can see that a bypassed UI
+// is still refused at the edge. 127.0.0.1 only; Ctrl-C stops everything.
+//
+//   node scripts/demo-edge.mjs          (EDGE_PORT, default 10000; TOKEN_PORT, default 10001)
+//
+// Dev-only helpers on 127.0.0.1:10001 (CORS open, loopback only), used by the
+// demo page's API console (www/console.html):
+//   POST /dev/token {"sub", "sid"?, "ageSeconds"?}                 → {token}
+//   POST /dev/call  {"sub"?, "method", "path", "headers"?, "ageSeconds"?}
+//        signs a token for sub (none when absent), sends the request through
+//        Envoy exactly as given, and returns {status, headers, body}.
+
+import { createServer, request as httpRequest } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { makeIssuer } from '../tests/envoy/lib/jwt.mjs';
+import { startUpstream, startAttributes, startPolicyServer } from '../tests/envoy/lib/servers.mjs';
+import { startEnvoy } from '../tests/envoy/lib/envoy.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const edgePort = Number(process.env.EDGE_PORT ?? 10000);
+const tokenPort = Number(process.env.TOKEN_PORT ?? 10001);
+const policyText = readFileSync(join(root, 'examples', 'acme.json'), 'utf8');
+
+const idp = makeIssuer();
+const up = await startUpstream();
+const attrs = await startAttributes();
+const ps = await startPolicyServer(policyText);
+const envoy = await startEnvoy({
+  port: edgePort, jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, policyPort: ps.port,
+  plugin: { policy: JSON.parse(policyText), policyServer: { cluster: 'recgate_policy', pollSeconds: 5 }, attributes: { cluster: 'recgate_attributes' } },
+});
+
+const tokens = createServer((req, res) => {
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'content-type': 'application/json' };
+  if (req.method === 'OPTIONS') { res.writeHead(204, cors); return res.end(); }
+  if (req.method !== 'POST' || !['/dev/token', '/dev/call'].includes(req.url)) { res.writeHead(404, cors); return res.end('{}'); }
+  let body = '';
+  req.on('data', (d) => { body += d; });
+  req.on('end', async () => {
+    if (req.url === '/dev/call') {
+      try {
+        const { sub, method = 'GET', path, headers = {}, ageSeconds } = JSON.parse(body);
+        if (typeof path !== 'string' || !path.startsWith('/')) throw new Error('path must start with /');
+        const h = { ...headers };
+        if (sub) h.authorization = `Bearer ${idp.token({ sub, ageSeconds: Number(ageSeconds ?? 0) })}`;
+        const r = await rawCall(method, path, h);
+        res.writeHead(200, cors);
+        return res.end(JSON.stringify(r));
+      } catch (e) {
+        res.writeHead(400, cors);
+        return res.end(JSON.stringify({ error: String(e.message) }));
+      }
+    }
+    try {
+      const { sub, sid, ageSeconds } = JSON.parse(body);
+      if (typeof sub !== 'string' || !sub) throw new Error('sub is required');
+      res.writeHead(200, cors);
+      res.end(JSON.stringify({ token: idp.token({ sub, sid, ageSeconds: Number(ageSeconds ?? 0) }) }));
+    } catch (e) {
+      res.writeHead(400, cors);
+      res.end(JSON.stringify({ error: String(e.message) }));
+    }
+  });
+});
+await new Promise((r) => tokens.listen(tokenPort, '127.0.0.1', r));
+
+/** Sends a request to Envoy byte for byte (no path normalisation on this side). */
+function rawCall(method, path, headers) {
+  return new Promise((resolve, reject) => {
+    const r = httpRequest({ host: '127.0.0.1', port: edgePort, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        const keep = Object.fromEntries(Object.entries(res.headers).filter(([k]) => k.startsWith('x-recgate') || k === 'content-type'));
+        resolve({ status: res.statusCode, headers: keep, body: text });
+      });
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+const t = (sub) => idp.token({ sub });
+console.log(`recgate edge: Envoy with the filter at ${envoy.url} (admin ${envoy.admin}, stats ${envoy.admin}/stats/prometheus)`);
+console.log(`dev tokens:   POST http://127.0.0.1:${tokenPort}/dev/token {"sub":"qa-1"}`);
+console.log('try:');
+console.log(`  curl -s ${envoy.url}/api/v2/routing/queues -H "authorization: Bearer ${t('b-em-1')}"`);
+console.log(`  curl -s -X DELETE ${envoy.url}/api/v2/screenrecordings/rec-us-screen-1 -H "authorization: Bearer ${t('qa-1')}"`);
+console.log(`  curl -s ${envoy.url}/api/v2/users/a-us-1 -H "gen-usersubject: a-us-1" -H "authorization: Bearer ${t('svc-bpo')}"`);
+
+const stop = async () => {
+  tokens.close();
+  await envoy.stop();
+  up.server.close();
+  attrs.server.close();
+  ps.server.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

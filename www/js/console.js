@@ -1,0 +1,55 @@
+// The API console: sends a request through the demo edge (Envoy + the recgate
+// filter) via the demo's dev helper, which signs a test token for the chosen
+// user. Shows that what the page hides, the edge refuses.
+
+const HELPER = 'http://127.0.0.1:10001';
+const $ = (id) => document.getElementById(id);
+
+async function users() {
+  const policy = await (await fetch('../examples/acme.json')).json();
+  for (const [id, u] of Object.entries(policy.users)) {
+    const o = document.createElement('option');
+    o.value = id;
+    o.textContent = `${u.name ?? id} — ${id}`;
+    $('sub').append(o);
+  }
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = '(no token)';
+  $('sub').append(none);
+}
+
+async function send() {
+  const headers = {};
+  if ($('imp').value.trim() !== '') headers['gen-usersubject'] = $('imp').value.trim();
+  $('status').textContent = '…';
+  try {
+    const r = await fetch(`${HELPER}/dev/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: $('sub').value || undefined, method: $('method').value, path: $('path').value, headers, ageSeconds: Number($('age').value) }),
+    });
+    const out = await r.json();
+    if (out.error) throw new Error(out.error);
+    $('status').textContent = String(out.status);
+    let body = out.body;
+    try { body = JSON.stringify(JSON.parse(out.body), null, 2); } catch { /* not JSON */ }
+    $('out').textContent = `HTTP ${out.status}\n${Object.entries(out.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${body}`;
+  } catch (e) {
+    $('status').textContent = 'edge not running';
+    $('out').textContent = `Could not reach the demo edge (${e.message}). Start it with ./scripts/demo.sh.`;
+  }
+}
+
+for (const b of document.querySelectorAll('[data-p]')) {
+  b.addEventListener('click', () => {
+    const [m, p, s, imp] = JSON.parse(b.dataset.p);
+    $('method').value = m;
+    $('path').value = p;
+    $('sub').value = s;
+    $('imp').value = imp;
+    send();
+  });
+}
+$('send').addEventListener('click', send);
+users();
