@@ -187,7 +187,9 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
         .filter(|u| {
             let granted = user_perms(doc, u);
             let denied = user_blanket_denies(doc, u);
-            destructive.iter().any(|p| granted.contains(p) && !denied.contains(p))
+            destructive
+                .iter()
+                .any(|p| granted.contains(p) && !denied.contains(p))
         })
         .count();
     if !active.is_empty() && holders * 10 > active.len() {
@@ -297,12 +299,18 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
 /// Permissions a user is denied everywhere: denies with scope `all` and no
 /// `when` (denies ignore assignment divisions).
 fn user_blanket_denies(doc: &PolicyDoc, uid: &str) -> PermSet {
-    let Some(u) = doc.user(uid) else { return PermSet::EMPTY };
+    let Some(u) = doc.user(uid) else {
+        return PermSet::EMPTY;
+    };
     let mut out = PermSet::EMPTY;
     for a in &u.roles {
         for (rid, _) in effective_grant_perms(doc, &a.role) {
             if let Some(role) = doc.role(&rid) {
-                for d in role.denies.iter().filter(|d| d.scope == Scope::All && d.when.is_empty()) {
+                for d in role
+                    .denies
+                    .iter()
+                    .filter(|d| d.scope == Scope::All && d.when.is_empty())
+                {
                     out = out.union(d.perms);
                 }
             }

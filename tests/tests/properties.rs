@@ -99,10 +99,17 @@ proptest! {
 fn reversed_keys(v: &Value) -> String {
     match v {
         Value::Object(m) => {
-            let items: Vec<String> = m.iter().rev().map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed_keys(v))).collect();
+            let items: Vec<String> = m
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed_keys(v)))
+                .collect();
             format!("{{{}}}", items.join(","))
         }
-        Value::Array(a) => format!("[{}]", a.iter().map(reversed_keys).collect::<Vec<_>>().join(",")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(reversed_keys).collect::<Vec<_>>().join(",")
+        ),
         other => other.to_string(),
     }
 }

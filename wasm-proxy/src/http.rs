@@ -649,14 +649,24 @@ impl HttpContext for Gate {
             self.filter = Filter::None;
             return Flow::Continue;
         }
-        let declared = self.get_http_response_header("content-length").and_then(|l| l.trim().parse::<usize>().ok());
+        let declared = self
+            .get_http_response_header("content-length")
+            .and_then(|l| l.trim().parse::<usize>().ok());
         if end_of_stream || declared.is_some_and(|l| l > self.config.list_filter.max_body_bytes) {
             // Nothing to filter, or too much: refused before anything reaches the client.
             self.filter = Filter::None;
             self.count("recgate.lists.unfilterable");
-            log(LogLevel::Error, "recgate: a response that cannot be filtered (empty or over the cap) was refused");
-            let body = json!({ "reason": "list_unfilterable", "revision": self.revision() }).to_string();
-            self.send_http_response(502, vec![("content-type", "application/json")], Some(body.as_bytes()));
+            log(
+                LogLevel::Error,
+                "recgate: a response that cannot be filtered (empty or over the cap) was refused",
+            );
+            let body =
+                json!({ "reason": "list_unfilterable", "revision": self.revision() }).to_string();
+            self.send_http_response(
+                502,
+                vec![("content-type", "application/json")],
+                Some(body.as_bytes()),
+            );
             return Flow::Pause;
         }
         // The headers go on (proxy-wasm cannot hold them while it reads the
@@ -674,11 +684,16 @@ impl HttpContext for Gate {
             self.filter = filter;
             return Flow::Pause;
         }
-        let body = self.get_http_response_body(0, body_size).unwrap_or_default();
+        let body = self
+            .get_http_response_body(0, body_size)
+            .unwrap_or_default();
         let max = self.config.list_filter.max_body_bytes;
         let media = self.config.list_filter.media_fields.clone();
         let result = match &filter {
-            Filter::List(kind, rec) => filter_list(&body, max, &media, |e| self.judge(*kind, rec.as_deref(), e)).map(|(out, _, _)| out),
+            Filter::List(kind, rec) => {
+                filter_list(&body, max, &media, |e| self.judge(*kind, rec.as_deref(), e))
+                    .map(|(out, _, _)| out)
+            }
             Filter::MediaFields => strip_media(&body, max, &media),
             Filter::None => Ok(body.clone()),
         };
@@ -690,7 +705,10 @@ impl HttpContext for Gate {
             Err(e) => {
                 // The headers are on their way: the only refusal left is to reset
                 // the stream, so nothing unfiltered reaches the client.
-                log(LogLevel::Error, &format!("recgate: a response could not be filtered, stream reset: {e:?}"));
+                log(
+                    LogLevel::Error,
+                    &format!("recgate: a response could not be filtered, stream reset: {e:?}"),
+                );
                 self.count("recgate.lists.unfilterable");
                 self.reset_http_response();
                 Flow::Pause
@@ -700,13 +718,20 @@ impl HttpContext for Gate {
 }
 
 /// A single recording shown as metadata only: its media fields removed.
-fn strip_media(body: &[u8], max: usize, media: &[String]) -> Result<Vec<u8>, crate::listing::Unfilterable> {
+fn strip_media(
+    body: &[u8],
+    max: usize,
+    media: &[String],
+) -> Result<Vec<u8>, crate::listing::Unfilterable> {
     use crate::listing::Unfilterable;
     if body.len() > max {
         return Err(Unfilterable::TooLarge(body.len()));
     }
-    let mut v: Value = serde_json::from_slice(body).map_err(|e| Unfilterable::NotAList(e.to_string()))?;
-    let o = v.as_object_mut().ok_or_else(|| Unfilterable::NotAList("not a JSON object".into()))?;
+    let mut v: Value =
+        serde_json::from_slice(body).map_err(|e| Unfilterable::NotAList(e.to_string()))?;
+    let o = v
+        .as_object_mut()
+        .ok_or_else(|| Unfilterable::NotAList("not a JSON object".into()))?;
     for f in media {
         o.remove(f);
     }
