@@ -194,6 +194,15 @@ impl Gate {
         };
         let sid = self.claim("sid").and_then(|b| String::from_utf8(b).ok());
         let iat = self.claim("iat").and_then(|b| number(&b));
+        // A method override would let an upstream act on another method than the one decided.
+        if self
+            .get_http_request_headers()
+            .iter()
+            .any(|(k, _)| is_method_override(k))
+        {
+            log(LogLevel::Info, "recgate: method-override header refused");
+            return self.refuse(400, Reason::InvalidRequest, "");
+        }
         let header = config.impersonation_header.as_str();
         let named: Vec<String> = self
             .get_http_request_headers()
@@ -779,6 +788,17 @@ fn number(bytes: &[u8]) -> Option<i64> {
         .ok()
         .filter(|f| f.is_finite())
         .map(|f| f as i64)
+}
+
+/// Headers some frameworks read to change the HTTP method.
+fn is_method_override(name: &str) -> bool {
+    [
+        "x-http-method-override",
+        "x-http-method",
+        "x-method-override",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// A user id as a header may carry it: printable, no spaces or separators.

@@ -65,6 +65,23 @@ export async function startUpstream(data = fixtures()) {
     if (is('api', 'v2', 'users')) return send(res, 201, { id: 'new-user' });
     if (is('api', 'v2', 'users', '*')) return send(res, 200, { id: p[3] });
     if (is('api', 'v2', 'authorization', 'userroles')) return send(res, 201, { id: 'new-role' });
+    if (is('api', 'v2', 'conversations', 'c-huge', 'recordings')) {
+      // A list far over any sane cap, streamed without a declared length.
+      const one = JSON.stringify(data.recordings[0]);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"entities":[');
+      for (let i = 0; i < 4000; i += 1) res.write((i ? ',' : '') + one);
+      return res.end('],"total":4000}');
+    }
+    if (is('api', 'v2', 'conversations', 'c-bad', 'recordings')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{"entities":[{"id":"rec-us-call-1","mediaUris":["https://media.acme.test/x"]}');
+    }
+    if (is('api', 'v2', 'conversations', 'c-sized', 'recordings')) {
+      const body = JSON.stringify({ entities: Array.from({ length: 400 }, () => data.recordings[0]), total: 400 });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      return res.end(body);
+    }
     if (is('api', 'v2', 'conversations', '*', 'recordings')) return send(res, 200, page(data.recordings.filter((r) => r.conversationId === p[3])));
     if (is('api', 'v2', 'conversations', '*', 'recordingmetadata')) return send(res, 200, page(data.recordings.filter((r) => r.conversationId === p[3]).map(attributesOf)));
     if (is('api', 'v2', 'conversations', '*', 'recordings', '*')) {
