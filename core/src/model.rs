@@ -423,7 +423,7 @@ impl PolicyDoc {
         w.key("prerequisites");
         w.open('{');
         let mut prereqs: Vec<&(Perm, Vec<Perm>)> = self.prerequisites.iter().collect();
-        prereqs.sort_by_key(|(p, _)| p.name());
+        prereqs.sort_unstable_by_key(|(p, _)| p.name());
         for (p, list) in prereqs {
             w.key(p.name());
             w.open('[');
@@ -473,7 +473,7 @@ fn write_settings(w: &mut Writer, s: &Settings) {
         w.key("licenseTiers");
         w.open('{');
         let mut tiers: Vec<&(String, crate::license::Tier)> = s.license_tiers.iter().collect();
-        tiers.sort_by(|a, b| a.0.cmp(&b.0));
+        tiers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (p, t) in tiers {
             w.key(p);
             w.str(t.as_str());
@@ -605,7 +605,7 @@ impl Writer {
     fn map<T>(&mut self, entries: &[(String, T)], mut each: impl FnMut(&mut Writer, &T)) {
         self.open('{');
         let mut sorted: Vec<&(String, T)> = entries.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (k, v) in sorted {
             self.key(k);
             each(self, v);
