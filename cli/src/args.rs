@@ -1,6 +1,8 @@
 //! A small argument parser: positionals, `--flag` switches and `--key value`
 //! options, with every unknown option refused by name.
 
+use std::process::ExitCode;
+
 use recgate_core::{Policy, PolicyError};
 
 pub struct Args {
@@ -113,4 +115,22 @@ pub fn decision_id() -> Option<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).ok()?;
     Some(recgate_core::decision::decision_id(bytes))
+}
+
+/// Loads a policy for a command: the policy, or the exit code after every
+/// problem was reported (as JSON too with `json`).
+pub fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>, String> {
+    Ok(match load_policy(path)? {
+        Ok(p) => Ok(p),
+        Err(e) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "valid": false, "errors": e.errors.iter().map(|x| serde_json::json!({"path": x.path, "message": x.message})).collect::<Vec<_>>() })
+                );
+            }
+            print_policy_errors(path, &e);
+            Err(ExitCode::from(1))
+        }
+    })
 }

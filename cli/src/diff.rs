@@ -10,20 +10,10 @@
 use std::io::BufRead;
 use std::process::ExitCode;
 
-use recgate_core::{Policy, Request};
+use recgate_core::Request;
 use serde_json::Value;
 
-use crate::args::{load_policy, print_policy_errors, Args};
-
-fn policy(path: &str) -> Result<Result<Policy, ExitCode>, String> {
-    Ok(match load_policy(path)? {
-        Ok(p) => Ok(p),
-        Err(e) => {
-            print_policy_errors(path, &e);
-            Err(ExitCode::from(1))
-        }
-    })
-}
+use crate::args::{policy_or_exit, Args};
 
 /// The request in a log line: the line itself, or its `request` member.
 fn request_of(line: &str) -> Result<Request, String> {
@@ -38,7 +28,10 @@ pub fn diff(argv: &[String]) -> Result<ExitCode, String> {
     let [old_path, new_path] = args.positional.as_slice() else {
         return Err("usage: recgate diff OLD NEW --requests LOG.jsonl".into());
     };
-    let (old, new) = match (policy(old_path)?, policy(new_path)?) {
+    let (old, new) = match (
+        policy_or_exit(old_path, false)?,
+        policy_or_exit(new_path, false)?,
+    ) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(code), _) | (_, Err(code)) => return Ok(code),
     };

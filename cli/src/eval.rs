@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use recgate_core::{Decision, Reason, Request};
 
-use crate::args::{decision_id, load_policy, print_policy_errors, read, Args};
+use crate::args::{decision_id, policy_or_exit, read, Args};
 
 pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
     let args = Args::parse(argv, &["policy", "requests"], &[])?;
@@ -17,12 +17,9 @@ pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
         ));
     }
     let path = args.required("policy")?;
-    let policy = match load_policy(path)? {
+    let policy = match policy_or_exit(path, false)? {
         Ok(p) => p,
-        Err(e) => {
-            print_policy_errors(path, &e);
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let input: Box<dyn BufRead> = match args.value("requests") {
         None | Some("-") => Box::new(std::io::stdin().lock()),
@@ -52,12 +49,9 @@ pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
     let args = Args::parse(argv, &["policy", "request", "format"], &[])?;
     let json = args.json()?;
     let path = args.required("policy")?;
-    let policy = match load_policy(path)? {
+    let policy = match policy_or_exit(path, false)? {
         Ok(p) => p,
-        Err(e) => {
-            print_policy_errors(path, &e);
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let text = read(args.required("request")?)?;
     let req = match Request::from_json(&text) {

@@ -4,25 +4,8 @@
 use std::process::ExitCode;
 
 use recgate_core::lint::{lint as lint_doc, Severity};
-use recgate_core::Policy;
 
-use crate::args::{load_policy, print_policy_errors, Args};
-
-fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>, String> {
-    Ok(match load_policy(path)? {
-        Ok(p) => Ok(p),
-        Err(e) => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({ "valid": false, "errors": e.errors.iter().map(|x| serde_json::json!({"path": x.path, "message": x.message})).collect::<Vec<_>>() })
-                );
-            }
-            print_policy_errors(path, &e);
-            Err(ExitCode::from(1))
-        }
-    })
-}
+use crate::args::{policy_or_exit, Args};
 
 pub fn validate(argv: &[String]) -> Result<ExitCode, String> {
     let args = Args::parse(argv, &["format"], &[])?;
