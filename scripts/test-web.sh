@@ -13,3 +13,6 @@ source scripts/env.sh
 timeout 1200 bash wasm-web/build.sh
 timeout 1200 cargo build --release -p recgate-cli
 timeout 600 node --test wasm-web/test/
+# The published declarations compile for a strict TypeScript user (tsc from the root tooling).
+(cd wasm-web && timeout 300 tsc --noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --lib es2022,dom types-test/usage.ts)
+echo "typescript: wasm-web/js/*.d.ts compile under --strict"
