@@ -280,6 +280,7 @@ impl Gate {
                     }),
                     _ => {
                         self.filter = Filter::List(entities, None);
+                        self.mark_list();
                         Flow::Continue
                     }
                 }
@@ -356,6 +357,16 @@ impl Gate {
         }
         self.decision = Some((id, policy.revision().to_string()));
         Flow::Continue
+    }
+
+    /// A list request goes upstream with a decision id too: its entities are
+    /// decided one by one on the way back, but nothing reaches the API undecided.
+    fn mark_list(&mut self) {
+        let id = new_id();
+        let revision = self.revision();
+        self.set_http_request_header("x-recgate-decision", Some(&id));
+        self.set_http_request_header("x-recgate-revision", Some(&revision));
+        self.decision = Some((id, revision));
     }
 
     fn cache_key(kind: &str, id: &str) -> String {
@@ -438,6 +449,7 @@ impl Gate {
                 match action {
                     Action::List { .. } => {
                         self.filter = Filter::List(ListKind::Annotations, Some(Box::new(rec)));
+                        self.mark_list();
                         Flow::Continue
                     }
                     Action::AddAnnotation { .. } => {
