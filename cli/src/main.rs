@@ -7,6 +7,7 @@ mod args;
 mod diff;
 mod eval;
 mod inspect;
+mod plan;
 mod vectors;
 
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ USAGE:
   recgate explain --policy POLICY --request REQ.json [--format text|json]
   recgate slice --policy POLICY --principal ID
   recgate test VECTORS.json... [--slices] [--coverage]
+  recgate plan --policy POLICY --principal ID --permission PERM [--now T] [--sql sqlite|postgres]
   recgate diff OLD NEW --requests LOG.jsonl [--format text|json]
   recgate licenses POLICY [--format text|json]
   recgate hash POLICY
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         "test" => vectors::test(rest),
         "licenses" => inspect::licenses(rest),
         "diff" => diff::diff(rest),
+        "plan" => plan::plan(rest),
         "hash" => inspect::hash(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -53,6 +53,7 @@ pub mod json;
 pub mod license;
 pub mod lint;
 pub mod model;
+pub mod plan;
 mod policy;
 pub mod request;
 pub mod slice;

@@ -214,3 +214,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// A query plan is true for exactly the recordings a decision allows, and
+    /// its redact filter for exactly those that carry the redact obligation.
+    #[test]
+    fn plans_agree_with_decisions(doc in gen::policy(), recs in proptest::collection::vec(gen::recording(), 1..40), who in proptest::sample::select(gen::USERS.to_vec()), perm in proptest::sample::select(vec![
+        "recording:recording:view", "recording:screenRecording:view", "recording:metadata:view", "recording:recording:download",
+        "recording:recording:delete", "recording:screenRecording:delete", "conversation:call:monitor", "recording:recording:viewSensitiveData",
+    ])) {
+        let p = load(&doc);
+        let now = recgate_core::Timestamp::parse(gen::NOW).unwrap();
+        let plan = p.plan(who, perm, now).unwrap();
+        let home = &p.doc().settings.home_region;
+        for r in recs {
+            let rec: recgate_core::Recording = serde_json::from_value(r.clone()).unwrap();
+            let res = recgate_core::Resource::Recording(rec.clone());
+            let subject = p.subject(who, None, now);
+            let d = subject.decide(perm, &res, now);
+            prop_assert_eq!(plan.filter.matches(&rec, home), d.allow, "{} {} on {}", who, perm, r);
+            prop_assert_eq!(plan.redact.matches(&rec, home), d.obligations.redact, "redact: {} {} on {}", who, perm, r);
+        }
+    }
+}
