@@ -183,7 +183,9 @@ impl Renderer {
             } => {
                 let hold = self.flag("legal_hold");
                 let now_own = self.bind(Param::Int(*now));
-                let own = format!("r.created_at + r.retention_days * {DAY_MS} <= {now_own}");
+                let own = format!(
+                    "r.created_at + CAST(r.retention_days AS BIGINT) * {DAY_MS} <= {now_own}"
+                );
                 let screen = match screen_days {
                     Some(d) => {
                         let n = self.bind(Param::Int(*now));
