@@ -26,7 +26,15 @@ test(`soak: ${SECONDS} s of mixed traffic, no unexpected status, heap flat`, { t
   const attrs = await startAttributes();
   const envoy = await startEnvoy({ jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, plugin: { policy, attributes: { cluster: 'recgate_attributes' }, decisionLog: false } });
   try {
-    const tok = (sub) => ({ authorization: `Bearer ${idp.token({ sub })}` });
+    // Tokens are short-lived (300 s): mint them fresh, once a minute, like a client would.
+    const minted = new Map();
+    const tok = (sub) => () => {
+      const m = minted.get(sub);
+      if (m && Date.now() - m.at < 60_000) return m.headers;
+      const headers = { authorization: `Bearer ${idp.token({ sub })}` };
+      minted.set(sub, { at: Date.now(), headers });
+      return headers;
+    };
     const mix = [
       ['GET', '/api/v2/routing/queues', tok('b-em-1'), 200],
       ['GET', '/api/v2/routing/queues/q-escalation', tok('b-em-1'), 403],
@@ -34,11 +42,11 @@ test(`soak: ${SECONDS} s of mixed traffic, no unexpected status, heap flat`, { t
       ['GET', '/api/v2/conversations/c-2/recordings/rec-uk-screen-1', tok('qa-1'), 404],
       ['GET', '/api/v2/conversations/c-3/recordings', tok('audit-1'), 200],
       ['GET', '/api/v2/screenrecordings', tok('qa-1'), 200],
-      ['GET', '/api/v2/users/a-us-1', { ...tok('svc-bpo'), 'gen-usersubject': 'a-us-1' }, 403],
-      ['GET', '/api/v2/routing/queues', {}, 401],
+      ['GET', '/api/v2/users/a-us-1', () => ({ ...tok('svc-bpo')(), 'gen-usersubject': 'a-us-1' }), 403],
+      ['GET', '/api/v2/routing/queues', () => ({}), 401],
     ];
     const one = async ([method, path, headers, expected]) => {
-      const r = await fetch(envoy.url + path, { method, headers });
+      const r = await fetch(envoy.url + path, { method, headers: headers() });
       const body = await r.text();
       return { ok: r.status === expected, status: r.status, expected, path, body };
     };
