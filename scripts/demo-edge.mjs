@@ -21,14 +21,18 @@ import { fileURLToPath } from 'node:url';
 import { makeIssuer } from '../tests/envoy/lib/jwt.mjs';
 import { startUpstream, startAttributes, startPolicyServer } from '../tests/envoy/lib/servers.mjs';
 import { startEnvoy } from '../tests/envoy/lib/envoy.mjs';
+import { Gate, initSync } from '../wasm-web/js/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const edgePort = Number(process.env.EDGE_PORT ?? 10000);
 const tokenPort = Number(process.env.TOKEN_PORT ?? 10001);
 const policyText = readFileSync(join(root, 'examples', 'acme.json'), 'utf8');
 
+// The demo API answers list requests from a query plan (docs/query-plans.md).
+initSync(readFileSync(join(root, 'wasm-web', 'pkg-web', 'recgate_web_bg.wasm')));
+const gate = Gate.fromPolicy(policyText);
 const idp = makeIssuer();
-const up = await startUpstream();
+const up = await startUpstream(undefined, { gate, homeRegion: JSON.parse(policyText).settings?.homeRegion ?? 'us-east-1' });
 const attrs = await startAttributes();
 const ps = await startPolicyServer(policyText);
 const envoy = await startEnvoy({

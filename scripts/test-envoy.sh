@@ -6,4 +6,6 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/env.sh
 timeout 900 cargo build --release -p recgate-proxy --target wasm32-wasip1
+# The plan tests and the demo API use the npm package (built by scripts/test-web.sh).
+[ -f wasm-web/pkg-web/recgate_web_bg.wasm ] || timeout 1200 bash wasm-web/build.sh
 timeout 900 node --test --test-concurrency=1 tests/envoy/

@@ -20,7 +20,11 @@ use crate::time::Timestamp;
 /// A condition on one recording. Every condition is false when the attribute
 /// it reads is absent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "attr", rename_all = "camelCase")]
+#[serde(
+    tag = "attr",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Cond {
     /// `owner` is one of these users.
     OwnerIn {

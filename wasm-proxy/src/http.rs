@@ -337,6 +337,7 @@ impl Gate {
         }
         self.set_http_request_header("x-recgate-decision", Some(&id));
         self.set_http_request_header("x-recgate-revision", Some(policy.revision()));
+        self.set_http_request_header("x-recgate-principal", Some(&self.principal.clone()));
         for o in obligation_list(&d.obligations) {
             match o {
                 Obligation::Redact => self.set_http_request_header("x-recgate-redact", Some("1")),
@@ -366,6 +367,8 @@ impl Gate {
         let revision = self.revision();
         self.set_http_request_header("x-recgate-decision", Some(&id));
         self.set_http_request_header("x-recgate-revision", Some(&revision));
+        let principal = self.principal.clone();
+        self.set_http_request_header("x-recgate-principal", Some(&principal));
         self.decision = Some((id, revision));
     }
 

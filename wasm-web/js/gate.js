@@ -685,6 +685,20 @@ export class Gate {
     return JSON.parse(this.#w.explain(jsonText(request)));
   }
 
+  /**
+   * The query plan for `principal` and a recording permission at `now` (default: the
+   * current time): a filter true for exactly the recordings they may be allowed,
+   * and the redact filter beside it (docs/query-plans.md).
+   */
+  plan(principal, permission, now) {
+    try {
+      return JSON.parse(this.#w.plan(principalText(principal), String(permission), nowText(now)));
+    } catch (e) {
+      if (typeof e === 'string') throw new RangeError(`recgate: ${e}`);
+      throw e;
+    }
+  }
+
   /** The lint findings of the policy (SPEC §7). */
   lint() {
     return JSON.parse(this.#w.lint());

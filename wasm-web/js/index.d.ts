@@ -419,6 +419,12 @@ export class Gate {
   lint(): LintFinding[];
   /** The principal's slice (SPEC §5). Throws a RangeError for an unknown principal. */
   slice(principal: string): Policy;
+  /**
+   * The query plan for a recording permission (docs/query-plans.md): a filter true for exactly
+   * the recordings the principal may be allowed, and the redact filter beside it. Throws a
+   * RangeError for a permission that is not a recording permission or an unreadable `now`.
+   */
+  plan(principal: string, permission: Permission, now?: Now): Plan;
 
   /** Every player control's state for `principal` on `recording`. */
   controls(principal: string, recording: Recording, now?: Now): Controls;
@@ -483,3 +489,29 @@ export function initSync(module: WasmBytes | WasmModule | { module: WasmBytes | 
 /** Resolves when the module is ready (initialising it from the default location if needed). */
 export function ready(): Promise<void>;
 export default init;
+
+// ───────────────────────────── query plans ─────────────────────────────
+
+/** A condition on one recording; false when the attribute it reads is absent. */
+export type PlanCondition =
+  | { attr: 'ownerIn' | 'participantIn' | 'queueIn' | 'divisionIn' | 'regionIn' | 'lineIn'; values: string[] }
+  | { attr: 'mediaIn'; values: Media[] }
+  | { attr: 'directionIn'; values: Direction[] }
+  | { attr: 'legalHold' | 'sensitive' | 'live' }
+  | { attr: 'expired'; now: number; screenDays: number | null; defaultDays: number | null };
+
+/** A boolean filter over recordings. */
+export type PlanFilter =
+  | { op: 'always' }
+  | { op: 'never' }
+  | { op: 'and' | 'or'; args: PlanFilter[] }
+  | { op: 'not'; args: PlanFilter }
+  | { op: 'cond'; args: PlanCondition };
+
+/** A principal's access to recordings, pushed down into a query. */
+export interface Plan {
+  revision: string;
+  permission: Permission;
+  filter: PlanFilter;
+  redact: PlanFilter;
+}

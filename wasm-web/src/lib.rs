@@ -436,6 +436,18 @@ impl WasmGate {
             .map_err(|e| e.to_string())
     }
 
+    /// The query plan (JSON form, docs/query-plans.md) for a principal and a
+    /// permission on recordings at `now`.
+    pub fn plan(&self, principal: &str, permission: &str, now: &str) -> Result<String, String> {
+        let now =
+            Timestamp::parse(now).ok_or_else(|| format!("\"{now}\" is not an RFC 3339 time"))?;
+        let plan = self
+            .policy
+            .plan(principal, permission, now)
+            .map_err(|e| e.to_string())?;
+        serde_json::to_string(&plan).map_err(|e| e.to_string())
+    }
+
     /// Every player control's state for one recording given as JSON (its
     /// SPEC §2 attributes only). An unreadable recording or `now` denies every
     /// control with `invalid_request` and no permission.

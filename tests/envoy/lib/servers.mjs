@@ -7,6 +7,8 @@
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
 
+import { matches } from './plan.mjs';
+
 function listen(handler) {
   const server = createServer(handler);
   server.keepAliveTimeout = 5000;
@@ -50,8 +52,20 @@ export function attributesOf(r) {
   return attrs;
 }
 
-export async function startUpstream(data = fixtures()) {
+/**
+ * The recordings API. With `gate` (the npm package's Gate on the whole policy),
+ * recording lists are answered from a query plan for the principal the edge
+ * decided for (`x-recgate-principal`), as a back end with a database would:
+ * the edge's own list filtering is then a second line of defence.
+ */
+export async function startUpstream(data = fixtures(), { gate, homeRegion = 'us-east-1', planned } = {}) {
   const seen = [];
+  const visibleTo = (principal, list) => {
+    if (!gate || !principal) return list;
+    const plans = ['recording:recording:view', 'recording:screenRecording:view', 'recording:metadata:view'].map((p) => gate.plan(principal, p));
+    if (planned) planned.count += 1;
+    return list.filter((r) => plans.some((p) => matches(p.filter, attributesOf(r), homeRegion)));
+  };
   const byId = (id) => data.recordings.find((r) => r.id === id);
   const server = await listen((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -60,7 +74,9 @@ export async function startUpstream(data = fixtures()) {
     const is = (...parts) => parts.length === p.length && parts.every((x, i) => x === '*' || x === p[i]);
     if (is('api', 'v2', 'routing', 'queues')) return send(res, 200, page(data.queues));
     if (is('api', 'v2', 'routing', 'queues', '*')) return send(res, 200, data.queues.find((q) => q.id === p[4]) ?? { id: p[4] });
-    if (is('api', 'v2', 'screenrecordings') && req.method === 'GET') return send(res, 200, page(data.recordings.filter((r) => r.media === 'screen')));
+    if (is('api', 'v2', 'screenrecordings') && req.method === 'GET') {
+      return send(res, 200, page(visibleTo(req.headers['x-recgate-principal'], data.recordings.filter((r) => r.media === 'screen'))));
+    }
     if (is('api', 'v2', 'screenrecordings', '*')) return send(res, req.method === 'DELETE' ? 204 : 200);
     if (is('api', 'v2', 'users')) return send(res, 201, { id: 'new-user' });
     if (is('api', 'v2', 'users', '*')) return send(res, 200, { id: p[3] });
@@ -82,7 +98,9 @@ export async function startUpstream(data = fixtures()) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       return res.end(body);
     }
-    if (is('api', 'v2', 'conversations', '*', 'recordings')) return send(res, 200, page(data.recordings.filter((r) => r.conversationId === p[3])));
+    if (is('api', 'v2', 'conversations', '*', 'recordings')) {
+      return send(res, 200, page(visibleTo(req.headers['x-recgate-principal'], data.recordings.filter((r) => r.conversationId === p[3]))));
+    }
     if (is('api', 'v2', 'conversations', '*', 'recordingmetadata')) return send(res, 200, page(data.recordings.filter((r) => r.conversationId === p[3]).map(attributesOf)));
     if (is('api', 'v2', 'conversations', '*', 'recordings', '*')) {
       if (req.method === 'DELETE') return send(res, 204);
