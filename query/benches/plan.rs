@@ -13,7 +13,10 @@
 use std::time::Instant;
 
 use recgate_core::{Policy, Recording, Timestamp, Visibility};
-use recgate_query::{schema, select_ids, Dialect, Param};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use recgate_query::{select_ids, Dialect};
 use recgate_tests::org::{org, recordings, user_id, OrgSize};
 use rusqlite::{params_from_iter, Connection};
 
@@ -49,51 +52,10 @@ fn main() {
                 .map(|v| serde_json::from_value(v).unwrap())
                 .collect();
             let conn = Connection::open_in_memory().unwrap();
-            conn.execute_batch(schema(Dialect::Sqlite)).unwrap();
-            let tx = conn.unchecked_transaction().unwrap();
-            {
-                let mut rec = tx.prepare("INSERT INTO recordings VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)").unwrap();
-                let mut part = tx
-                    .prepare("INSERT INTO recording_participants VALUES (?1, ?2)")
-                    .unwrap();
-                let mut div = tx
-                    .prepare("INSERT INTO recording_divisions VALUES (?1, ?2)")
-                    .unwrap();
-                for r in &recs {
-                    rec.execute(rusqlite::params![
-                        r.id,
-                        r.media.map(|m| m.as_str()),
-                        r.direction.map(|d| d.as_str()),
-                        r.owner,
-                        r.queue,
-                        r.region.as_deref().unwrap_or("us-east-1"),
-                        r.line,
-                        r.created_at.map(|t| t.0),
-                        r.retention_days,
-                        r.legal_hold,
-                        r.sensitive,
-                        r.live
-                    ])
-                    .unwrap();
-                    for p in &r.participants {
-                        part.execute(rusqlite::params![r.id, p]).unwrap();
-                    }
-                    for d in r.divisions.as_deref().unwrap_or(&[]) {
-                        div.execute(rusqlite::params![r.id, d]).unwrap();
-                    }
-                }
-            }
-            tx.commit().unwrap();
+            common::load_sqlite(&conn, &recs, "us-east-1");
             let plan = policy.plan(&principal, perm, now).unwrap();
             let q = select_ids(&plan.filter, Dialect::Sqlite);
-            let values: Vec<rusqlite::types::Value> = q
-                .params
-                .iter()
-                .map(|p| match p {
-                    Param::Text(s) => rusqlite::types::Value::Text(s.clone()),
-                    Param::Int(i) => rusqlite::types::Value::Integer(*i),
-                })
-                .collect();
+            let values = common::sqlite_values(&q.params);
             let mut sql_times = Vec::new();
             let mut returned = 0;
             for _ in 0..5 {

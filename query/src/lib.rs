@@ -125,6 +125,18 @@ impl Renderer {
         format!("COALESCE(r.{column} IN ({list}), {})", self.truth(false))
     }
 
+    /// `created_at + days <= now`, or false when the period is absent (kept forever).
+    fn older_than(&mut self, days: Option<u32>, now: i64) -> String {
+        match days {
+            Some(d) => {
+                let n = self.bind(Param::Int(now));
+                let ms = self.bind(Param::Int(i64::from(d) * DAY_MS));
+                format!("r.created_at + {ms} <= {n}")
+            }
+            None => self.truth(false).to_string(),
+        }
+    }
+
     fn filter(&mut self, f: &Filter) -> String {
         match f {
             Filter::Always => format!("({} = {})", self.truth(true), self.truth(true)),
@@ -186,22 +198,8 @@ impl Renderer {
                 let own = format!(
                     "r.created_at + CAST(r.retention_days AS BIGINT) * {DAY_MS} <= {now_own}"
                 );
-                let screen = match screen_days {
-                    Some(d) => {
-                        let n = self.bind(Param::Int(*now));
-                        let ms = self.bind(Param::Int(i64::from(*d) * DAY_MS));
-                        format!("r.created_at + {ms} <= {n}")
-                    }
-                    None => self.truth(false).to_string(),
-                };
-                let other = match default_days {
-                    Some(d) => {
-                        let n = self.bind(Param::Int(*now));
-                        let ms = self.bind(Param::Int(i64::from(*d) * DAY_MS));
-                        format!("r.created_at + {ms} <= {n}")
-                    }
-                    None => self.truth(false).to_string(),
-                };
+                let screen = self.older_than(*screen_days, *now);
+                let other = self.older_than(*default_days, *now);
                 let is_screen = self.bind(Param::Text("screen".into()));
                 format!(
                     "((NOT {hold}) AND r.created_at IS NOT NULL AND (CASE WHEN r.retention_days IS NOT NULL THEN ({own}) WHEN COALESCE(r.media = {is_screen}, {f}) THEN ({screen}) ELSE ({other}) END))",

@@ -15,8 +15,9 @@ use std::collections::BTreeSet;
 
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
+mod common;
+
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use recgate_core::{Policy, Recording, Resource, Timestamp};
 use recgate_query::{schema, select_ids, Dialect, Param};
 use recgate_tests::gen;
@@ -28,24 +29,6 @@ const PERMISSIONS: [&str; 4] = [
     "recording:metadata:view",
     "recording:recording:download",
 ];
-
-fn runner(seed: u8) -> TestRunner {
-    TestRunner::new_with_rng(
-        Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
-    )
-}
-
-fn recordings() -> Vec<Recording> {
-    let mut r = runner(4);
-    (0..ROWS)
-        .map(|i| {
-            let mut v = gen::recording().new_tree(&mut r).unwrap().current();
-            v["id"] = serde_json::json!(format!("rec-{i:06}"));
-            serde_json::from_value(v).unwrap()
-        })
-        .collect()
-}
 
 fn load(db: &mut Client, recs: &[Recording], home: &str) {
     db.batch_execute(
@@ -140,11 +123,11 @@ fn postgres_plans_return_exactly_the_allowed_recordings() {
     let url = std::env::var("RECGATE_PG_URL")
         .expect("RECGATE_PG_URL: scripts/test-db.sh starts a server and sets it");
     let mut db = Client::connect(&url, NoTls).unwrap();
-    let recs = recordings();
+    let recs = common::generated_recordings(ROWS, 4);
     let home = "us-east-1";
     load(&mut db, &recs, home);
     let now = Timestamp::parse(gen::NOW).unwrap();
-    let mut r = runner(10);
+    let mut r = common::runner(10);
     let mut allowed_total = 0usize;
     for _ in 0..2 {
         let doc = gen::policy().new_tree(&mut r).unwrap().current();

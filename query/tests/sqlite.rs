@@ -9,12 +9,13 @@
     missing_docs
 )]
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use recgate_core::{Policy, Recording, Resource, Timestamp};
-use recgate_query::{schema, select_ids, Dialect, Param};
+use recgate_core::{Policy, Resource, Timestamp};
+use recgate_query::{select_ids, Dialect, Param};
 use recgate_tests::gen;
 use rusqlite::{params_from_iter, Connection};
 
@@ -27,90 +28,24 @@ const PERMISSIONS: [&str; 5] = [
     "recording:recording:delete",
 ];
 
-fn runner(seed: u8) -> TestRunner {
-    TestRunner::new_with_rng(
-        Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
-    )
-}
-
-fn recordings() -> Vec<Recording> {
-    let mut r = runner(3);
-    (0..ROWS)
-        .map(|i| {
-            let mut v = gen::recording().new_tree(&mut r).unwrap().current();
-            v["id"] = serde_json::json!(format!("rec-{i:06}"));
-            serde_json::from_value(v).unwrap()
-        })
-        .collect()
-}
-
-fn load(conn: &Connection, recs: &[Recording], home: &str) {
-    conn.execute_batch(schema(Dialect::Sqlite)).unwrap();
-    let tx = conn.unchecked_transaction().unwrap();
-    {
-        let mut rec = tx
-            .prepare(
-                "INSERT INTO recordings VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )
-            .unwrap();
-        let mut part = tx
-            .prepare("INSERT INTO recording_participants VALUES (?1, ?2)")
-            .unwrap();
-        let mut div = tx
-            .prepare("INSERT INTO recording_divisions VALUES (?1, ?2)")
-            .unwrap();
-        for r in recs {
-            rec.execute(rusqlite::params![
-                r.id,
-                r.media.map(|m| m.as_str()),
-                r.direction.map(|d| d.as_str()),
-                r.owner,
-                r.queue,
-                r.region.as_deref().unwrap_or(home),
-                r.line,
-                r.created_at.map(|t| t.0),
-                r.retention_days,
-                r.legal_hold,
-                r.sensitive,
-                r.live
-            ])
-            .unwrap();
-            for p in &r.participants {
-                part.execute(rusqlite::params![r.id, p]).unwrap();
-            }
-            let home_only = [String::from("home")];
-            for d in r.divisions.as_deref().unwrap_or(&home_only) {
-                div.execute(rusqlite::params![r.id, d]).unwrap();
-            }
-        }
-    }
-    tx.commit().unwrap();
-}
-
 fn sql_ids(conn: &Connection, sql: &str, params: &[Param]) -> BTreeSet<String> {
-    let values: Vec<rusqlite::types::Value> = params
-        .iter()
-        .map(|p| match p {
-            Param::Text(s) => rusqlite::types::Value::Text(s.clone()),
-            Param::Int(n) => rusqlite::types::Value::Integer(*n),
-        })
-        .collect();
     let mut stmt = conn.prepare(sql).unwrap();
     let rows = stmt
-        .query_map(params_from_iter(values), |row| row.get::<_, String>(0))
+        .query_map(params_from_iter(common::sqlite_values(params)), |row| {
+            row.get::<_, String>(0)
+        })
         .unwrap();
     rows.map(Result::unwrap).collect()
 }
 
 #[test]
 fn sqlite_plans_return_exactly_the_allowed_recordings() {
-    let recs = recordings();
+    let recs = common::generated_recordings(ROWS, 3);
     let conn = Connection::open_in_memory().unwrap();
     let home = "us-east-1";
-    load(&conn, &recs, home);
+    common::load_sqlite(&conn, &recs, home);
     let now = Timestamp::parse(gen::NOW).unwrap();
-    let mut r = runner(9);
+    let mut r = common::runner(9);
     let mut compared = 0usize;
     let mut allowed_total = 0usize;
     for _ in 0..2 {
