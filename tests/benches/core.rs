@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use recgate_core::{Policy, Recording, Request, Resource, Timestamp};
-use recgate_tests::org::{org, recordings, user_id, OrgSize, Rng};
+use recgate_tests::org::{org, recordings, sample_requests, user_id, OrgSize, Rng};
 
 fn rss_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -34,22 +34,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn requests(size: OrgSize, n: usize) -> Vec<Request> {
-    let recs = recordings(size, n, 11);
-    let mut rng = Rng::new(5);
-    recs.into_iter()
-        .map(|r| {
-            let media_screen = r["media"] == "screen";
-            let perm = match rng.below(4) {
-                0 => "recording:metadata:view",
-                1 if !media_screen => "recording:recording:download",
-                _ if media_screen => "recording:screenRecording:view",
-                _ => "recording:recording:view",
-            };
-            let mut r = r;
-            r["type"] = "recording".into();
-            let req = serde_json::json!({ "principal": user_id(rng.below(size.users)), "permission": perm, "resource": r, "now": "2026-11-22T12:00:00Z" });
-            Request::from_json(&req.to_string()).unwrap()
-        })
+    sample_requests(size, n)
+        .iter()
+        .map(|r| Request::from_json(&r.to_string()).unwrap())
         .collect()
 }
 

@@ -184,3 +184,24 @@ pub fn recordings(size: OrgSize, n: usize, seed: u64) -> Vec<Value> {
         })
         .collect()
 }
+
+/// The benchmarks' requests: one per generated recording, by a random user,
+/// for a view, metadata or download permission that fits the media. The same
+/// requests are replayed by every engine compared.
+pub fn sample_requests(size: OrgSize, n: usize) -> Vec<Value> {
+    let mut rng = Rng::new(5);
+    recordings(size, n, 11)
+        .into_iter()
+        .map(|mut r| {
+            let media_screen = r["media"] == "screen";
+            let perm = match rng.below(4) {
+                0 => "recording:metadata:view",
+                1 if !media_screen => "recording:recording:download",
+                _ if media_screen => "recording:screenRecording:view",
+                _ => "recording:recording:view",
+            };
+            r["type"] = "recording".into();
+            json!({ "principal": user_id(rng.below(size.users)), "permission": perm, "resource": r, "now": "2026-11-22T12:00:00Z" })
+        })
+        .collect()
+}
