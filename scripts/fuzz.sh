@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every cargo-fuzz target for a bounded time (FUZZ_SECONDS, default 30)
+# Runs every cargo-fuzz target for a bounded time (FUZZ_SECONDS, default 60)
 # and fails on any crash, timeout or out-of-memory. New corpus entries go to a
 # temporary directory; the committed seed corpus is only read.
 # The stable toolchain builds the fuzzers with RUSTC_BOOTSTRAP=1 (cargo-fuzz
@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/fuzz"
-seconds="${FUZZ_SECONDS:-30}"
+seconds="${FUZZ_SECONDS:-60}"
 export RUSTC_BOOTSTRAP=1
 targets=$(cargo fuzz list)
 work=$(mktemp -d)

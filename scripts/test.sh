@@ -38,7 +38,7 @@ stage "clippy (panic-free core and filter)" cargo clippy -p recgate-core -p recg
 stage "core builds without std for wasm" core_no_std
 stage "cargo tests (unit, properties)" cargo test --workspace --release
 stage "conformance vectors" vectors
-stage "fuzzing (${FUZZ_SECONDS:-30}s per target)" bash scripts/fuzz.sh
+stage "fuzzing (${FUZZ_SECONDS:-60}s per target)" bash scripts/fuzz.sh
 for extra in test-web test-www test-envoy test-db test-cross; do
   [ -f "scripts/$extra.sh" ] && stage "$extra" bash "scripts/$extra.sh"
 done

@@ -32,8 +32,27 @@ const cluster = (name, port) => ({
   load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
 });
 
-/** The bootstrap as JSON (valid YAML). `plugin` is the filter's configuration object. */
-export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort }) {
+/** The recgate Wasm filter entry; `plugin` is its configuration object. */
+const recgateFilter = (plugin) => ({
+  name: 'envoy.filters.http.wasm',
+  typed_config: {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
+    config: {
+      name: 'recgate', root_id: 'recgate',
+      vm_config: { vm_id: 'recgate', runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: WASM } } },
+      configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: JSON.stringify(plugin) },
+    },
+  },
+});
+
+/**
+ * The bootstrap as JSON (valid YAML). `plugin` is the filter's configuration object.
+ * For comparisons (bench/edge), `authzFilter` replaces the recgate filter between
+ * jwt_authn and the router (`null`: no filter there) and `routeConfig` replaces the
+ * catch-all route to the upstream.
+ */
+export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig }) {
+  const authz = authzFilter === undefined ? recgateFilter(plugin) : authzFilter;
   const clusters = [cluster('upstream', upstreamPort), cluster('recgate_attributes', attributesPort)];
   if (policyPort) clusters.push(cluster('recgate_policy', policyPort));
   return {
@@ -47,7 +66,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
           typed_config: {
             '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
             stat_prefix: 'api',
-            route_config: { virtual_hosts: [{ name: 'api', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'upstream' } }] }] },
+            route_config: routeConfig ?? { virtual_hosts: [{ name: 'api', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'upstream' } }] }] },
             http_filters: [
               {
                 name: 'envoy.filters.http.jwt_authn',
@@ -58,17 +77,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
                   rules: [{ match: { prefix: '/' }, requires: { requires_any: { requirements: [{ provider_name: 'recgate' }, { allow_missing: {} }] } } }],
                 },
               },
-              {
-                name: 'envoy.filters.http.wasm',
-                typed_config: {
-                  '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
-                  config: {
-                    name: 'recgate', root_id: 'recgate',
-                    vm_config: { vm_id: 'recgate', runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: WASM } } },
-                    configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: JSON.stringify(plugin) },
-                  },
-                },
-              },
+              ...(authz ? [authz] : []),
               { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
             ],
           },
@@ -82,7 +91,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
 /** Starts Envoy; resolves once /ready answers LIVE, rejects if it exits or times out. */
 export async function startEnvoy(options, { concurrency = 1, timeoutMs = 20000 } = {}) {
   if (!existsSync(ENVOY)) throw new Error(`no Envoy at ${ENVOY}: run scripts/setup.sh`);
-  if (!existsSync(WASM)) throw new Error(`no filter at ${WASM}: cargo build -p recgate-proxy --target wasm32-wasip1 --release`);
+  if (options.authzFilter === undefined && !existsSync(WASM)) throw new Error(`no filter at ${WASM}: cargo build -p recgate-proxy --target wasm32-wasip1 --release`);
   const port = options.port ?? await freePort();
   const adminPort = options.adminPort ?? await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'recgate-envoy-'));
@@ -109,6 +118,7 @@ export async function startEnvoy(options, { concurrency = 1, timeoutMs = 20000 }
   return {
     url: `http://127.0.0.1:${port}`,
     admin: `http://127.0.0.1:${adminPort}`,
+    pid: child.pid,
     log: () => log,
     exited,
     async stop() {

@@ -17,7 +17,8 @@ function listen(handler) {
 
 const send = (res, status, body, headers = {}) => {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  // x-served-by tells a test whether an answer came from behind Envoy or from the filter.
+  res.writeHead(status, { 'content-type': 'application/json', 'x-served-by': 'test-upstream', ...headers });
   res.end(text);
 };
 

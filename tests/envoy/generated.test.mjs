@@ -1,0 +1,192 @@
+// Differential test at the edge: the generated corpus of the cross-target test
+// (random valid policies and requests, from `recgate-corpus`), replayed through
+// real Envoy wherever a request maps to an HTTP route. The native CLI decides
+// every request (with Envoy's clock) and the test derives the status the edge
+// must give: 2xx and the upstream reached when allowed; 403 with the same
+// reason when denied; 404 when the recording is hidden from the principal;
+// media stripped when only metadata may be seen. List responses are checked
+// too: each user sees exactly the recordings the CLI says they may see.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { makeIssuer } from './lib/jwt.mjs';
+import { startUpstream, startAttributes } from './lib/servers.mjs';
+import { startEnvoy, repoRoot } from './lib/envoy.mjs';
+import { routeFor, visibilityRequests, USERS } from './lib/generated.mjs';
+
+const POLICIES = Number(process.env.EDGE_POLICIES ?? 24);
+const PER_POLICY = Number(process.env.EDGE_REQUESTS ?? 2500);
+const SEED = Number(process.env.EDGE_SEED ?? 4242);
+const MIN_ROUTED = 500;
+
+const corpusBin = join(repoRoot, 'target', 'release', 'recgate-corpus');
+const cli = join(repoRoot, 'target', 'release', 'recgate');
+const work = mkdtempSync(join(tmpdir(), 'recgate-generated-'));
+const idp = makeIssuer();
+
+/** Native decisions for `requests` under `policy`, in order (the CLI's batch eval). */
+function decideAll(policy, requests) {
+  const file = join(work, 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  const input = requests.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const out = execFileSync(cli, ['eval', '--policy', file], { input, maxBuffer: 1 << 28 }).toString();
+  return out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** The corpus, grouped by policy. */
+function corpus() {
+  const lines = execFileSync(corpusBin, [String(POLICIES), String(PER_POLICY), String(SEED)], { maxBuffer: 1 << 30 })
+    .toString().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const groups = [];
+  for (const item of lines) {
+    if (item.policy) groups.push({ policy: item.policy, requests: [] });
+    else groups.at(-1).requests.push(item.request);
+  }
+  return groups;
+}
+
+/**
+ * A disagreement becomes a ready-to-commit vector file: the policy, the core
+ * request and the native decision the edge failed to enforce.
+ */
+function writeVectors(failures) {
+  const dir = join(repoRoot, 'test-output', 'edge-generated');
+  failures.filter((f) => f.request).slice(0, 5).forEach((f, i) => {
+    mkdirSync(dir, { recursive: true });
+    const vector = {
+      policy: f.policyDoc,
+      cases: [{ name: `edge disagreed: ${f.http} gave ${f.got.status}, expected ${f.expected.status}`, request: f.request,
+        expect: { allow: f.native.allow, reason: f.native.reason, obligations: f.native.obligations } }],
+    };
+    const file = join(dir, `disagreement-${i}.json`);
+    writeFileSync(file, JSON.stringify(vector, null, 1));
+    console.log(`written ${file}`);
+  });
+}
+
+let up;
+let attrs;
+const data = { recordings: [], annotations: [], queues: [] };
+
+before(async () => {
+  up = await startUpstream(data);
+  attrs = await startAttributes(data);
+});
+
+after(() => {
+  up?.server.close();
+  attrs?.server.close();
+});
+
+async function send(envoy, { method, path, principal, actor }) {
+  const headers = { authorization: `Bearer ${idp.token({ sub: actor ?? principal })}` };
+  if (actor) headers['gen-usersubject'] = principal;
+  const res = await fetch(envoy.url + path, { method, headers });
+  const text = await res.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+  return { status: res.status, body, upstream: res.headers.get('x-served-by') === 'test-upstream' };
+}
+
+/**
+ * The status the edge must give, from the native decisions: `main` for the
+ * request itself, `media`/`meta` for viewing its recording (visibility).
+ */
+function expected(route, main, media, meta) {
+  if (route.kind === 'view') {
+    if (main.allow) return { status: 200, media: true };
+    if (meta.allow) return { status: 200, media: false };
+    return { status: 404, reason: 'not_found' };
+  }
+  if (main.allow) return { status: route.okStatus };
+  if (route.hideable && !media.allow && !meta.allow) return { status: 404, reason: 'not_found' };
+  return { status: 403, reason: main.reason };
+}
+
+test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses the native decisions imply`, { timeout: 600_000 }, async () => {
+  let routed = 0;
+  let unstable = 0;
+  let listsChecked = 0;
+  const statuses = new Map();
+  const failures = [];
+  const groups = corpus();
+  for (const [g, { policy, requests }] of groups.entries()) {
+    // Envoy decides with its own clock: so does the expectation, at two instants
+    // a few minutes apart, so that a retention boundary crossed mid-test is skipped, not failed.
+    const t0 = new Date(Date.now() - 1000).toISOString();
+    const t1 = new Date(Date.now() + 5 * 60_000).toISOString();
+    const cases = [];
+    for (const [i, request] of requests.entries()) {
+      const route = routeFor(request, `g${g}-${i}`);
+      if (route) cases.push(route);
+    }
+    const batch = (t) => cases.flatMap((c) => [c.request, c.mediaRequest, c.metaRequest].map((r) => ({ ...r, now: t })));
+    // For the list: every user × every recording of this policy, media view and metadata view.
+    const recs = cases.map((c) => c.recording).filter(Boolean);
+    const listRequests = (t) => USERS.flatMap((u) => recs.flatMap((r) => visibilityRequests(u, r).map((x) => ({ ...x, now: t }))));
+    const [d0, d1] = [t0, t1].map((t) => decideAll(policy, [...batch(t), ...listRequests(t)]));
+    const conversation = `c-gen-${g}`;
+    for (const c of cases) {
+      if (c.recording) data.recordings.push({ ...c.recording, conversationId: conversation, mediaUris: [`https://media.test/${c.recording.id}`] });
+      if (c.annotation) data.annotations.push(c.annotation);
+    }
+    const envoy = await startEnvoy({
+      jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
+      plugin: { policy, attributes: { cluster: 'recgate_attributes', timeoutMs: 2000, cacheTtlSeconds: 60 }, listFilter: { maxBodyBytes: 4 << 20 } },
+    });
+    try {
+      // Random policies hide most recordings from most users: keep every request
+      // that is allowed or refused with a reason, and hidden ones up to half as many.
+      const planned = cases.map((c, k) => {
+        const pick = (d) => d.slice(3 * k, 3 * k + 3);
+        const [e0, e1] = [pick(d0), pick(d1)].map(([m, a, b]) => expected(c, m, a, b));
+        return { c, e0, stable: JSON.stringify(e0) === JSON.stringify(e1) };
+      });
+      const shown = planned.filter((p) => p.e0.status !== 404).length;
+      let hiddenBudget = Math.ceil(shown / 2);
+      for (const { c, e0, stable } of planned) {
+        if (!stable) { unstable += 1; continue; }
+        if (e0.status === 404 && hiddenBudget-- <= 0) continue;
+        const got = await send(envoy, c);
+        routed += 1;
+        statuses.set(got.status, (statuses.get(got.status) ?? 0) + 1);
+        const ok = got.status === e0.status
+          && (e0.reason === undefined || got.body?.reason === e0.reason)
+          && (got.status < 400) === got.upstream
+          && (e0.media === undefined || Array.isArray(got.body?.mediaUris) === e0.media);
+        if (!ok) failures.push({ policy: g, policyDoc: policy, request: { ...c.request, now: t0 }, native: d0[3 * cases.indexOf(c)], http: `${c.method} ${c.path}`, expected: e0, got: { status: got.status, body: got.body } });
+      }
+      // Lists: each user, their own token, the policy's recordings filtered by the edge.
+      const base = 3 * cases.length;
+      for (const [u, user] of USERS.entries()) {
+        const want = (d) => recs.flatMap((r, j) => {
+          const [media, meta] = d.slice(base + 2 * (u * recs.length + j), base + 2 * (u * recs.length + j) + 2);
+          return media.allow ? [`${r.id}:media`] : meta.allow ? [`${r.id}:metadata`] : [];
+        }).join(' ');
+        if (want(d0) !== want(d1)) { unstable += 1; continue; }
+        const got = await send(envoy, { method: 'GET', path: `/api/v2/conversations/${conversation}/recordings`, principal: user });
+        listsChecked += 1;
+        const seen = got.status === 200 && Array.isArray(got.body?.entities)
+          ? got.body.entities.map((r) => `${r.id}:${Array.isArray(r.mediaUris) ? 'media' : 'metadata'}`).join(' ')
+          : `status ${got.status}`;
+        // A principal who cannot decide at all (disabled, unknown) gets 403, never a list.
+        if (seen !== want(d0) && !(got.status === 403 && want(d0) === '')) {
+          failures.push({ policy: g, list: user, expected: want(d0), got: seen });
+        }
+      }
+    } finally {
+      await envoy.stop();
+    }
+  }
+  console.log(`routed ${routed} generated requests through Envoy over ${groups.length} policies; statuses`,
+    Object.fromEntries(statuses), `; ${listsChecked} list responses checked; ${unstable} skipped at a retention boundary`);
+  writeVectors(failures);
+  assert.equal(failures.length, 0, `${failures.length} disagreements; first: ${JSON.stringify({ ...failures[0], policyDoc: undefined })}`);
+  assert.ok(routed >= MIN_ROUTED, `only ${routed} generated requests mapped to routes`);
+  assert.ok(statuses.size >= 4, `too few distinct statuses for agreement to mean much: ${[...statuses.keys()]}`);
+});

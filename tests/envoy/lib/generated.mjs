@@ -1,0 +1,73 @@
+// Maps a generated core request (tests/src/gen.rs) onto the HTTP request the
+// filter's default route table decides the same way, or null when no route
+// asks that question. Each mapped request gets its own recording and
+// annotation ids, so the filter's attribute cache never answers for another.
+
+export const USERS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
+
+const CONVERSATION = '/api/v2/conversations/c-gen/recordings';
+const SCREEN = (r) => r.media === 'screen';
+const mediaView = (r) => (SCREEN(r) ? 'recording:screenRecording:view' : 'recording:recording:view');
+
+/** Viewing a recording as `principal` (actor optional): media, then metadata — what visibility decides. */
+export function visibilityRequests(principal, recording, actor) {
+  const resource = { ...recording, type: 'recording' };
+  const who = actor === undefined ? { principal } : { principal, actor };
+  return [
+    { ...who, permission: mediaView(recording), resource },
+    { ...who, permission: 'recording:metadata:view', resource },
+  ];
+}
+
+const RECORDING_ROUTES = {
+  'recording:recording:view': (r) => (SCREEN(r) ? null : { method: 'GET', kind: 'view' }),
+  'recording:screenRecording:view': (r) => (SCREEN(r) ? { method: 'GET', kind: 'view' } : null),
+  'recording:recording:delete': (r) => (SCREEN(r) ? null : { method: 'DELETE', okStatus: 204 }),
+  // The screen-recording delete endpoint decides screenRecording:delete whatever the media.
+  'recording:screenRecording:delete': () => ({ method: 'DELETE', okStatus: 204, screenEndpoint: true }),
+  'recording:recording:editRetention': () => ({ method: 'PUT', okStatus: 200 }),
+};
+
+const ANNOTATION_METHODS = {
+  'recording:annotation:view': { method: 'GET', okStatus: 200 },
+  'recording:annotation:edit': { method: 'PUT', okStatus: 200 },
+  'recording:annotation:delete': { method: 'DELETE', okStatus: 204 },
+};
+
+/** The HTTP form of a generated request, or null. `tag` makes its ids unique. */
+export function routeFor(generated, tag) {
+  const { principal, actor, permission, resource } = generated;
+  const who = { principal, actor };
+  const visibility = (rec) => visibilityRequests(principal, rec, actor);
+  if (resource.type === 'recording') {
+    const shape = RECORDING_ROUTES[permission]?.(resource);
+    if (!shape) return null;
+    const { type, ...attrs } = resource;
+    const recording = { ...attrs, id: `rec-${tag}` };
+    const request = { ...generated, resource: { ...recording, type: 'recording' } };
+    const path = shape.screenEndpoint ? `/api/v2/screenrecordings/${recording.id}` : `${CONVERSATION}/${recording.id}`;
+    const [mediaRequest, metaRequest] = visibility(recording);
+    return { ...who, ...shape, hideable: true, path, request, mediaRequest, metaRequest, recording };
+  }
+  if (resource.type === 'annotation') {
+    const shape = ANNOTATION_METHODS[permission];
+    if (!shape) return null;
+    const recording = { ...resource.recording, id: `rec-${tag}` };
+    const annotationResource = { ...resource, id: `ann-${tag}`, recording };
+    const annotation = { id: annotationResource.id, visibility: resource.visibility, recordingId: recording.id };
+    if (resource.author !== undefined) annotation.author = resource.author;
+    const request = { ...generated, resource: annotationResource };
+    const path = `${CONVERSATION}/${recording.id}/annotations/${annotationResource.id}`;
+    const [mediaRequest, metaRequest] = visibility(recording);
+    return { ...who, ...shape, hideable: true, path, request, mediaRequest, metaRequest, recording, annotation };
+  }
+  const named = {
+    queue: ['routing:queue:view', '/api/v2/routing/queues/'],
+    user: ['directory:user:view', '/api/v2/users/'],
+  }[resource.type];
+  if (!named || named[0] !== permission) return null;
+  return {
+    ...who, method: 'GET', okStatus: 200, hideable: false, path: named[1] + resource.id,
+    request: generated, mediaRequest: generated, metaRequest: generated, recording: null,
+  };
+}
