@@ -6,6 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/env.sh
-[ -f wasm-web/pkg-web/recgate_web_bg.wasm ] || timeout 1200 bash wasm-web/build.sh
+recgate_web_package
 timeout 900 cargo build --release -p recgate-cli -p recgate-tests --bin recgate --bin recgate-corpus
 timeout 900 node --test --test-concurrency=1 tests/cross/

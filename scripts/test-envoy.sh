@@ -10,5 +10,5 @@ timeout 900 cargo build --release -p recgate-proxy --target wasm32-wasip1
 # The generated-requests test replays recgate-corpus and asks the CLI for the expected decisions.
 timeout 900 cargo build --release -p recgate-cli -p recgate-tests --bin recgate --bin recgate-corpus
 # The plan tests and the demo API use the npm package (built by scripts/test-web.sh).
-[ -f wasm-web/pkg-web/recgate_web_bg.wasm ] || timeout 1200 bash wasm-web/build.sh
+recgate_web_package
 timeout 900 node --test --test-concurrency=1 tests/envoy/

@@ -566,6 +566,7 @@ async function doDelete(rec, c) {
   if (!res.decision.allow) return toast(`The server refused: ${res.decision.reason}`);
   toast(`Deleted ${res.deleted.join(', ')}`);
   refresh();
+  restoreFocus(null);
 }
 
 async function doBlackout(rec) {
@@ -587,6 +588,7 @@ async function doBlackout(rec) {
   if (!res.decision.allow) return toast(`The server refused: ${res.decision.reason}`);
   toast(`Blacked out ${fmtTime(s)}–${fmtTime(e)}`);
   renderPlayer();
+  restoreFocus('ctl-blackout');
 }
 
 async function doBookmark(rec) {
@@ -638,6 +640,7 @@ async function doRetention(rec) {
   if (!res.decision.allow) return toast(`The server refused: ${res.decision.reason}`);
   toast(raw === '' ? 'Retention reset to the default' : `Retention set to ${raw} days`);
   refresh();
+  restoreFocus(rec.id === state.selectedId ? 'ctl-editRetention' : null);
 }
 
 async function doLegalHold(rec) {
@@ -654,6 +657,17 @@ async function doLegalHold(rec) {
   if (!res.decision.allow) return toast(`The server refused: ${res.decision.reason}`);
   toast(res.legalHold ? 'Legal hold applied' : 'Legal hold released');
   refresh();
+  restoreFocus(rec.id === state.selectedId ? 'ctl-legalHold' : null);
+}
+
+/**
+ * After an action re-rendered the player, puts keyboard focus back on the
+ * control that started it (`id`), or on the selected row when that
+ * recording is gone; otherwise focus would fall to the page's start.
+ */
+function restoreFocus(id) {
+  const el = (id && document.getElementById(id)) ?? $('#rows button.row[aria-current="true"]') ?? $('#rows-heading');
+  el?.focus();
 }
 
 function togglePanel(name) {
