@@ -12,7 +12,8 @@ use recgate_core::decision::{decision_id, obligation_list};
 use recgate_core::edge::TokenClaims;
 use recgate_core::request::{Named, Visibility as Shown};
 use recgate_core::{
-    Annotation, Obligation, Perm, Policy, Reason, Recording, Resource, Timestamp, Visibility,
+    Annotation, Obligation, Perm, Policy, Reason, Recording, Resource, Subject, Timestamp,
+    Visibility,
 };
 use serde_json::{json, Value};
 
@@ -527,76 +528,6 @@ impl Gate {
             }
         }
     }
-
-    fn judge(&self, kind: ListKind, recording: Option<&Recording>, entity: &Value) -> Keep {
-        let Some(policy) = &self.policy else {
-            return Keep::Drop;
-        };
-        let subject = policy.subject(&self.principal, Some(&self.actor), self.now);
-        match kind {
-            ListKind::Recordings => match recording_of(entity) {
-                Some(rec) => match subject.visibility(&rec, self.now) {
-                    Visibility::Media => Keep::Whole,
-                    Visibility::Metadata => Keep::Metadata,
-                    Visibility::Hidden => Keep::Drop,
-                },
-                None => Keep::Drop,
-            },
-            ListKind::Metadata => match recording_of(entity) {
-                Some(rec) => {
-                    let res = Resource::Recording(rec);
-                    if subject
-                        .decide_perm(Perm::METADATA_VIEW, &res, self.now)
-                        .allow
-                    {
-                        Keep::Whole
-                    } else {
-                        Keep::Drop
-                    }
-                }
-                None => Keep::Drop,
-            },
-            ListKind::Queues => match entity.get("id").and_then(Value::as_str) {
-                Some(id) => {
-                    let res = Resource::Queue(Named { id: id.to_string() });
-                    if subject.decide_perm(Perm::QUEUE_VIEW, &res, self.now).allow {
-                        Keep::Whole
-                    } else {
-                        Keep::Drop
-                    }
-                }
-                None => Keep::Drop,
-            },
-            ListKind::Annotations => {
-                let (Some(rec), Some(id)) = (recording, entity.get("id").and_then(Value::as_str))
-                else {
-                    return Keep::Drop;
-                };
-                let visibility = match entity.get("visibility").and_then(Value::as_str) {
-                    Some("private") => Shown::Private,
-                    _ => Shown::Public,
-                };
-                let author = entity
-                    .get("author")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let res = Resource::Annotation(Annotation {
-                    id: id.to_string(),
-                    author,
-                    visibility,
-                    recording: rec.clone(),
-                });
-                if subject
-                    .decide_perm(Perm::ANNOTATION_VIEW, &res, self.now)
-                    .allow
-                {
-                    Keep::Whole
-                } else {
-                    Keep::Drop
-                }
-            }
-        }
-    }
 }
 
 impl Context for Gate {
@@ -714,10 +645,19 @@ impl HttpContext for Gate {
         let max = self.config.list_filter.max_body_bytes;
         let media = self.config.list_filter.media_fields.clone();
         let result = match &filter {
-            Filter::List(kind, rec) => {
-                filter_list(&body, max, &media, |e| self.judge(*kind, rec.as_deref(), e))
+            Filter::List(kind, rec) => match self.policy.clone() {
+                Some(policy) => {
+                    let subject = policy.subject(&self.principal, Some(&self.actor), self.now);
+                    let now = self.now;
+                    filter_list(&body, max, &media, |e| {
+                        judge(&subject, now, *kind, rec.as_deref(), e)
+                    })
                     .map(|(out, _, _)| out)
-            }
+                }
+                None => Err(crate::listing::Unfilterable::NotAList(
+                    "no policy to filter with".into(),
+                )),
+            },
             Filter::MediaFields => strip_media(&body, max, &media),
             Filter::None => Ok(body.clone()),
         };
@@ -736,6 +676,74 @@ impl HttpContext for Gate {
                 self.count("recgate.lists.unfilterable");
                 self.reset_http_response();
                 Flow::Pause
+            }
+        }
+    }
+}
+
+/// Decides one entity of a list response for the request's principal (the
+/// subject is resolved once per response, not per entity).
+fn judge(
+    subject: &Subject<'_>,
+    now: Timestamp,
+    kind: ListKind,
+    recording: Option<&Recording>,
+    entity: &Value,
+) -> Keep {
+    match kind {
+        ListKind::Recordings => match recording_of(entity) {
+            Some(rec) => match subject.visibility(&rec, now) {
+                Visibility::Media => Keep::Whole,
+                Visibility::Metadata => Keep::Metadata,
+                Visibility::Hidden => Keep::Drop,
+            },
+            None => Keep::Drop,
+        },
+        ListKind::Metadata => match recording_of(entity) {
+            Some(rec) => {
+                let res = Resource::Recording(rec);
+                if subject.decide_perm(Perm::METADATA_VIEW, &res, now).allow {
+                    Keep::Whole
+                } else {
+                    Keep::Drop
+                }
+            }
+            None => Keep::Drop,
+        },
+        ListKind::Queues => match entity.get("id").and_then(Value::as_str) {
+            Some(id) => {
+                let res = Resource::Queue(Named { id: id.to_string() });
+                if subject.decide_perm(Perm::QUEUE_VIEW, &res, now).allow {
+                    Keep::Whole
+                } else {
+                    Keep::Drop
+                }
+            }
+            None => Keep::Drop,
+        },
+        ListKind::Annotations => {
+            let (Some(rec), Some(id)) = (recording, entity.get("id").and_then(Value::as_str))
+            else {
+                return Keep::Drop;
+            };
+            let visibility = match entity.get("visibility").and_then(Value::as_str) {
+                Some("private") => Shown::Private,
+                _ => Shown::Public,
+            };
+            let author = entity
+                .get("author")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let res = Resource::Annotation(Annotation {
+                id: id.to_string(),
+                author,
+                visibility,
+                recording: rec.clone(),
+            });
+            if subject.decide_perm(Perm::ANNOTATION_VIEW, &res, now).allow {
+                Keep::Whole
+            } else {
+                Keep::Drop
             }
         }
     }
