@@ -145,7 +145,16 @@ impl Policy {
         actor: Option<&str>,
         now: Timestamp,
     ) -> Subject<'a> {
-        self.subject_traced(principal, actor, now, &mut Silent)
+        let mut subject = self.subject_traced(principal, actor, now, &mut Silent);
+        let holds = |perm: Perm| {
+            subject
+                .who
+                .ok()
+                .and_then(|p| self.c.users.get(p as usize))
+                .is_some_and(|u| u.entries(perm).any(|e| !e.deny))
+        };
+        subject.list_grants = LIST_PERMS.map(holds);
+        subject
     }
 
     fn subject_traced<T: Trace>(
@@ -165,6 +174,8 @@ impl Policy {
             policy: self,
             who,
             lines: lines.0,
+            // Worked out by `subject` only: a single decision would not use it.
+            list_grants: [true; 3],
         }
     }
 
@@ -202,12 +213,20 @@ impl Policy {
     }
 }
 
+/// The permissions [`Subject::visibility`] decides.
+const LIST_PERMS: [Perm; 3] = [Perm::RECORDING_VIEW, Perm::SCREEN_VIEW, Perm::METADATA_VIEW];
+
 /// A principal resolved once (steps 2 and 3), for deciding many resources.
 #[derive(Debug, Clone)]
 pub struct Subject<'p> {
     policy: &'p Policy,
     who: Result<Ix, Reason>,
     lines: Vec<TraceLine>,
+    /// For each of [`LIST_PERMS`], whether the principal may hold a grant of
+    /// it (`false`: holds none). Without one, step 8 denies it on every
+    /// recording (no grant matches), so list filtering need not walk the
+    /// steps for it row by row.
+    list_grants: [bool; 3],
 }
 
 impl<'p> Subject<'p> {
@@ -339,9 +358,17 @@ impl<'p> Subject<'p> {
         };
         let tg = Target::recording(rec);
         let ev = self.policy.ev();
-        if ev.allowed(p, tg.media_view(), &tg, now, 0) {
+        let allowed = |perm: Perm| {
+            let granted = LIST_PERMS
+                .iter()
+                .zip(self.list_grants)
+                .find(|(q, _)| **q == perm)
+                .map_or(true, |(_, g)| g);
+            granted && ev.allowed(p, perm, &tg, now, 0)
+        };
+        if allowed(tg.media_view()) {
             Visibility::Media
-        } else if ev.allowed(p, Perm::METADATA_VIEW, &tg, now, 0) {
+        } else if allowed(Perm::METADATA_VIEW) {
             Visibility::Metadata
         } else {
             Visibility::Hidden
@@ -365,5 +392,95 @@ fn missing_resource(c: &Compiled, r: &Resource) -> Option<String> {
             .and_then(user)
             .or_else(|| rep.queue.as_deref().and_then(queue)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::model::{Direction, Media};
+
+    const POLICY: &str = r#"{
+      "schema": "recgate/v1", "revision": "r",
+      "settings": { "retentionDays": { "screen": 30, "default": 365 } },
+      "prerequisites": { "recording:screenRecording:view": ["recording:recording:view"] },
+      "roles": {
+        "meta": { "grants": [ { "permission": "recording:metadata:view", "when": { "directions": ["inbound"] } } ] },
+        "screen": { "grants": [ { "permission": "recording:screenRecording:view" } ] },
+        "both": { "grants": [ { "permission": "recording:recording:view", "scope": "self" },
+                              { "permission": "recording:screenRecording:view" } ] },
+        "denied": { "grants": [ { "permission": "recording:recording:view" } ],
+                    "denies": [ { "permission": "recording:recording:view" } ] },
+        "other": { "grants": [ { "permission": "directory:user:view" } ] }
+      },
+      "users": {
+        "meta": { "roles": [ { "role": "meta" } ] },
+        "screen": { "roles": [ { "role": "screen" } ] },
+        "both": { "roles": [ { "role": "both" }, { "role": "meta" } ] },
+        "denied": { "roles": [ { "role": "denied" } ] },
+        "other": { "roles": [ { "role": "other" } ] }
+      }
+    }"#;
+
+    /// Visibility must be exactly what deciding the media's view permission,
+    /// then metadata view, says — also for principals missing some of those
+    /// grants, whose rows are decided without walking the steps.
+    #[test]
+    fn visibility_agrees_with_decide() {
+        let policy = Policy::from_json(POLICY).unwrap();
+        let now = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
+        let mut recs = Vec::new();
+        for media in [None, Some(Media::Audio), Some(Media::Screen)] {
+            for direction in [None, Some(Direction::Inbound), Some(Direction::Outbound)] {
+                for owner in [None, Some("both"), Some("meta")] {
+                    for created in ["2026-11-20T00:00:00Z", "2020-01-01T00:00:00Z"] {
+                        recs.push(Recording {
+                            id: "r".into(),
+                            media,
+                            direction,
+                            owner: owner.map(String::from),
+                            created_at: Timestamp::parse(created),
+                            ..Recording::default()
+                        });
+                    }
+                }
+            }
+        }
+        let mut seen = [0usize; 3];
+        for user in ["meta", "screen", "both", "denied", "other", "nobody"] {
+            let subject = policy.subject(user, None, now);
+            for rec in &recs {
+                let resource = Resource::Recording(rec.clone());
+                let media_perm = if rec.media == Some(Media::Screen) {
+                    "recording:screenRecording:view"
+                } else {
+                    "recording:recording:view"
+                };
+                let ask = |permission: &str| {
+                    let req = Request {
+                        principal: user.into(),
+                        actor: None,
+                        permission: permission.into(),
+                        resource: resource.clone(),
+                        now,
+                    };
+                    policy.decide(&req).allow
+                };
+                let expected = if ask(media_perm) {
+                    Visibility::Media
+                } else if ask("recording:metadata:view") {
+                    Visibility::Metadata
+                } else {
+                    Visibility::Hidden
+                };
+                assert_eq!(subject.visibility(rec, now), expected, "{user} {rec:?}");
+                seen[expected as usize] += 1;
+            }
+        }
+        assert!(
+            seen.iter().all(|n| *n > 0),
+            "every outcome occurs: {seen:?}"
+        );
     }
 }

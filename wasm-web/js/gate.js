@@ -44,9 +44,28 @@ const RECORDING_FIELDS = [
 const VISIBILITY_FIELDS = RECORDING_FIELDS.filter((k) => k !== 'id' && k !== 'conversationId' && k !== 'related');
 
 const ENCODER = new TextEncoder();
+// Strings a gate keeps numbered between visible() calls; past this many, it
+// starts a new table (memory stays bounded, a few MB, when every list brings
+// new strings; a 100,000-row list with a distinct createdAt per row fits).
+const ROW_STRINGS_MAX = 1 << 17;
 const TEXT_BYTES = 8192; // WasmGate's request string-table buffer (wasm-web/src/lib.rs TEXT)
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * The 16 bytes of `u8` from `at` as 32 lowercase hex digits, made as one flat
+ * string: half the time of concatenating 16 two-digit strings, which builds
+ * a chain of 15 intermediate strings per decision.
+ */
+function hexId(u8, at) {
+  const d = HEX_DIGITS;
+  const hi = (i) => d[u8[at + i] >>> 4];
+  const lo = (i) => d[u8[at + i] & 15];
+  return String.fromCharCode(
+    hi(0), lo(0), hi(1), lo(1), hi(2), lo(2), hi(3), lo(3), hi(4), lo(4), hi(5), lo(5), hi(6), lo(6), hi(7), lo(7),
+    hi(8), lo(8), hi(9), lo(9), hi(10), lo(10), hi(11), lo(11), hi(12), lo(12), hi(13), lo(13), hi(14), lo(14), hi(15), lo(15),
+  );
+}
 
 /** @type {any} the initialised wasm-bindgen glue module */
 let glue = null;
@@ -160,24 +179,37 @@ function isStringArray(v) {
   return true;
 }
 
-/** Distinct strings of one batch, numbered in order of first use. */
+/**
+ * Distinct strings numbered in order of first use, for the wasm string table
+ * they mirror. The index is a null-prototype object in dictionary mode rather
+ * than a Map: V8 looks a string key up there two to three times faster (the
+ * key is internalised once, then compared by identity). A table can outlive
+ * its batch: `pending()` is what the wasm side does not hold yet.
+ */
 class StringTable {
   constructor() {
-    this.index = new Map();
+    this.reset();
+  }
+
+  /** Forgets every string (the wasm table must start again too). */
+  reset() {
+    // V8 makes null-prototype objects in dictionary mode from the start: no
+    // chain of hidden classes as keys are added.
+    this.index = Object.create(null);
     this.strings = [];
-    this.nul = false; // some string contains NUL: send the table as JSON
+    this.sent = 0; // how many of `strings` the wasm table holds
+    this.nul = false; // some string not yet sent contains NUL: send them as JSON
     this.bad = null; // Set of the numbers of strings that are not valid Unicode
   }
 
   id(s) {
-    let i = this.index.get(s);
-    if (i === undefined) i = this.add(s);
-    return i;
+    const i = this.index[s];
+    return i === undefined ? this.add(s) : i;
   }
 
   add(s) {
     const i = this.strings.length;
-    this.index.set(s, i);
+    this.index[s] = i;
     if (wellFormed(s)) {
       this.strings.push(s);
       if (s.indexOf('\0') !== -1) this.nul = true;
@@ -187,6 +219,23 @@ class StringTable {
       this.strings.push('');
     }
     return i;
+  }
+
+  /** The strings the wasm table does not hold yet: `{ base, table, count, tableIsJson }`. */
+  pending() {
+    const fresh = this.sent === 0 ? this.strings : this.strings.slice(this.sent);
+    return {
+      base: this.sent,
+      table: this.nul ? JSON.stringify(fresh) : fresh.join('\0'),
+      count: fresh.length,
+      tableIsJson: this.nul,
+    };
+  }
+
+  /** The wasm table now holds every string. */
+  markSent() {
+    this.sent = this.strings.length;
+    this.nul = false;
   }
 }
 
@@ -214,27 +263,34 @@ function usesBad(bad, cols, o, lists, from, to) {
 
 /**
  * Writes the attributes every visibility decision reads (VISIBILITY_FIELDS)
- * into `cols`, STRIDE zeroed words per row (see wasm-web/src/rows.rs). Each
- * value's JSON type is checked as the core's Recording deserializer checks
- * it; a row that fails is left not VALID and the core hides it. Other
- * properties are not read.
+ * into `cols`, all STRIDE words of every row (see wasm-web/src/rows.rs), and
+ * the items of `divisions` and `participants` into `lists`. Each value's JSON
+ * type is checked as the core's Recording deserializer checks it; a row that
+ * fails is written not VALID and the core hides it. Other properties are not
+ * read. `table` numbers the strings (it may hold strings of earlier calls);
+ * `lists` is emptied first (it may be reused from call to call).
  */
-export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
+export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16)) {
   const n = rows.length;
-  const lists = new U32List(n * 2 + 16);
-  const table = new StringTable();
+  lists.n = 0;
+  let la = lists.a;
+  let ln = 0;
   // Same-as-previous shortcuts: list rows repeat media, directions, regions,
   // queues, timestamps and divisions, and a participant is usually the owner.
   let lastMedia = null, lastMediaIx = 0, lastDir = null, lastDirIx = 0;
   let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
-  let lastCreated = null, lastCreatedIx = 0, lastItem = null, lastItemIx = 0;
+  let lastCreated = null, lastCreatedIx = 0, lastDiv = null, lastDivIx = 0;
+  let lastPart = null, lastPartIx = 0;
   for (let r = 0; r < n; r++) {
     const rec = rows[r];
     const o = r * STRIDE;
-    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) continue; // not VALID
-    const listsFrom = lists.n;
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+      cols[o] = 0; // not VALID: the other words are never read
+      continue;
+    }
+    const listsFrom = ln;
     let ok = true;
-    let flags = 0;
+    let flags = VALID;
     let v = rec.media;
     if (v == null) cols[o + 1] = NONE;
     else if (v === lastMedia) cols[o + 1] = lastMediaIx;
@@ -270,47 +326,54 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE)) {
     else if (typeof v === 'string') { lastCreated = v; cols[o + 7] = lastCreatedIx = table.id(v); }
     else ok = false;
     v = rec.retentionDays;
-    if (v != null) {
-      if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
-        cols[o + 8] = v;
-        flags |= HAS_RETENTION;
-      } else ok = false;
-    }
-    // divisions (absent: NONE), then participants (absent: empty).
-    for (let k = 0; k < 2; k++) {
-      const list = k === 0 ? rec.divisions : rec.participants;
-      const at = o + 9 + 2 * k;
-      if (list === undefined || (k === 0 && list === null)) {
-        cols[at + 1] = k === 0 ? NONE : 0;
-        continue;
-      }
-      if (!Array.isArray(list)) { ok = false; continue; }
-      const len = list.length;
-      lists.reserve(len);
-      const a = lists.a;
-      cols[at] = lists.n;
-      cols[at + 1] = len;
+    if (v == null) cols[o + 8] = 0;
+    else if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
+      cols[o + 8] = v;
+      flags |= HAS_RETENTION;
+    } else ok = false;
+    // divisions: absent or null is NONE (the default, ["home"]).
+    v = rec.divisions;
+    cols[o + 9] = ln;
+    if (v == null) cols[o + 10] = NONE;
+    else if (Array.isArray(v)) {
+      const len = v.length;
+      if (ln + len > la.length) { lists.n = ln; lists.reserve(len); la = lists.a; }
+      cols[o + 10] = len;
       for (let i = 0; i < len; i++) {
-        const item = list[i];
+        const item = v[i];
         if (typeof item !== 'string') { ok = false; break; }
-        a[lists.n++] = item === owner ? ownerIx : item === lastItem ? lastItemIx : (lastItemIx = table.id(lastItem = item));
+        la[ln++] = item === lastDiv ? lastDivIx : (lastDivIx = table.id(lastDiv = item));
       }
-    }
+    } else ok = false;
+    // participants: absent is empty; null is not a list.
+    v = rec.participants;
+    cols[o + 11] = ln;
+    if (v === undefined) cols[o + 12] = 0;
+    else if (Array.isArray(v)) {
+      const len = v.length;
+      if (ln + len > la.length) { lists.n = ln; lists.reserve(len); la = lists.a; }
+      cols[o + 12] = len;
+      for (let i = 0; i < len; i++) {
+        const item = v[i];
+        if (typeof item !== 'string') { ok = false; break; }
+        la[ln++] = item === owner ? ownerIx : item === lastPart ? lastPartIx : (lastPartIx = table.id(lastPart = item));
+      }
+    } else ok = false;
     v = rec.legalHold;
     if (v === true) flags |= LEGAL_HOLD; else if (v !== undefined && v !== false) ok = false;
     v = rec.sensitive;
     if (v === true) flags |= SENSITIVE; else if (v !== undefined && v !== false) ok = false;
     v = rec.live;
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
-    if (ok && (table.bad === null || !usesBad(table.bad, cols, o, lists.a, listsFrom, lists.n))) cols[o] = flags | VALID;
+    if (ok && table.bad !== null && usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
+    cols[o] = ok ? flags : 0;
   }
+  lists.n = ln;
   return {
     rows: n,
-    table: table.nul ? JSON.stringify(table.strings) : table.strings.join('\0'),
-    count: table.strings.length,
-    tableIsJson: table.nul,
+    ...table.pending(),
     cols,
-    lists: lists.a.subarray(0, lists.n),
+    lists: la.subarray(0, ln),
   };
 }
 
@@ -554,6 +617,8 @@ export class Gate {
   #textAt = 0;
   #text = null;
   #sink = new TextSink();
+  #rowStrings = new StringTable();
+  #rowLists = new U32List(1024);
 
   /** Use `Gate.fromPolicy`. */
   constructor(g, w) {
@@ -630,10 +695,7 @@ export class Gate {
     const at = this.#outWord;
     const u8 = this.#u8;
     const b = (at + 1) << 2;
-    const decisionId = HEX[u8[b]] + HEX[u8[b + 1]] + HEX[u8[b + 2]] + HEX[u8[b + 3]]
-      + HEX[u8[b + 4]] + HEX[u8[b + 5]] + HEX[u8[b + 6]] + HEX[u8[b + 7]]
-      + HEX[u8[b + 8]] + HEX[u8[b + 9]] + HEX[u8[b + 10]] + HEX[u8[b + 11]]
-      + HEX[u8[b + 12]] + HEX[u8[b + 13]] + HEX[u8[b + 14]] + HEX[u8[b + 15]];
+    const decisionId = hexId(u8, b);
     if (code & FULL) {
       const d = JSON.parse(this.#w.last_json());
       d.decisionId = decisionId;
@@ -728,14 +790,18 @@ export class Gate {
     return out;
   }
 
-  /** Encodes `recordings` into columns in wasm memory; returns what `visibility` needs besides them. */
-  #encode(recordings) {
+  /**
+   * Encodes `recordings` into columns in wasm memory, numbering their strings
+   * in `strings` (and their list items in `lists`, when given); returns what
+   * `visibility` needs besides the columns.
+   */
+  #encode(recordings, strings, lists) {
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     const words = recordings.length * STRIDE;
     // The columns are written straight into wasm memory (no copy); nothing
     // calls into wasm while they are written, so the memory cannot grow under them.
     const at = this.#w.cols_buffer(words);
-    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words));
+    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists);
   }
 
   /**
@@ -744,18 +810,34 @@ export class Gate {
    * array. A snapshot: prepare again after the recordings change.
    */
   prepare(recordings) {
-    const e = this.#encode(recordings);
+    const e = this.#encode(recordings, new StringTable());
     const rows = this.#w.prepare(e.table, e.count, e.tableIsJson, e.lists);
     return new RecordingSet(this.#g, rows, recordings.slice());
   }
 
   /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
   visibilityCodes(principal, recordings, now) {
+    const p = principalText(principal);
+    const t = nowText(now);
     if (recordings instanceof RecordingSet) {
-      return this.#w.visibility_of_rows(principalText(principal), nowText(now), recordings.rowsFor(this.#g));
+      return this.#w.visibility_of_rows(p, t, recordings.rowsFor(this.#g));
     }
-    const e = this.#encode(recordings);
-    return this.#w.visibility(principalText(principal), nowText(now), e.table, e.count, e.tableIsJson, e.lists);
+    // The gate keeps the strings of earlier calls numbered (here and in its
+    // wasm table): a string already seen costs one lookup and never crosses again.
+    const strings = this.#rowStrings;
+    if (strings.strings.length > ROW_STRINGS_MAX) strings.reset();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const e = this.#encode(recordings, strings, this.#rowLists);
+      const codes = this.#w.visibility(p, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
+      if (codes.length === e.rows) {
+        strings.markSent();
+        return codes;
+      }
+      // The wasm table did not hold what this one sent before (it emptied
+      // itself): number everything again, once.
+      strings.reset();
+    }
+    return new Uint8Array(recordings.length); // every row hidden: fail closed
   }
 
   /** 'media' | 'metadata' | 'hidden' for each recording, in input order. */

@@ -170,11 +170,11 @@ fn decide_rows(
     scratch: &mut Scratch,
     principal: &str,
     now: &str,
-    table: Option<Table<'_>>,
+    table: Option<&mut Table>,
     rows: &Rows<'_>,
 ) -> Vec<u8> {
     let mut out = vec![0u8; rows.len()];
-    let (Some(mut table), Some(now)) = (table, Timestamp::parse(now)) else {
+    let (Some(table), Some(now)) = (table, Timestamp::parse(now)) else {
         return out;
     };
     let subject = policy.subject(principal, None, now);
@@ -183,11 +183,10 @@ fn decide_rows(
     }
     scratch.clear();
     for (i, slot) in out.iter_mut().enumerate() {
-        if scratch.load(&mut table, rows, i) {
+        if scratch.load(table, rows, i) {
             *slot = visibility_code(subject.visibility(&scratch.rec, now));
         }
     }
-    scratch.unload(&mut table);
     out
 }
 
@@ -197,7 +196,7 @@ fn decide_rows(
 #[wasm_bindgen]
 pub struct WasmRows {
     /// The string table; `None` when it was inconsistent (every row hides).
-    strings: Option<Vec<String>>,
+    table: Option<Table>,
     cols: Vec<u32>,
     lists: Vec<u32>,
 }
@@ -225,6 +224,13 @@ pub struct WasmGate {
     /// by the wrapper (`TextEncoder.encodeInto`) into [`wasm_memory`].
     text: Box<[u8; TEXT]>,
     request: RequestScratch,
+    /// The strings of [`WasmGate::check_words`]' request (one request at a
+    /// time; kept only for its buffers).
+    request_table: Table,
+    /// The strings of [`WasmGate::visibility`] batches, kept between batches:
+    /// the wrapper numbers each distinct string once per gate and sends only
+    /// the strings this table does not hold yet.
+    rows_table: Table,
 }
 
 /// Bytes of the request string-table buffer.
@@ -261,6 +267,8 @@ impl WasmGate {
             words: Box::new([0; WORDS]),
             text: Box::new([0; TEXT]),
             request: RequestScratch::default(),
+            request_table: Table::default(),
+            rows_table: Table::default(),
         })
     }
 
@@ -324,6 +332,7 @@ impl WasmGate {
             words,
             text,
             request,
+            request_table: table,
             ..
         } = self;
         let Some(joined) = text
@@ -332,10 +341,11 @@ impl WasmGate {
         else {
             return RETRY;
         };
-        let Some(mut table) = Table::split(joined, count as usize) else {
+        table.clear();
+        if !table.push_joined(joined, count as usize) {
             return RETRY;
-        };
-        let decision = match request.read(&mut table, words) {
+        }
+        let decision = match request.read(table, words) {
             Read::Request(req) => policy.decide(req),
             Read::Unreadable => Decision::deny(Reason::InvalidRequest, policy.revision()),
             Read::Retry => return RETRY,
@@ -474,20 +484,25 @@ impl WasmGate {
         out.unwrap_or_default()
     }
 
-    /// Makes room for `words` zeroed column words (`rows::STRIDE` per row)
-    /// and returns where they are in [`wasm_memory`]: the wrapper encodes the
-    /// rows there directly, then calls [`WasmGate::visibility`].
+    /// Makes room for `words` column words (`rows::STRIDE` per row) and
+    /// returns where they are in [`wasm_memory`]: the wrapper encodes the
+    /// rows there directly (every word of every row: the buffer still holds
+    /// the previous batch), then calls [`WasmGate::visibility`].
     pub fn cols_buffer(&mut self, words: u32) -> usize {
-        self.cols.clear();
         self.cols.resize(words as usize, 0);
         self.cols.as_mut_ptr() as usize
     }
 
     /// How much of each row of the columns in [`WasmGate::cols_buffer`]
     /// `principal` may see: 0 hidden, 1 metadata, 2 media, one byte per row.
-    /// `table` holds `count` strings joined by NUL, or when `table_is_json` a
-    /// JSON array of them; `lists` holds the list items. An unreadable row,
-    /// table or `now` hides (fail closed).
+    /// The rows' string indices number the strings of the gate's row table:
+    /// the `base` strings it already holds (0: start a new table), then the
+    /// `count` new ones in `table`, joined by NUL or, when `table_is_json`, a
+    /// JSON array. `lists` holds the list items. An unreadable row or `now`
+    /// hides (fail closed). When the table does not hold `base` strings (the
+    /// wrapper and the gate disagree) or the new ones cannot be read, the
+    /// table is emptied and the answer is empty: the wrapper starts again.
+    #[allow(clippy::too_many_arguments)]
     pub fn visibility(
         &mut self,
         principal: &str,
@@ -495,28 +510,35 @@ impl WasmGate {
         table: &str,
         count: u32,
         table_is_json: bool,
+        base: u32,
         lists: &[u32],
     ) -> Vec<u8> {
         let WasmGate {
             policy,
             scratch,
             cols,
+            rows_table,
             ..
         } = self;
-        let owned: Vec<String>;
-        let table = if table_is_json {
-            owned = serde_json::from_str(table).unwrap_or_default();
-            (owned.len() == count as usize)
-                .then(|| Table::from_strings(owned.iter().map(String::as_str).collect()))
-        } else {
-            Table::split(table, count as usize)
-        };
+        if base == 0 {
+            rows_table.clear();
+        }
+        let synced = rows_table.len() == base as usize
+            && if table_is_json {
+                rows_table.push_json(table, count as usize)
+            } else {
+                rows_table.push_joined(table, count as usize)
+            };
+        if !synced {
+            rows_table.clear();
+            return Vec::new();
+        }
         decide_rows(
             policy,
             scratch,
             principal,
             now,
-            table,
+            Some(rows_table),
             &Rows { cols, lists },
         )
     }
@@ -526,35 +548,31 @@ impl WasmGate {
     /// ([`WasmGate::visibility_of_rows`]) without encoding them again.
     pub fn prepare(
         &mut self,
-        table: String,
+        table: &str,
         count: u32,
         table_is_json: bool,
         lists: Vec<u32>,
     ) -> WasmRows {
-        let strings = if table_is_json {
-            serde_json::from_str::<Vec<String>>(&table).ok()
+        let mut strings = Table::default();
+        let ok = if table_is_json {
+            strings.push_json(table, count as usize)
         } else {
-            Table::split(&table, count as usize).map(|t| {
-                (0..count)
-                    .filter_map(|i| t.get(i))
-                    .map(String::from)
-                    .collect()
-            })
-        }
-        .filter(|s: &Vec<String>| s.len() == count as usize);
+            strings.push_joined(table, count as usize)
+        };
         WasmRows {
-            strings,
+            table: ok.then_some(strings),
             cols: core::mem::take(&mut self.cols),
             lists,
         }
     }
 
     /// [`WasmGate::visibility`] of prepared rows.
-    pub fn visibility_of_rows(&mut self, principal: &str, now: &str, rows: &WasmRows) -> Vec<u8> {
-        let table = rows
-            .strings
-            .as_ref()
-            .map(|s| Table::from_strings(s.iter().map(String::as_str).collect()));
+    pub fn visibility_of_rows(
+        &mut self,
+        principal: &str,
+        now: &str,
+        rows: &mut WasmRows,
+    ) -> Vec<u8> {
         let view = Rows {
             cols: &rows.cols,
             lists: &rows.lists,
@@ -564,7 +582,7 @@ impl WasmGate {
             &mut self.scratch,
             principal,
             now,
-            table,
+            rows.table.as_mut(),
             &view,
         )
     }
@@ -683,7 +701,7 @@ mod tests {
         let run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
             g.cols_buffer(u32::try_from(cols.len()).unwrap());
             g.cols.copy_from_slice(&cols);
-            g.visibility(p, now, table, 2, json, &[])
+            g.visibility(p, now, table, 2, json, 0, &[])
         };
         let v = run(&mut g, "quinn", now, joined, false);
         assert_eq!(v, vec![2, 0, 0]);

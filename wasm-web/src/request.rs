@@ -89,7 +89,7 @@ impl Default for RequestScratch {
     }
 }
 
-fn text<'t>(table: &Table<'t>, ix: u32) -> Result<Option<&'t str>, ()> {
+fn text(table: &Table, ix: u32) -> Result<Option<&str>, ()> {
     if ix == NONE {
         Ok(None)
     } else {
@@ -97,7 +97,7 @@ fn text<'t>(table: &Table<'t>, ix: u32) -> Result<Option<&'t str>, ()> {
     }
 }
 
-fn required<'t>(table: &Table<'t>, ix: u32) -> Result<&'t str, ()> {
+fn required(table: &Table, ix: u32) -> Result<&str, ()> {
     text(table, ix)?.ok_or(())
 }
 
@@ -108,7 +108,7 @@ fn copy(slot: &mut String, v: &str) {
 
 impl RequestScratch {
     /// Reads the request in `words`.
-    pub fn read(&mut self, table: &mut Table<'_>, words: &[u32; WORDS]) -> Read<'_> {
+    pub fn read(&mut self, table: &mut Table, words: &[u32; WORDS]) -> Read<'_> {
         match self.fill(table, words) {
             Ok(()) => Read::Request(&self.req),
             Err(Some(Unreadable::Value)) => Read::Unreadable,
@@ -116,29 +116,33 @@ impl RequestScratch {
         }
     }
 
-    fn fill(
-        &mut self,
-        table: &mut Table<'_>,
-        words: &[u32; WORDS],
-    ) -> Result<(), Option<Unreadable>> {
+    fn fill(&mut self, table: &mut Table, words: &[u32; WORDS]) -> Result<(), Option<Unreadable>> {
         let w = |k: usize| words.get(k).copied().unwrap_or(NONE);
         let structure = |_| None::<Unreadable>;
-        let principal = required(table, w(PRINCIPAL)).map_err(structure)?;
-        let actor = text(table, w(ACTOR)).map_err(structure)?;
-        let permission = required(table, w(PERMISSION)).map_err(structure)?;
-        let now = required(table, w(NOW)).map_err(structure)?;
         let lists = words.get(LISTS..).unwrap_or_default();
-        // Take the recording back before the resource changes type.
-        if let Resource::Recording(r) = &mut self.req.resource {
-            self.rec = core::mem::take(r);
-        }
-        let resource = match w(KIND) {
+        // Parsing goes through the table's caches (mutably); reading the
+        // strings comes after.
+        let now = table.time(w(NOW)).ok_or(None)?;
+        let decoded = match w(KIND) {
             KIND_RECORDING => {
                 let row: &[u32; STRIDE] = words
                     .get(ROW..ROW + STRIDE)
                     .and_then(|r| r.try_into().ok())
                     .ok_or(None)?;
-                let d = decode(table, row, lists).map_err(Some)?;
+                Some(decode(table, row, lists).map_err(Some)?)
+            }
+            _ => None,
+        };
+        let table: &Table = table;
+        let principal = required(table, w(PRINCIPAL)).map_err(structure)?;
+        let actor = text(table, w(ACTOR)).map_err(structure)?;
+        let permission = required(table, w(PERMISSION)).map_err(structure)?;
+        // Take the recording back before the resource changes type.
+        if let Resource::Recording(r) = &mut self.req.resource {
+            self.rec = core::mem::take(r);
+        }
+        let resource = match (w(KIND), decoded) {
+            (KIND_RECORDING, Some(d)) => {
                 let rec = &mut self.rec;
                 copy(&mut rec.id, required(table, w(ID)).map_err(structure)?);
                 crate::rows::copy_opt(
@@ -149,14 +153,14 @@ impl RequestScratch {
                     .get(LISTS + w(RELATED_AT) as usize..)
                     .and_then(|l| l.get(..w(RELATED_LEN) as usize))
                     .ok_or(None)?;
-                if related.iter().any(|ix| table.get(*ix).is_none()) {
+                if related.iter().any(|ix| !table.has(*ix)) {
                     return Err(None);
                 }
                 crate::rows::copy_list(&mut rec.related, table, related);
                 d.copy_into(table, rec);
                 Resource::Recording(core::mem::take(rec))
             }
-            kind @ (KIND_QUEUE | KIND_USER | KIND_ROLE | KIND_SCHEDULE) => {
+            (kind @ (KIND_QUEUE | KIND_USER | KIND_ROLE | KIND_SCHEDULE), _) => {
                 let id = String::from(required(table, w(ID)).map_err(structure)?);
                 let named = Named { id };
                 match kind {
@@ -166,13 +170,13 @@ impl RequestScratch {
                     _ => Resource::Schedule(named),
                 }
             }
-            KIND_REPORT => Resource::Report(Report {
+            (KIND_REPORT, _) => Resource::Report(Report {
                 user: text(table, w(ID)).map_err(structure)?.map(String::from),
                 queue: text(table, w(AUX)).map_err(structure)?.map(String::from),
             }),
             _ => return Err(None),
         };
-        let now = Timestamp::parse(now).ok_or(Some(Unreadable::Value))?;
+        let now = now.ok_or(Some(Unreadable::Value))?;
         let req = &mut self.req;
         copy(&mut req.principal, principal);
         crate::rows::copy_opt(&mut req.actor, actor);

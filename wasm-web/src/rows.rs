@@ -6,9 +6,9 @@
 //! distinct string once, joined by NUL) and fixed-width `u32` columns, after
 //! checking each value's JSON type the way the core's `Recording` deserializer
 //! does. Here each row is loaded into one reused [`Recording`] and the core
-//! decides it. The strings are not copied per row: each distinct string is
-//! made into a `String` once per batch, lent to the recording for its row and
-//! given back after (a move of three words). Nothing in this module
+//! decides it ([`Scratch`]: a string is copied into the recording's own
+//! buffers only when it changes from one row to the next). A table outlives
+//! its batch (see [`Table`]). Nothing in this module
 //! decides anything: values are copied, enum names and timestamps are parsed by
 //! the core's own parsers, and a row that cannot be read is reported as such so
 //! that the caller hides it (fail closed).
@@ -62,104 +62,166 @@ pub const LIVE: u32 = 8;
 /// Flag: `retentionDays` is present.
 pub const HAS_RETENTION: u32 = 16;
 
-/// The distinct strings of a batch, with timestamps, media and directions
-/// parsed on first use (once per distinct string, not once per row).
-pub struct Table<'t> {
-    strings: Vec<&'t str>,
+/// Distinct strings, numbered from 0 in the order they were added, with
+/// timestamps, media and directions parsed on first use (once per distinct
+/// string, not once per row). The table owns its strings so that it can be
+/// kept between batches: the JS wrapper numbers each distinct string once
+/// per gate and sends only strings it has not sent before.
+#[derive(Default)]
+pub struct Table {
+    /// Every string, back to back.
+    text: String,
+    /// Where each string ends in `text` (it starts where the previous one ends).
+    ends: Vec<u32>,
     times: Vec<Option<Option<Timestamp>>>,
     media: Vec<Option<Option<Media>>>,
     directions: Vec<Option<Option<Direction>>>,
-    /// The owned form of each string, when made and not lent out.
-    owned: Vec<Option<String>>,
-    /// Buffers for strings lent twice in one row (a participant who is the owner).
-    spare: Vec<String>,
 }
 
-impl<'t> Table<'t> {
-    /// Splits `joined` (strings separated by NUL) into exactly `count`
-    /// strings; `None` when the count does not match.
-    pub fn split(joined: &'t str, count: usize) -> Option<Table<'t>> {
-        let strings: Vec<&str> = if count == 0 {
-            Vec::new()
-        } else {
-            joined.split('\0').collect()
+impl Table {
+    /// Empties the table, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.times.clear();
+        self.media.clear();
+        self.directions.clear();
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the table holds no string.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Appends one string; `false` (nothing appended) when the text would
+    /// outgrow `u32` offsets.
+    pub fn push(&mut self, s: &str) -> bool {
+        let Some(end) = self
+            .text
+            .len()
+            .checked_add(s.len())
+            .and_then(|e| u32::try_from(e).ok())
+        else {
+            return false;
         };
-        (strings.len() == count).then(|| Table::from_strings(strings))
+        self.text.push_str(s);
+        self.ends.push(end);
+        true
     }
 
-    /// Builds a table from strings already split (the JSON form of the table,
-    /// used when a string contains NUL).
-    pub fn from_strings(strings: Vec<&'t str>) -> Table<'t> {
-        Table {
-            times: Vec::new(),
-            media: Vec::new(),
-            directions: Vec::new(),
-            owned: Vec::new(),
-            spare: Vec::new(),
-            strings,
+    /// Appends exactly `count` strings separated by NUL in `joined`; `false`
+    /// (and nothing appended) when the count does not match.
+    pub fn push_joined(&mut self, joined: &str, count: usize) -> bool {
+        let len = self.len();
+        let ok =
+            count == 0 || (joined.split('\0').all(|s| self.push(s)) && self.len() - len == count);
+        if !ok {
+            self.truncate(len);
         }
+        ok
     }
 
-    /// Lends the string at `ix` (which must be in range: an empty string
-    /// otherwise).
-    fn lend(&mut self, ix: u32) -> String {
-        if self.owned.is_empty() {
-            self.owned.resize(self.strings.len(), None);
+    /// Appends the strings of a JSON array (the form used when a string
+    /// contains NUL); `false` (nothing appended) unless it holds exactly `count`.
+    pub fn push_json(&mut self, json: &str, count: usize) -> bool {
+        let Ok(strings) = serde_json::from_str::<Vec<String>>(json) else {
+            return false;
+        };
+        let len = self.len();
+        let ok = strings.len() == count && strings.iter().all(|s| self.push(s));
+        if !ok {
+            self.truncate(len);
         }
-        if let Some(s) = self.owned.get_mut(ix as usize).and_then(Option::take) {
-            return s;
-        }
-        let mut s = self.spare.pop().unwrap_or_default();
-        s.clear();
-        s.push_str(self.strings.get(ix as usize).copied().unwrap_or_default());
-        s
+        ok
     }
 
-    /// Takes a lent string back.
-    fn give_back(&mut self, ix: u32, s: String) {
-        match self.owned.get_mut(ix as usize) {
-            Some(slot) if slot.is_none() => *slot = Some(s),
-            _ => self.spare.push(s),
+    /// Keeps the first `len` strings.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
         }
+        let end = len
+            .checked_sub(1)
+            .and_then(|i| self.ends.get(i))
+            .map_or(0, |e| *e as usize);
+        self.text.truncate(end);
+        self.ends.truncate(len);
+        self.times.truncate(len);
+        self.media.truncate(len);
+        self.directions.truncate(len);
     }
 
     /// The string at `ix`.
-    pub fn get(&self, ix: u32) -> Option<&'t str> {
-        self.strings.get(ix as usize).copied()
+    pub fn get(&self, ix: u32) -> Option<&str> {
+        let i = ix as usize;
+        let end = *self.ends.get(i)? as usize;
+        let start = i
+            .checked_sub(1)
+            .and_then(|p| self.ends.get(p))
+            .map_or(0, |e| *e as usize);
+        self.text.get(start..end)
+    }
+
+    /// Whether `ix` names a string.
+    pub fn has(&self, ix: u32) -> bool {
+        (ix as usize) < self.len()
     }
 
     /// The timestamp at `ix`: `Some(None)` when it is not RFC 3339.
-    fn time(&mut self, ix: u32) -> Option<Option<Timestamp>> {
-        parsed(&self.strings, &mut self.times, ix, Timestamp::parse)
+    pub fn time(&mut self, ix: u32) -> Option<Option<Timestamp>> {
+        parsed(
+            &self.text,
+            &self.ends,
+            &mut self.times,
+            ix,
+            Timestamp::parse,
+        )
     }
 
     /// The media named at `ix`: `Some(None)` when it names none.
     fn media(&mut self, ix: u32) -> Option<Option<Media>> {
-        parsed(&self.strings, &mut self.media, ix, Media::parse)
+        parsed(&self.text, &self.ends, &mut self.media, ix, Media::parse)
     }
 
     /// The direction named at `ix`: `Some(None)` when it names none.
     fn direction(&mut self, ix: u32) -> Option<Option<Direction>> {
-        parsed(&self.strings, &mut self.directions, ix, Direction::parse)
+        parsed(
+            &self.text,
+            &self.ends,
+            &mut self.directions,
+            ix,
+            Direction::parse,
+        )
     }
 }
 
 /// The string at `ix` parsed by `parse`, memoised in `cache`; `None` when
 /// `ix` is out of range.
 fn parsed<T: Copy>(
-    strings: &[&str],
+    text: &str,
+    ends: &[u32],
     cache: &mut Vec<Option<Option<T>>>,
     ix: u32,
     parse: fn(&str) -> Option<T>,
 ) -> Option<Option<T>> {
-    let s = strings.get(ix as usize)?;
-    if cache.is_empty() {
-        // Caches are made on first use: one request parses each value once anyway.
-        cache.resize(strings.len(), None);
+    let i = ix as usize;
+    let end = *ends.get(i)? as usize;
+    if cache.len() <= i {
+        // Caches grow on first use: one request parses each value once anyway.
+        cache.resize(ends.len(), None);
     }
-    let slot = cache.get_mut(ix as usize)?;
+    let slot = cache.get_mut(i)?;
     if slot.is_none() {
-        *slot = Some(parse(s));
+        let start = i
+            .checked_sub(1)
+            .and_then(|p| ends.get(p))
+            .map_or(0, |e| *e as usize);
+        *slot = Some(parse(text.get(start..end)?));
     }
     *slot
 }
@@ -185,17 +247,20 @@ impl Rows<'_> {
     }
 }
 
-/// One recording, reused from row to row, holding strings lent by the table.
+/// One recording, reused from row to row. A string attribute is copied into
+/// the buffer the recording already holds (no allocation once the buffers
+/// have grown), and only when the row names another table string than the
+/// row before: rows of one list repeat queues, regions and divisions.
 pub struct Scratch {
     /// The row last loaded.
     pub rec: Recording,
     /// Table indices of the strings `rec` holds: owner, queue, region, line.
-    lent: [u32; 4],
+    held: [u32; 4],
     /// Table indices of `rec.participants`.
-    lent_participants: Vec<u32>,
-    /// Table indices of `rec.divisions`.
-    lent_divisions: Vec<u32>,
-    /// The divisions list while `rec.divisions` is `None`.
+    held_participants: Vec<u32>,
+    /// Table indices of `rec.divisions` (`None`: absent).
+    held_divisions: Option<Vec<u32>>,
+    /// The divisions list's buffers while `rec.divisions` is `None`.
     divisions_buf: Vec<String>,
 }
 
@@ -203,9 +268,9 @@ impl Default for Scratch {
     fn default() -> Scratch {
         Scratch {
             rec: Recording::default(),
-            lent: [NONE; 4],
-            lent_participants: Vec::new(),
-            lent_divisions: Vec::new(),
+            held: [NONE; 4],
+            held_participants: Vec::new(),
+            held_divisions: None,
             divisions_buf: Vec::new(),
         }
     }
@@ -214,87 +279,32 @@ impl Default for Scratch {
 impl Scratch {
     /// Loads row `i`. `false` when the row cannot be read as a recording
     /// (wrong JSON type, unknown media or direction, a `createdAt` that is not
-    /// RFC 3339, an index out of range): the caller must hide it. Call
-    /// [`Scratch::unload`] with the same table before the table is dropped.
-    pub fn load(&mut self, table: &mut Table<'_>, rows: &Rows<'_>, i: usize) -> bool {
-        if self.try_load(table, rows, i).is_some() {
-            true
-        } else {
-            self.unload(table);
-            false
-        }
+    /// RFC 3339, an index out of range): the caller must hide it.
+    pub fn load(&mut self, table: &mut Table, rows: &Rows<'_>, i: usize) -> bool {
+        self.try_load(table, rows, i).is_some()
     }
 
-    /// Empties the recording without giving anything back: call at the start
-    /// of a batch, so that strings lent by another table can never be
-    /// returned into this one.
+    /// Forgets which table strings the recording holds: call at the start of
+    /// a batch, whose table may number strings differently.
     pub fn clear(&mut self) {
-        let mut divisions_buf = core::mem::take(&mut self.divisions_buf);
-        divisions_buf.clear();
-        *self = Scratch {
-            divisions_buf,
-            ..Scratch::default()
-        };
+        self.held = [NONE; 4];
+        self.rec.owner = None;
+        self.rec.queue = None;
+        self.rec.region = None;
+        self.rec.line = None;
+        self.held_participants.clear();
+        self.rec.participants.clear();
+        self.set_divisions(None);
+        self.held_divisions = None;
     }
 
-    /// Gives every lent string back to the table and empties the recording.
-    pub fn unload(&mut self, table: &mut Table<'_>) {
-        self.set_strings(table, [NONE; 4]);
-        self.set_participants(table, &[]);
-        self.set_divisions(table, None);
-    }
-
-    /// Makes owner, queue, region and line the strings at `ids`, keeping
-    /// those already lent.
-    fn set_strings(&mut self, table: &mut Table<'_>, ids: [u32; 4]) {
-        let rec = &mut self.rec;
-        let slots = [
-            &mut rec.owner,
-            &mut rec.queue,
-            &mut rec.region,
-            &mut rec.line,
-        ];
-        for ((slot, held), ix) in slots.into_iter().zip(self.lent.iter_mut()).zip(ids) {
-            if *held == ix && (ix == NONE) == slot.is_none() {
-                continue;
-            }
-            if let Some(s) = slot.take() {
-                table.give_back(*held, s);
-            }
-            *slot = (ix != NONE).then(|| table.lend(ix));
-            *held = ix;
+    fn set_divisions(&mut self, d: Option<Vec<String>>) {
+        if let Some(old) = core::mem::replace(&mut self.rec.divisions, d) {
+            self.divisions_buf = old;
         }
     }
 
-    fn set_participants(&mut self, table: &mut Table<'_>, items: &[u32]) {
-        set_list(
-            table,
-            &mut self.rec.participants,
-            &mut self.lent_participants,
-            items,
-        );
-    }
-
-    fn set_divisions(&mut self, table: &mut Table<'_>, items: Option<&[u32]>) {
-        let mut d = self
-            .rec
-            .divisions
-            .take()
-            .unwrap_or_else(|| core::mem::take(&mut self.divisions_buf));
-        set_list(
-            table,
-            &mut d,
-            &mut self.lent_divisions,
-            items.unwrap_or_default(),
-        );
-        if items.is_some() {
-            self.rec.divisions = Some(d);
-        } else {
-            self.divisions_buf = d;
-        }
-    }
-
-    fn try_load(&mut self, table: &mut Table<'_>, rows: &Rows<'_>, i: usize) -> Option<()> {
+    fn try_load(&mut self, table: &mut Table, rows: &Rows<'_>, i: usize) -> Option<()> {
         let start = i.checked_mul(STRIDE)?;
         let row: &[u32; STRIDE] = rows
             .cols
@@ -303,9 +313,46 @@ impl Scratch {
             .ok()?;
         let d = decode(table, row, rows.lists).ok()?;
         d.scalars(&mut self.rec);
-        self.set_strings(table, d.ids);
-        self.set_participants(table, d.participants);
-        self.set_divisions(table, d.divisions);
+        let table: &Table = table;
+        let rec = &mut self.rec;
+        let slots = [
+            &mut rec.owner,
+            &mut rec.queue,
+            &mut rec.region,
+            &mut rec.line,
+        ];
+        for ((slot, held), ix) in slots.into_iter().zip(self.held.iter_mut()).zip(d.ids) {
+            if *held != ix {
+                copy_opt(slot, table.get(ix));
+                *held = ix;
+            }
+        }
+        if self.held_participants.as_slice() != d.participants {
+            copy_list(&mut rec.participants, table, d.participants);
+            self.held_participants.clear();
+            self.held_participants.extend_from_slice(d.participants);
+        }
+        match d.divisions {
+            None => {
+                if self.held_divisions.take().is_some() {
+                    self.set_divisions(None);
+                }
+            }
+            Some(items) => {
+                if self.held_divisions.as_deref() != Some(items) {
+                    let mut list = self
+                        .rec
+                        .divisions
+                        .take()
+                        .unwrap_or_else(|| core::mem::take(&mut self.divisions_buf));
+                    copy_list(&mut list, table, items);
+                    self.rec.divisions = Some(list);
+                    let held = self.held_divisions.get_or_insert_with(Vec::new);
+                    held.clear();
+                    held.extend_from_slice(items);
+                }
+            }
+        }
         Some(())
     }
 }
@@ -335,7 +382,7 @@ pub struct Decoded<'l> {
 
 /// Reads and checks one row of columns.
 pub fn decode<'l>(
-    table: &mut Table<'_>,
+    table: &mut Table,
     row: &[u32; STRIDE],
     lists: &'l [u32],
 ) -> Result<Decoded<'l>, Unreadable> {
@@ -358,7 +405,7 @@ pub fn decode<'l>(
         ix => Some(table.time(ix).ok_or(Structure)?.ok_or(Value)?),
     };
     let ids = [owner, queue, region, line];
-    if ids.iter().any(|ix| *ix != NONE && table.get(*ix).is_none()) {
+    if ids.iter().any(|ix| *ix != NONE && !table.has(*ix)) {
         return Err(Structure);
     }
     let divisions = match divisions_len {
@@ -394,8 +441,8 @@ impl Decoded<'_> {
     }
 
     /// Writes the whole row into `rec`, copying the strings into its buffers
-    /// (for one request, where nothing is worth lending).
-    pub fn copy_into(&self, table: &Table<'_>, rec: &mut Recording) {
+    /// (for one request, where nothing is kept from row to row).
+    pub fn copy_into(&self, table: &Table, rec: &mut Recording) {
         self.scalars(rec);
         let [owner, queue, region, line] = self.ids.map(|ix| table.get(ix));
         copy_opt(&mut rec.owner, owner);
@@ -423,7 +470,7 @@ pub fn copy_opt(slot: &mut Option<String>, v: Option<&str>) {
 }
 
 /// Sets a list of strings from table indices, reusing its buffers.
-pub fn copy_list(out: &mut Vec<String>, table: &Table<'_>, items: &[u32]) {
+pub fn copy_list(out: &mut Vec<String>, table: &Table, items: &[u32]) {
     out.truncate(items.len());
     for (k, v) in items.iter().filter_map(|ix| table.get(*ix)).enumerate() {
         match out.get_mut(k) {
@@ -436,34 +483,6 @@ pub fn copy_list(out: &mut Vec<String>, table: &Table<'_>, items: &[u32]) {
     }
 }
 
-/// Makes `list` the strings at `items`, keeping the ones already lent at the
-/// same positions.
-fn set_list(table: &mut Table<'_>, list: &mut Vec<String>, lent: &mut Vec<u32>, items: &[u32]) {
-    if lent.as_slice() == items && list.len() == items.len() {
-        return;
-    }
-    while list.len() > items.len() {
-        if let (Some(s), Some(ix)) = (list.pop(), lent.pop()) {
-            table.give_back(ix, s);
-        }
-    }
-    for (k, ix) in items.iter().enumerate() {
-        match (list.get_mut(k), lent.get_mut(k)) {
-            (Some(slot), Some(held)) => {
-                if *held != *ix {
-                    let old = core::mem::replace(slot, table.lend(*ix));
-                    table.give_back(*held, old);
-                    *held = *ix;
-                }
-            }
-            _ => {
-                list.push(table.lend(*ix));
-                lent.push(*ix);
-            }
-        }
-    }
-}
-
 /// The list items `[at, at + n)`, each a valid table index.
 fn list(lists: &[u32], at: u32, n: u32) -> Option<&[u32]> {
     let at = at as usize;
@@ -472,8 +491,8 @@ fn list(lists: &[u32], at: u32, n: u32) -> Option<&[u32]> {
 }
 
 /// Whether every list item is a valid table index.
-pub fn valid_items(table: &Table<'_>, items: &[u32]) -> bool {
-    items.iter().all(|ix| table.get(*ix).is_some())
+pub fn valid_items(table: &Table, items: &[u32]) -> bool {
+    items.iter().all(|ix| table.has(*ix))
 }
 
 #[cfg(test)]
@@ -495,7 +514,8 @@ mod tests {
     fn loads_every_attribute_and_reuses_the_scratch() {
         let joined =
             "screen\0inbound\0u-1\0q-1\0eu-west-1\0line-9\x002026-11-01T09:00:00Z\0home\0bpo";
-        let mut table = Table::split(joined, 9).unwrap();
+        let mut table = Table::default();
+        assert!(table.push_joined(joined, 9));
         let mut a = row();
         a[FLAGS] = VALID | LEGAL_HOLD | LIVE | HAS_RETENTION;
         a[MEDIA] = 0;
@@ -547,7 +567,8 @@ mod tests {
 
     #[test]
     fn unreadable_rows_are_refused() {
-        let mut table = Table::split("video\0yesterday\0sideways", 3).unwrap();
+        let mut table = Table::default();
+        assert!(table.push_joined("video\0yesterday\0sideways", 3));
         let lists = [99];
         let mut s = Scratch::default();
         let mut check = |edit: &dyn Fn(&mut [u32; STRIDE])| {
@@ -577,8 +598,59 @@ mod tests {
 
     #[test]
     fn table_counts_must_match() {
-        assert!(Table::split("a\0b", 3).is_none());
-        assert_eq!(Table::split("", 0).unwrap().strings.len(), 0);
-        assert_eq!(Table::split("", 1).unwrap().strings, vec![""]);
+        let mut t = Table::default();
+        assert!(!t.push_joined("a\0b", 3));
+        assert!(t.is_empty(), "nothing appended on a mismatch");
+        assert!(t.push_joined("", 0));
+        assert!(t.is_empty());
+        assert!(t.push_joined("", 1));
+        assert_eq!(t.get(0), Some(""));
+        assert!(t.push_joined("b\0c", 2));
+        assert!(!t.push_json(r#"["d"]"#, 2));
+        assert!(t.push_json(r#"["d\u0000e"]"#, 1));
+        assert_eq!(
+            (0..5).map(|i| t.get(i)).collect::<Vec<_>>(),
+            vec![Some(""), Some("b"), Some("c"), Some("d\0e"), None]
+        );
+    }
+
+    #[test]
+    fn tables_are_kept_between_batches() {
+        // Strings added later are numbered after the earlier ones, and the
+        // parse caches and lent strings of the earlier ones survive.
+        let mut table = Table::default();
+        assert!(table.push_joined("audio\0u-1", 2));
+        let mut a = row();
+        a[MEDIA] = 0;
+        a[OWNER] = 1;
+        let rows = Rows {
+            cols: &a,
+            lists: &[],
+        };
+        let mut s = Scratch::default();
+        assert!(s.load(&mut table, &rows, 0));
+        assert!(table.push_joined("screen\0u-2", 2));
+        let mut b = row();
+        b[MEDIA] = 2;
+        b[OWNER] = 3;
+        b[PARTICIPANTS_LEN] = 2;
+        let lists = [1, 3];
+        let rows = Rows {
+            cols: &b,
+            lists: &lists,
+        };
+        assert!(s.load(&mut table, &rows, 0));
+        assert_eq!(s.rec.media, Some(Media::Screen));
+        assert_eq!(s.rec.owner.as_deref(), Some("u-2"));
+        assert_eq!(
+            s.rec.participants,
+            vec!["u-1".to_string(), "u-2".to_string()]
+        );
+        table.truncate(2);
+        assert_eq!(table.len(), 2);
+        assert_eq!(table.get(1), Some("u-1"));
+        assert!(!s.load(&mut table, &rows, 0), "indices past the end");
+        table.clear();
+        assert!(table.is_empty());
     }
 }

@@ -343,13 +343,49 @@ test('visible() decides every row exactly as the core reading the row as JSON', 
   for (const p of ['quinn', 'aud', 'root', 'agent-1', 'nobody']) {
     const fast = gate.visibility(p, rows, NOW);
     rows.forEach((r, i) => assert.equal(fast[i], gate.visibilityOf(p, r, NOW), `${p} ${JSON.stringify(r)}`));
-    // And each visible row is what check() allows.
+    // And each row shows exactly what check() allows: its media when the
+    // media's view permission is allowed, else its metadata when
+    // recording:metadata:view is.
     rows.forEach((r, i) => {
-      if (fast[i] !== 'media') return;
       const { title, ...attrs } = r;
+      const allows = (permission) => gate.check({ principal: p, permission, resource: { type: 'recording', ...attrs }, now: NOW }).allow;
       const perm = r.media === 'screen' ? 'recording:screenRecording:view' : 'recording:recording:view';
-      assert.equal(gate.check({ principal: p, permission: perm, resource: { type: 'recording', ...attrs }, now: NOW }).allow, true);
+      const expected = allows(perm) ? 'media' : allows('recording:metadata:view') ? 'metadata' : 'hidden';
+      assert.equal(fast[i], expected, `${p} ${JSON.stringify(r)}`);
     });
+  }
+});
+
+test('visible(): strings numbered by earlier calls decide later ones as a fresh gate does', () => {
+  // A gate keeps the strings of its earlier visible() calls numbered, in JS
+  // and in its wasm table; later calls bring new strings, strings with NUL,
+  // strings that are not valid Unicode, and rows in another order.
+  const next = rng(23);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const batch = (n, extra) => Array.from({ length: n }, (_, i) => ({
+    id: `b-${i}`,
+    media: pick(['audio', 'screen', 'video', ...extra]),
+    direction: pick(['inbound', 'outbound', undefined]),
+    owner: pick(['agent-1', 'agent-2', 'quinn', 'x', ...extra]),
+    participants: pick([[], ['agent-1'], ['agent-2', 'quinn'], extra.slice(0, 1)]),
+    queue: pick(['q-support', 'q-x', null, ...extra]),
+    divisions: pick([undefined, ['home'], ['x', 'home'], extra]),
+    createdAt: pick(['2026-11-20T09:00:00Z', '2020-01-01T00:00:00Z', `2026-11-${10 + Math.floor(next() * 9)}T00:00:00Z`, ...extra]),
+    legalHold: pick([true, false]),
+  }));
+  const kept = Gate.fromPolicy(POLICY);
+  const batches = [batch(300, []), batch(300, ['new-1', 'new-2']), batch(300, ['x\0y', 'home']), batch(300, ['\ud800', 'agent-1']), batch(300, [])];
+  batches.push(batches[1].slice().reverse(), []);
+  // More distinct strings than a gate keeps (2^17): the next call starts a new table.
+  const many = Array.from({ length: 70_000 }, (_, i) => rec({ owner: `o-${i}`, line: `l-${i}` }));
+  batches.push(many, batches[0]);
+  for (const [k, rows] of batches.entries()) {
+    for (const p of ['quinn', 'aud', 'root', 'agent-1']) {
+      const fresh = Gate.fromPolicy(POLICY).visibility(p, rows, NOW);
+      assert.deepEqual(kept.visibility(p, rows, NOW), fresh, `batch ${k}, ${p}`);
+      if (rows.length > 1000) continue;
+      rows.forEach((r, i) => assert.equal(fresh[i], kept.visibilityOf(p, r, NOW), `batch ${k}, ${p}: ${JSON.stringify(r)}`));
+    }
   }
 });
 

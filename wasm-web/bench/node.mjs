@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Node benchmark of the npm package's hot paths (not part of the tests):
+// visible() over the reference org's 100,000 recordings and check()/can()
+// over its sample requests, as written by `recgate-org`.
+//
+//   cargo build --release -p recgate-tests --bin recgate-org
+//   target/release/recgate-org /tmp/org 10000 500 100000 20000
+//   node wasm-web/bench/node.mjs --org /tmp/org [--rounds 15] [PKG_DIR ...]
+//
+// Each PKG_DIR is a built copy of wasm-web/ (js/ and pkg-web/); the default is
+// this package. With several, every round measures each of them in turn, so
+// that a before/after comparison shares the machine's load (the figures are
+// ratios measured in one run). Each figure is also taken in CPU time
+// (process.cpuUsage: this process's user + system time), which the other
+// load of a shared machine inflates far less than wall time; both are
+// printed. Decisions are checked before anything is
+// timed: every check() must agree with the decision recgate-org wrote, and
+// the slice and the whole policy must agree on visibility.
+
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  if (i < 0) return dflt;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const orgDir = opt('--org', '/tmp/recgate-org');
+const rounds = Number(opt('--rounds', 15));
+const warmup = 3;
+const pkgs = (args.length ? args : [resolve(here, '..')]).map((p) => resolve(p));
+const NOW = '2026-11-22T12:00:00Z';
+const PRINCIPALS = ['user-17', 'user-1'];
+
+const policyText = readFileSync(join(orgDir, 'policy.json'), 'utf8');
+const recordings = JSON.parse(readFileSync(join(orgDir, 'recordings.json'), 'utf8'));
+const samples = readFileSync(join(orgDir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const requests = samples.map((s) => s.request);
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0] };
+}
+
+async function load(dir) {
+  const mod = await import(pathToFileURL(join(dir, 'js', 'index.js')).href);
+  mod.initSync(readFileSync(join(dir, 'pkg-web', 'recgate_web_bg.wasm')));
+  const full = mod.Gate.fromPolicy(policyText);
+  const slices = PRINCIPALS.map((p) => mod.Gate.fromPolicy(JSON.stringify(full.slice(p))));
+  // Correctness first: every sample decision as recgate-org wrote it.
+  let wrong = 0;
+  for (const s of samples) {
+    const d = full.check(s.request);
+    if (d.allow !== s.allow || d.reason !== s.reason) wrong++;
+  }
+  if (wrong) throw new Error(`${dir}: ${wrong} check() decisions differ from recgate-org's`);
+  const counts = PRINCIPALS.map((p, i) => {
+    const a = slices[i].visible(p, recordings, NOW).length;
+    const b = full.visible(p, recordings, NOW).length;
+    if (a !== b) throw new Error(`${dir}: ${p} sees ${a} rows with the slice, ${b} with the whole policy`);
+    return a;
+  });
+  return { dir, mod, full, slices, counts, sets: PRINCIPALS.map((_, i) => slices[i].prepare(recordings)), t: {}, cpu: {} };
+}
+
+const loaded = [];
+for (const dir of pkgs) loaded.push(await load(dir));
+
+const measures = [];
+PRINCIPALS.forEach((p, i) => {
+  measures.push([`visible(${p}, array) ms`, (l) => l.slices[i].visible(p, recordings, NOW).length, 1]);
+  measures.push([`visible(${p}, prepared) ms`, (l) => l.slices[i].visible(p, l.sets[i], NOW).length, 1]);
+});
+measures.push(['check() µs/call', (l) => {
+  let n = 0;
+  for (const q of requests) n += l.full.check(q).allow ? 1 : 0;
+  return n;
+}, 1000 / requests.length]);
+measures.push(['can() µs/call', (l) => {
+  let n = 0;
+  for (const q of requests) n += l.full.can(q.principal, q.permission, q.resource, q.now) ? 1 : 0;
+  return n;
+}, 1000 / requests.length]);
+
+for (const l of loaded) for (const [, f] of measures) for (let k = 0; k < warmup; k++) f(l);
+for (let r = 0; r < rounds; r++) {
+  for (const l of loaded) {
+    for (const [name, f, scale] of measures) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      f(l);
+      const wall = performance.now() - t;
+      const cpu = process.cpuUsage(c);
+      (l.t[name] ??= []).push(wall * scale);
+      (l.cpu[name] ??= []).push(((cpu.user + cpu.system) / 1000) * scale);
+    }
+  }
+}
+
+console.log(`recgate npm package in Node ${process.version}: ${recordings.length} recordings, ${requests.length} requests, ${rounds} rounds after ${warmup} warm-up`);
+console.log(`${''.padEnd(32)}${'wall median'.padStart(12)}${'wall min'.padStart(10)}${'CPU median'.padStart(12)}${'CPU min'.padStart(10)}`);
+for (const l of loaded) {
+  console.log(`\n${l.dir} — visible rows: ${PRINCIPALS.map((p, i) => `${p} ${l.counts[i]}`).join(', ')}`);
+  for (const [name] of measures) {
+    const w = stats(l.t[name]);
+    const c = stats(l.cpu[name]);
+    console.log(`  ${name.padEnd(30)}${w.median.toFixed(3).padStart(12)}${w.min.toFixed(3).padStart(10)}${c.median.toFixed(3).padStart(12)}${c.min.toFixed(3).padStart(10)}`);
+  }
+}
+console.log(`\n${JSON.stringify(loaded.map((l) => ({
+  dir: l.dir,
+  counts: l.counts,
+  wall: Object.fromEntries(Object.entries(l.t).map(([k, v]) => [k, stats(v)])),
+  cpu: Object.fromEntries(Object.entries(l.cpu).map(([k, v]) => [k, stats(v)])),
+})))}`);
