@@ -109,6 +109,16 @@ impl Gate {
         allow || shadow
     }
 
+    /// The attributes as the decision log shows them; without a decision log
+    /// nothing reads them, so they are not parsed a second time.
+    fn logged(&self, body: &[u8]) -> Value {
+        if self.config.decision_log {
+            serde_json::from_slice(body).unwrap_or(Value::Null)
+        } else {
+            Value::Null
+        }
+    }
+
     fn reply(&self, status: u32, reason: &str, id: &str) -> Flow {
         let body =
             json!({ "reason": reason, "decisionId": id, "revision": self.revision() }).to_string();
@@ -158,11 +168,17 @@ impl Gate {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
         );
-        let method = self
-            .get_http_request_header(":method")
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        let raw = self.get_http_request_header(":path").unwrap_or_default();
+        // One host call for the whole header map: each call into Envoy costs more than the decision.
+        let headers = self.get_http_request_headers();
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let method = header(":method").to_ascii_uppercase();
+        let raw = header(":path");
         let canon = match normalize(&raw) {
             Ok(c) => c,
             Err(bad) => {
@@ -196,19 +212,14 @@ impl Gate {
         let sid = self.claim("sid").and_then(|b| String::from_utf8(b).ok());
         let iat = self.claim("iat").and_then(|b| number(&b));
         // A method override would let an upstream act on another method than the one decided.
-        if self
-            .get_http_request_headers()
-            .iter()
-            .any(|(k, _)| is_method_override(k))
-        {
+        if headers.iter().any(|(k, _)| is_method_override(k)) {
             log(LogLevel::Info, "recgate: method-override header refused");
             return self.refuse(400, Reason::InvalidRequest, "");
         }
-        let header = config.impersonation_header.as_str();
-        let named: Vec<String> = self
-            .get_http_request_headers()
-            .into_iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(header))
+        let impersonation = config.impersonation_header.as_str();
+        let named: Vec<&String> = headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(impersonation))
             .map(|(_, v)| v)
             .collect();
         let principal = match named.as_slice() {
@@ -217,7 +228,7 @@ impl Gate {
             _ => {
                 log(
                     LogLevel::Info,
-                    &format!("recgate: malformed or repeated {header} header"),
+                    &format!("recgate: malformed or repeated {impersonation} header"),
                 );
                 self.actor = sub;
                 return self.refuse(400, Reason::InvalidRequest, "");
@@ -233,9 +244,9 @@ impl Gate {
         if let Err(reason) = policy.check_token(&claims, &self.principal, self.now) {
             return self.refuse(401, reason, "");
         }
-        for (name, _) in self.get_http_request_headers() {
+        for (name, _) in &headers {
             if name.to_ascii_lowercase().starts_with("x-recgate-") {
-                self.set_http_request_header(&name, None);
+                self.set_http_request_header(name, None);
             }
         }
         let param = |name: &str| matched.params.get(name).cloned().unwrap_or_default();
@@ -433,7 +444,7 @@ impl Gate {
                 let Ok(ann) = serde_json::from_slice::<Annotation>(body) else {
                     return self.refuse(503, Reason::ResourceUnavailable, permission.name());
                 };
-                let mut value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+                let mut value = self.logged(body);
                 set_type(&mut value, "annotation");
                 let rec = ann.recording.clone();
                 self.enforce(
@@ -447,7 +458,7 @@ impl Gate {
                 let Ok(rec) = serde_json::from_slice::<Recording>(body) else {
                     return self.refuse(503, Reason::ResourceUnavailable, "");
                 };
-                let mut value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+                let mut value = self.logged(body);
                 set_type(&mut value, "recording");
                 let screen = rec.is_screen();
                 match action {
