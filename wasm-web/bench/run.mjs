@@ -2,11 +2,14 @@
 // Benchmark of the npm package in headless Chromium (not part of the tests).
 //
 //   node wasm-web/bench/run.mjs [--no-build] [--rounds N] [--rows N] [--requests N]
+//        [--load-rounds N] [--markdown FILE]
 //
 // Builds the package (wasm-web/build.sh) unless --no-build, serves wasm-web/
 // on 127.0.0.1 (an ephemeral port, this process only), opens bench/bench.html
 // in /usr/bin/chromium through playwright-core, and prints the figures:
 // gzipped sizes, visible() over 100,000 recordings, check() and can() per call.
+// With --markdown FILE it also writes them as a markdown fragment (the peer
+// benchmarks' target/bench-peers/browser.md, bench/peers-node/collect.sh).
 // Needs playwright-core (root node_modules, installed by scripts/setup.sh).
 
 import { createServer } from 'node:http';
@@ -32,6 +35,7 @@ const params = {
   rows: value('--rows', 100_000),
   requests: value('--requests', 20_000),
   rounds: value('--rounds', 15),
+  loadRounds: value('--load-rounds', 5),
   warmup: 3,
   // user-17 is the principal of the native core benchmark; user-1 sees ~90% of the rows.
   principals: [17, 1],
@@ -112,6 +116,12 @@ for (const v of result.visible) {
 console.log(`check(): median ${f(result.check.medianUsPerCheck, 3)} µs per call (min ${f(result.check.minUsPerCheck, 3)}) over ${result.check.requests} distinct requests, ${result.check.allowed} allowed`);
 console.log(`can():   median ${f(result.can.medianUsPerCall, 3)} µs per call (min ${f(result.can.minUsPerCall, 3)})`);
 console.log(`\n${JSON.stringify({ sizes, totalGzip, ...result })}`);
+const markdownOut = args.includes('--markdown') ? args[args.indexOf('--markdown') + 1] : undefined;
+if (markdownOut) {
+  const { writeMarkdown } = await import('./markdown.mjs');
+  writeMarkdown(resolve(markdownOut), { result, sizes, shipped, totalGzip, params });
+  console.log(`bench: wrote ${resolve(markdownOut)}`);
+}
 const mismatch = result.visible.filter((v) => v.visible !== v.visibleWithFullPolicy || v.visible !== v.preparedVisible);
 if (mismatch.length) {
   console.error('bench: the slice and the whole policy disagree on visibility');
