@@ -41,8 +41,12 @@ const header = [
     `${version('envoy', ['--version']).replace(/^.*version: /, 'Envoy ')}; ${version('chromium', ['--version'])}.`,
   '',
 ];
+// For a fragment that starts without a heading of its own.
+const TITLES = { 'native.md': 'Native: recgate core vs cedar-policy' };
 const body = present.flatMap((name) => {
-  const text = readFileSync(join(dir, name), 'utf8').trim()
+  let text = readFileSync(join(dir, name), 'utf8').trim();
+  if (!text.startsWith('#')) text = `## ${TITLES[name] ?? name}\n\n${text}`;
+  text = text
     // Each fragment has its own top heading: nest it (and what is under it) in this section.
     .replace(/^(#{1,5}) /gm, (m, hashes) => `${'#'.repeat(Math.max(3, hashes.length + 1))} `);
   return [text, ''];

@@ -44,10 +44,10 @@ function* candidates(policy, request) {
 }
 
 /**
- * Shrinks while `fails(policy, request)` stays true. Candidates that make the
- * policy invalid simply do not fail the same way and are skipped.
+ * The greedy search: yields candidates and is told (through `next`) whether
+ * each still fails; returns the smallest failing pair found within `budget`.
  */
-export function shrink(policy, request, fails, budget = 2000) {
+function* search(policy, request, budget) {
   let current = { policy, request };
   let progress = true;
   while (progress && budget > 0) {
@@ -55,7 +55,7 @@ export function shrink(policy, request, fails, budget = 2000) {
     for (const c of candidates(current.policy, current.request)) {
       budget -= 1;
       if (budget <= 0) break;
-      if (fails(c.policy, c.request)) {
+      if (yield c) {
         current = c;
         progress = true;
         break;
@@ -63,4 +63,23 @@ export function shrink(policy, request, fails, budget = 2000) {
     }
   }
   return current;
+}
+
+/**
+ * Shrinks while `fails(policy, request)` stays true. Candidates that make the
+ * policy invalid simply do not fail the same way and are skipped.
+ */
+export function shrink(policy, request, fails, budget = 2000) {
+  const it = search(policy, request, budget);
+  let step = it.next();
+  while (!step.done) step = it.next(fails(step.value.policy, step.value.request));
+  return step.value;
+}
+
+/** `shrink` for a `fails` that answers asynchronously (e.g. asks a real Envoy). */
+export async function shrinkAsync(policy, request, fails, budget = 2000) {
+  const it = search(policy, request, budget);
+  let step = it.next();
+  while (!step.done) step = it.next(await fails(step.value.policy, step.value.request));
+  return step.value;
 }

@@ -1,7 +1,7 @@
 // The shrinker keeps exactly what a failure needs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shrink } from './shrink.mjs';
+import { shrink, shrinkAsync } from './shrink.mjs';
 
 test('shrinking drops every rule, assignment, member and attribute the failure does not need', () => {
   const policy = {
@@ -24,4 +24,14 @@ test('shrinking drops every rule, assignment, member and attribute the failure d
   assert.equal(small.policy.prerequisites, undefined);
   assert.deepEqual(small.request.resource, { type: 'recording', id: 'r', sensitive: true });
   assert.ok(fails(small.policy, small.request));
+});
+
+test('the asynchronous shrinker finds the same small case', async () => {
+  const policy = { roles: { a: { grants: [{ permission: 'x' }, { permission: 'needed' }] } }, users: { u: { roles: [{ role: 'a' }] } } };
+  const request = { principal: 'u', resource: { type: 'recording', id: 'r', owner: 'u' } };
+  const fails = async (p) => p.roles.a.grants.some((g) => g.permission === 'needed');
+  const small = await shrinkAsync(policy, request, fails);
+  assert.deepEqual(small.policy.roles.a.grants, [{ permission: 'needed' }]);
+  assert.deepEqual(small.policy.users.u.roles, []);
+  assert.deepEqual(small.request.resource, { type: 'recording', id: 'r' });
 });

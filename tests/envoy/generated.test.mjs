@@ -18,11 +18,13 @@ import { makeIssuer } from './lib/jwt.mjs';
 import { startUpstream, startAttributes } from './lib/servers.mjs';
 import { startEnvoy, repoRoot } from './lib/envoy.mjs';
 import { routeFor, visibilityRequests, USERS } from './lib/generated.mjs';
+import { shrinkAsync } from '../cross/shrink.mjs';
 
 const POLICIES = Number(process.env.EDGE_POLICIES ?? 24);
 const PER_POLICY = Number(process.env.EDGE_REQUESTS ?? 2500);
 const SEED = Number(process.env.EDGE_SEED ?? 4242);
 const MIN_ROUTED = 500;
+const SHRINK_BUDGET = Number(process.env.EDGE_SHRINK_BUDGET ?? 60);
 
 const corpusBin = join(repoRoot, 'target', 'release', 'recgate-corpus');
 const cli = join(repoRoot, 'target', 'release', 'recgate');
@@ -50,23 +52,87 @@ function corpus() {
   return groups;
 }
 
+/** Whether a policy is valid (an invalid one would keep Envoy from loading the filter at all). */
+function valid(policy) {
+  const file = join(work, 'candidate.json');
+  writeFileSync(file, JSON.stringify(policy));
+  try {
+    execFileSync(cli, ['validate', file], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Envoy with the filter deciding by `policy`, in front of the test API and attributes service. */
+const startEdge = (policy) => startEnvoy({
+  jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
+  plugin: { policy, attributes: { cluster: 'recgate_attributes', timeoutMs: 2000, cacheTtlSeconds: 60 }, listFilter: { maxBodyBytes: 4 << 20 } },
+});
+
+/** Makes a case's recording and annotation known to the API and the attributes service. */
+function serve(c, conversationId) {
+  const upsert = (list, item) => {
+    const i = list.findIndex((x) => x.id === item.id);
+    if (i >= 0) list[i] = item; else list.push(item);
+  };
+  if (c.recording) upsert(data.recordings, { ...c.recording, conversationId, mediaUris: [`https://media.test/${c.recording.id}`] });
+  if (c.annotation) upsert(data.annotations, c.annotation);
+}
+
+/** Whether the edge's answer is the one the native decisions imply. */
+const agrees = (e, got) => got.status === e.status
+  && (e.reason === undefined || got.body?.reason === e.reason)
+  && (got.status < 400) === got.upstream
+  && (e.media === undefined || Array.isArray(got.body?.mediaUris) === e.media);
+
+/** The expectation for one case, decided natively now. */
+function expectNow(policy, c) {
+  const now = new Date(Date.now() - 1000).toISOString();
+  const [m, a, b] = decideAll(policy, [c.request, c.mediaRequest, c.metaRequest].map((r) => ({ ...r, now })));
+  return { e: expected(c, m, a, b), native: m, now };
+}
+
+/** Whether real Envoy still disagrees with the native decision on (policy, request): one Envoy per candidate. */
+async function edgeDisagrees(policy, request, tag) {
+  const c = valid(policy) ? routeFor(request, tag) : null;
+  if (!c) return false;
+  const { e } = expectNow(policy, c);
+  serve(c, 'c-shrink');
+  const envoy = await startEdge(policy);
+  try {
+    return !agrees(e, await send(envoy, c));
+  } finally {
+    await envoy.stop();
+  }
+}
+
 /**
- * A disagreement becomes a ready-to-commit vector file: the policy, the core
- * request and the native decision the edge failed to enforce.
+ * Disagreements become ready-to-commit vector files: the policy, the core
+ * request and the native decision the edge failed to enforce. The first is
+ * shrunk through real Envoy first (one Envoy start per candidate, so bounded).
  */
-function writeVectors(failures) {
+async function writeVectors(failures) {
   const dir = join(repoRoot, 'test-output', 'edge-generated');
-  failures.filter((f) => f.request).slice(0, 5).forEach((f, i) => {
+  const single = failures.filter((f) => f.request).slice(0, 5);
+  for (const [i, f] of single.entries()) {
+    let { policyDoc: policy, request } = f;
+    if (i === 0) {
+      ({ policy, request } = await shrinkAsync(policy, request, (p, r) => edgeDisagrees(p, r, 'shrink'), SHRINK_BUDGET));
+    }
+    const c = routeFor(request, 'vector');
+    const { native, now } = expectNow(policy, c);
     mkdirSync(dir, { recursive: true });
     const vector = {
-      policy: f.policyDoc,
-      cases: [{ name: `edge disagreed: ${f.http} gave ${f.got.status}, expected ${f.expected.status}`, request: f.request,
-        expect: { allow: f.native.allow, reason: f.native.reason, obligations: f.native.obligations } }],
+      policy,
+      cases: [{ name: `edge disagreed (${i === 0 ? 'shrunk' : 'as generated'}): ${f.http} gave ${f.got.status}, expected ${f.expected.status}`,
+        request: { ...c.request, now },
+        expect: { allow: native.allow, reason: native.reason, obligations: native.obligations } }],
     };
     const file = join(dir, `disagreement-${i}.json`);
     writeFileSync(file, JSON.stringify(vector, null, 1));
     console.log(`written ${file}`);
-  });
+  }
 }
 
 let up;
@@ -131,14 +197,8 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
     const listRequests = (t) => USERS.flatMap((u) => recs.flatMap((r) => visibilityRequests(u, r).map((x) => ({ ...x, now: t }))));
     const [d0, d1] = [t0, t1].map((t) => decideAll(policy, [...batch(t), ...listRequests(t)]));
     const conversation = `c-gen-${g}`;
-    for (const c of cases) {
-      if (c.recording) data.recordings.push({ ...c.recording, conversationId: conversation, mediaUris: [`https://media.test/${c.recording.id}`] });
-      if (c.annotation) data.annotations.push(c.annotation);
-    }
-    const envoy = await startEnvoy({
-      jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
-      plugin: { policy, attributes: { cluster: 'recgate_attributes', timeoutMs: 2000, cacheTtlSeconds: 60 }, listFilter: { maxBodyBytes: 4 << 20 } },
-    });
+    for (const c of cases) serve(c, conversation);
+    const envoy = await startEdge(policy);
     try {
       // Random policies hide most recordings from most users: keep every request
       // that is allowed or refused with a reason, and hidden ones up to half as many.
@@ -155,11 +215,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
         const got = await send(envoy, c);
         routed += 1;
         statuses.set(got.status, (statuses.get(got.status) ?? 0) + 1);
-        const ok = got.status === e0.status
-          && (e0.reason === undefined || got.body?.reason === e0.reason)
-          && (got.status < 400) === got.upstream
-          && (e0.media === undefined || Array.isArray(got.body?.mediaUris) === e0.media);
-        if (!ok) failures.push({ policy: g, policyDoc: policy, request: { ...c.request, now: t0 }, native: d0[3 * cases.indexOf(c)], http: `${c.method} ${c.path}`, expected: e0, got: { status: got.status, body: got.body } });
+        if (!agrees(e0, got)) failures.push({ policy: g, policyDoc: policy, request: { ...c.request, now: t0 }, native: d0[3 * cases.indexOf(c)], http: `${c.method} ${c.path}`, expected: e0, got: { status: got.status, body: got.body } });
       }
       // Lists: each user, their own token, the policy's recordings filtered by the edge.
       const base = 3 * cases.length;
@@ -185,7 +241,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
   }
   console.log(`routed ${routed} generated requests through Envoy over ${groups.length} policies; statuses`,
     Object.fromEntries(statuses), `; ${listsChecked} list responses checked; ${unstable} skipped at a retention boundary`);
-  writeVectors(failures);
+  await writeVectors(failures);
   assert.equal(failures.length, 0, `${failures.length} disagreements; first: ${JSON.stringify({ ...failures[0], policyDoc: undefined })}`);
   assert.ok(routed >= MIN_ROUTED, `only ${routed} generated requests mapped to routes`);
   assert.ok(statuses.size >= 4, `too few distinct statuses for agreement to mean much: ${[...statuses.keys()]}`);
