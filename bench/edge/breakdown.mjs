@@ -11,24 +11,14 @@
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { makeIssuer } from '../../tests/envoy/lib/jwt.mjs';
 import { startAttributes } from '../../tests/envoy/lib/servers.mjs';
 import { startEnvoy, freePort, repoRoot } from '../../tests/envoy/lib/envoy.mjs';
 import { SCENARIOS, PRINCIPAL, listPage, routeConfig, recgatePlugin, rolesOf } from './configs.mjs';
-import { envoyPid, measure } from './measure.mjs';
+import { envoyPid, measure, numericOptions } from './measure.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '4' },
-    connections: { type: 'string', default: '16' },
-  },
-});
-const rounds = Math.max(1, Number(opts.rounds));
-const seconds = Math.max(1, Number(opts.seconds));
-const connections = Math.max(1, Number(opts.connections));
+const { rounds, seconds, connections } = numericOptions({ rounds: [5, 1], seconds: [4, 1], connections: [16, 1] });
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();

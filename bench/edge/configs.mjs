@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 
 import { fixtures } from '../../tests/envoy/lib/servers.mjs';
-import { repoRoot } from '../../tests/envoy/lib/envoy.mjs';
+import { repoRoot, wasmFilter } from '../../tests/envoy/lib/envoy.mjs';
 
 export const LIST_ENTITIES = 1000;
 export const PRINCIPAL = 'qa-1';
@@ -137,16 +137,4 @@ export function recgatePlugin(policy) {
 export const PROBE = join(repoRoot, 'target', 'edge-hostcalls', 'wasm32-wasip1', 'release', 'recgate_edge_hostcalls.wasm');
 
 /** The probe as an HTTP filter; `config` is `<op> <n>` (`none 0`: an empty Rust proxy-wasm filter). */
-export function probeFilter(config) {
-  return {
-    name: 'envoy.filters.http.wasm',
-    typed_config: {
-      '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
-      config: {
-        name: 'probe', root_id: 'probe',
-        vm_config: { vm_id: 'probe', runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: PROBE } } },
-        configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: config },
-      },
-    },
-  };
-}
+export const probeFilter = (config) => wasmFilter('probe', PROBE, config);

@@ -11,26 +11,14 @@
 
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { makeIssuer } from '../../tests/envoy/lib/jwt.mjs';
 import { startAttributes } from '../../tests/envoy/lib/servers.mjs';
 import { startEnvoy, freePort, repoRoot } from '../../tests/envoy/lib/envoy.mjs';
 import { SCENARIOS, PRINCIPAL, listPage, routeConfig, rolesOf, recgatePlugin, PROBE, probeFilter } from './configs.mjs';
-import { envoyPid, measure } from './measure.mjs';
+import { envoyPid, measure, numericOptions } from './measure.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '16' },
-    repeat: { type: 'string', default: '20' },
-  },
-});
-const rounds = Math.max(1, Number(opts.rounds));
-const seconds = Math.max(1, Number(opts.seconds));
-const connections = Math.max(1, Number(opts.connections));
-const repeat = Math.max(1, Number(opts.repeat));
+const { rounds, seconds, connections, repeat } = numericOptions({ rounds: [3, 1], seconds: [3, 1], connections: [16, 1], repeat: [20, 1] });
 
 if (!existsSync(PROBE)) throw new Error(`no probe at ${PROBE}: build it (see the header of this file)`);
 

@@ -6,6 +6,17 @@ import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync, execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * The command line's `--name N` options as numbers, each at least its floor:
+ * `defaults` maps a name to `[default, floor]`.
+ */
+export function numericOptions(defaults) {
+  const options = Object.fromEntries(Object.entries(defaults).map(([k, [d]]) => [k, { type: 'string', default: String(d) }]));
+  const { values } = parseArgs({ options });
+  return Object.fromEntries(Object.entries(defaults).map(([k, [, floor]]) => [k, Math.max(floor, Number(values[k]))]));
+}
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 

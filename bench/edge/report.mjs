@@ -66,7 +66,7 @@ export function markdown(r) {
     for (const c of r.configs) {
       const row = rows[c.name];
       const isBase = c.name === 'none';
-      lines.push(`| ${c.name === 'none' ? DESCRIBE[s.name] : ''} | ${c.label} | ${f0(row.rpsMin)} | ${f0(row.rpsMedian)} | ${f1(row.cpuMin)} | ${f1(row.cpuMedian)} | ${isBase ? '—' : signed(row.extraMedian)} | ${c.name === 'recgate' ? (Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'undefined (RBAC adds ≤ 0)') : ''} | ${isBase ? '100 %' : pct(row.throughputShare)} | ${pct(row.busyMedian)} |`);
+      lines.push(`| ${c.name === 'none' ? DESCRIBE[s.name] : ''} | ${c.label} | ${f0(row.rpsMin)} | ${f0(row.rpsMedian)} | ${f1(row.cpuMin)} | ${f1(row.cpuMedian)} | ${isBase ? '—' : signed(row.extraMedian)} | ${c.name === 'recgate' ? (Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a (RBAC adds ≤ 0 µs)') : ''} | ${isBase ? '100 %' : pct(row.throughputShare)} | ${pct(row.busyMedian)} |`);
     }
   }
   lines.push('');

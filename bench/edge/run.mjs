@@ -11,28 +11,16 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
-import { parseArgs } from 'node:util';
 
 import { makeIssuer } from '../../tests/envoy/lib/jwt.mjs';
 import { startAttributes } from '../../tests/envoy/lib/servers.mjs';
 import { startEnvoy, freePort, repoRoot } from '../../tests/envoy/lib/envoy.mjs';
 import { SCENARIOS, PRINCIPAL, LIST_ENTITIES, listPage, expectedVisible, routeConfig, rbacFilter, recgatePlugin, rolesOf, PROBE, probeFilter } from './configs.mjs';
-import { envoyPid, measure } from './measure.mjs';
+import { envoyPid, measure, numericOptions } from './measure.mjs';
 import { verifyAnswers } from './verify.mjs';
 import { summarize, markdown } from './report.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '6' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '16' },
-    warmup: { type: 'string', default: '2' },
-  },
-});
-const rounds = Math.max(1, Number(opts.rounds));
-const seconds = Math.max(1, Number(opts.seconds));
-const connections = Math.max(1, Number(opts.connections));
-const warmup = Math.max(0, Number(opts.warmup));
+const { rounds, seconds, connections, warmup } = numericOptions({ rounds: [6, 1], seconds: [5, 1], connections: [16, 1], warmup: [2, 0] });
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();

@@ -32,18 +32,21 @@ const cluster = (name, port) => ({
   load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
 });
 
-/** The recgate Wasm filter entry; `plugin` is its configuration object. */
-const recgateFilter = (plugin) => ({
+/** An `envoy.filters.http.wasm` entry: the module at `file`, VM and root id `name`, configuration string `value`. */
+export const wasmFilter = (name, file, value) => ({
   name: 'envoy.filters.http.wasm',
   typed_config: {
     '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
     config: {
-      name: 'recgate', root_id: 'recgate',
-      vm_config: { vm_id: 'recgate', runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: WASM } } },
-      configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: JSON.stringify(plugin) },
+      name, root_id: name,
+      vm_config: { vm_id: name, runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: file } } },
+      configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value },
     },
   },
 });
+
+/** The recgate Wasm filter entry; `plugin` is its configuration object. */
+const recgateFilter = (plugin) => wasmFilter('recgate', WASM, JSON.stringify(plugin));
 
 /**
  * The bootstrap as JSON (valid YAML). `plugin` is the filter's configuration object.
