@@ -373,7 +373,9 @@ function renderControl(name, rec, c) {
   const why = reasonText({ control: name, state: c, rec, policy: state.slice, session: state.session, decision });
   const text = controlText(label, why);
   const id = `ctl-${name}`;
-  const iconName = name === 'play' && state.media && !state.media.el.paused ? 'pause' : name;
+  // Play is a toggle: a re-render during playback must keep its pressed state, icon and label.
+  const playing = name === 'play' && Boolean(state.media) && !state.media.el.paused;
+  const iconName = playing ? 'pause' : name;
   const button = h('button.ctl', {
     type: 'button',
     id,
@@ -383,9 +385,10 @@ function renderControl(name, rec, c) {
     'data-allowed': String(c.allowed),
     'aria-disabled': c.allowed ? 'false' : 'true',
     'aria-describedby': why ? `${id}-why` : null,
+    'aria-pressed': name === 'play' ? String(playing) : null,
     title: text,
     onclick: () => onControl(name),
-  }, h('span', { html: icon(iconName) }), h('span.ctl-label', {}, label));
+  }, h('span', { html: icon(iconName) }), h('span.ctl-label', {}, playing ? 'Pause' : label));
   const wrap = h(`div.control${c.allowed ? '' : '.blocked'}`, {}, button);
   if (why) wrap.append(h('span.ctl-why', { id: `${id}-why` }, why));
   return wrap;

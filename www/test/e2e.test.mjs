@@ -518,6 +518,8 @@ describe('player actions', () => {
     await clickEnabled('delete');
     await page.click('#dialog [data-action="confirm"]');
     await dialog.waitFor({ state: 'hidden' });
+    // The dialog closes before the API answers; the list follows the answer.
+    await page.waitForFunction(() => /Deleted/.test(document.querySelector('#toast')?.textContent ?? ''));
     const ids = (await rowsOf()).map((r) => r.id);
     assert.ok(!ids.includes('rec-us-call-1') && !ids.includes('rec-us-screen-1'), 'both gone');
     assert.match(await page.textContent('#toast'), /Deleted rec-us-call-1, rec-us-screen-1/);
