@@ -495,18 +495,33 @@ impl Filter {
                     now,
                     screen_days,
                     default_days,
-                } => {
-                    let days = r.retention_days.or(if r.is_screen() {
-                        *screen_days
-                    } else {
-                        *default_days
-                    });
-                    match (r.legal_hold, r.created_at, days) {
-                        (false, Some(created), Some(days)) => *now >= created.plus_days(days).0,
-                        _ => false,
-                    }
-                }
+                } => expired(
+                    *now,
+                    *screen_days,
+                    *default_days,
+                    r.legal_hold,
+                    r.created_at,
+                    r.retention_days,
+                    r.is_screen(),
+                ),
             },
         }
+    }
+}
+
+/// [`Cond::Expired`] of a recording with these attributes.
+pub(crate) fn expired(
+    now: i64,
+    screen_days: Option<u32>,
+    default_days: Option<u32>,
+    legal_hold: bool,
+    created_at: Option<Timestamp>,
+    retention_days: Option<u32>,
+    is_screen: bool,
+) -> bool {
+    let days = retention_days.or(if is_screen { screen_days } else { default_days });
+    match (legal_hold, created_at, days) {
+        (false, Some(created), Some(days)) => now >= created.plus_days(days).0,
+        _ => false,
     }
 }

@@ -239,3 +239,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(2000))]
+
+    /// A list filter shows exactly what deciding each row's visibility shows,
+    /// both from a recording's own strings and with its attributes as bits.
+    #[test]
+    fn list_filters_agree_with_visibility(doc in gen::policy(), recs in proptest::collection::vec(gen::recording(), 1..40), who in proptest::sample::select(gen::USERS.to_vec())) {
+        let p = load(&doc);
+        let now = recgate_core::Timestamp::parse(gen::NOW).unwrap();
+        let subject = p.subject(who, None, now);
+        let Some(mut lf) = p.list_filter(who, now) else {
+            // Too many conditions to number: callers decide row by row.
+            return Ok(());
+        };
+        for r in recs {
+            let rec: recgate_core::Recording = serde_json::from_value(r.clone()).unwrap();
+            let bits = lf.row_bits(&rec);
+            prop_assert_eq!(lf.visibility(&bits), subject.visibility(&rec, now), "{} on {}", who, r);
+            if lf.sees_nothing() {
+                prop_assert_eq!(subject.visibility(&rec, now), recgate_core::Visibility::Hidden);
+            }
+        }
+    }
+}

@@ -177,6 +177,19 @@ fn decide_rows(
     let (Some(table), Some(now)) = (table, Timestamp::parse(now)) else {
         return out;
     };
+    if let Some(mut filter) = policy.list_filter(principal, now) {
+        if filter.sees_nothing() {
+            return out;
+        }
+        let mut bits = vec![None; table.len()];
+        for (i, slot) in out.iter_mut().enumerate() {
+            if let Some(row) = rows::row_bits(table, rows, i, &filter, &mut bits) {
+                *slot = visibility_code(filter.visibility(&row));
+            }
+        }
+        return out;
+    }
+    // Too many conditions for a list filter: decide row by row.
     let subject = policy.subject(principal, None, now);
     if subject.refusal().is_some() {
         return out;
@@ -719,6 +732,49 @@ mod tests {
         assert_eq!(run(&mut g, "quinn", "soon", joined, false), vec![0, 0, 0]);
         let json = run(&mut g, "quinn", now, r#"["audio","screen"]"#, true);
         assert_eq!(json, vec![2, 0, 0]);
+    }
+
+    /// A principal whose plans hold more conditions than a list filter
+    /// numbers is decided row by row, with the same answers.
+    #[test]
+    fn rows_beyond_a_list_filter_are_decided_one_by_one() {
+        let queues: Vec<String> = (0..70).map(|i| format!("\"q{i}\": {{}}")).collect();
+        let grants: Vec<String> = (0..70)
+            .map(|i| format!(r#"{{ "permission": "recording:recording:view", "when": {{ "queues": ["q{i}"] }} }}"#))
+            .collect();
+        let policy = format!(
+            r#"{{ "schema": "recgate/v1", "revision": "r", "queues": {{ {} }},
+                 "roles": {{ "r": {{ "grants": [ {} ] }} }},
+                 "users": {{ "u": {{ "roles": [ {{ "role": "r" }} ] }} }} }}"#,
+            queues.join(","),
+            grants.join(",")
+        );
+        let mut g = WasmGate::load(&policy, 0).ok().unwrap();
+        let now = "2026-11-22T12:00:00Z";
+        let at = Timestamp::parse(now).unwrap();
+        assert!(g.policy.list_filter("u", at).is_none());
+        let names = ["q0", "q5", "q69", "qx"];
+        let mut cols = Vec::new();
+        for q in 0..names.len() {
+            let mut r = [rows::NONE; rows::STRIDE];
+            r[rows::FLAGS] = rows::VALID;
+            r[rows::MEDIA] = 0;
+            r[rows::QUEUE] = u32::try_from(q + 1).unwrap();
+            r[rows::RETENTION] = 0;
+            r[rows::DIVISIONS_AT] = 0;
+            r[rows::PARTICIPANTS_AT] = 0;
+            r[rows::PARTICIPANTS_LEN] = 0;
+            cols.extend_from_slice(&r);
+        }
+        g.cols_buffer(u32::try_from(cols.len()).unwrap());
+        g.cols.copy_from_slice(&cols);
+        let table = format!("audio\0{}", names.join("\0"));
+        let v = g.visibility("u", now, &table, 5, false, 0, &[]);
+        assert_eq!(v, vec![2, 2, 2, 0]);
+        for (q, want) in names.iter().zip(v) {
+            let rec = format!(r#"{{"id":"a","media":"audio","queue":"{q}"}}"#);
+            assert_eq!(g.visibility_json("u", &rec, now), want, "{q}");
+        }
     }
 
     #[test]

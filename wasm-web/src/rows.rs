@@ -17,7 +17,7 @@
 //! decision reads (`related` only feeds the cascade obligation of a delete).
 
 use recgate_core::model::{Direction, Media};
-use recgate_core::{Recording, Timestamp};
+use recgate_core::{ListFilter, Recording, RowBits, Timestamp};
 
 /// `u32` columns per row.
 pub const STRIDE: usize = 13;
@@ -425,6 +425,57 @@ pub fn decode<'l>(
         ids,
         divisions,
         participants,
+    })
+}
+
+/// Row `i` as a [`ListFilter`] reads it, or `None` when it cannot be read
+/// (the caller hides it). `bits` caches each table string's
+/// [`ListFilter::string_bits`]: one lookup per distinct string, not per row;
+/// it must hold one slot per table string, `None` until known.
+pub fn row_bits(
+    table: &mut Table,
+    rows: &Rows<'_>,
+    i: usize,
+    filter: &ListFilter,
+    bits: &mut [Option<u64>],
+) -> Option<RowBits> {
+    let start = i.checked_mul(STRIDE)?;
+    let row: &[u32; STRIDE] = rows
+        .cols
+        .get(start..start.checked_add(STRIDE)?)?
+        .try_into()
+        .ok()?;
+    let d = decode(table, row, rows.lists).ok()?;
+    let table: &Table = table;
+    let mut of = |ix: u32| -> u64 {
+        match bits.get_mut(ix as usize) {
+            Some(Some(b)) => *b,
+            Some(slot) => {
+                let b = table.get(ix).map_or(0, |s| filter.string_bits(s));
+                *slot = Some(b);
+                b
+            }
+            None => 0,
+        }
+    };
+    let [owner, queue, region, line] = d.ids;
+    let one = |ix: u32, of: &mut dyn FnMut(u32) -> u64| if ix == NONE { 0 } else { of(ix) };
+    Some(RowBits {
+        owner: one(owner, &mut of),
+        participants: d.participants.iter().fold(0, |b, ix| b | of(*ix)),
+        queue: one(queue, &mut of),
+        divisions: d
+            .divisions
+            .map(|items| items.iter().fold(0, |b, ix| b | of(*ix))),
+        region: (region != NONE).then(|| of(region)),
+        line: one(line, &mut of),
+        media: d.media,
+        direction: d.direction,
+        created_at: d.created_at,
+        retention_days: (d.flags & HAS_RETENTION != 0).then_some(d.retention),
+        legal_hold: d.flags & LEGAL_HOLD != 0,
+        sensitive: d.flags & SENSITIVE != 0,
+        live: d.flags & LIVE != 0,
     })
 }
 

@@ -1,0 +1,415 @@
+//! List filtering from query plans: which recordings of a long list one
+//! principal may see, decided per row with a few bit operations.
+//!
+//! Deciding visibility row by row walks the steps twice per row and resolves
+//! the row's ids against the policy each time. A list asks the same principal
+//! the same question at the same time for every row, so [`ListFilter`] asks
+//! the planner once ([`crate::plan`]: its filters are true for exactly the
+//! recordings a decision allows) and numbers the distinct conditions of the
+//! three view plans as bits. A row then becomes one `u64` of condition truths
+//! — string attributes contribute the bits of the strings they hold, which a
+//! caller with interned strings looks up once per distinct string — and the
+//! plans are evaluated once per distinct truth vector, not once per row.
+//!
+//! More than 64 distinct conditions do not fit: [`Policy::list_filter`] then
+//! returns `None` and the caller decides row by row ([`crate::Subject`]).
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::catalog::Perm;
+use crate::compile::HashMap;
+use crate::model::{Direction, Media};
+use crate::plan::{expired, Cond, Filter};
+use crate::policy::{Policy, Visibility};
+use crate::request::Recording;
+use crate::time::Timestamp;
+
+/// Distinct conditions a filter can number (one bit of a `u64` each).
+const MAX_CONDS: usize = 64;
+/// Truth vectors remembered before the memo starts again (bounded memory).
+const MEMO_MAX: usize = 4096;
+
+/// The string attributes, in [`ListFilter::attr`] order.
+#[derive(Clone, Copy)]
+enum Attr {
+    Owner,
+    Participant,
+    Queue,
+    Division,
+    Region,
+    Line,
+}
+
+/// A plan filter with its conditions replaced by their bits.
+enum Node {
+    Always,
+    Never,
+    All(Vec<Node>),
+    Any(Vec<Node>),
+    Not(Box<Node>),
+    Bit(u64),
+}
+
+impl Node {
+    fn holds(&self, truth: u64) -> bool {
+        match self {
+            Node::Always => true,
+            Node::Never => false,
+            Node::All(v) => v.iter().all(|n| n.holds(truth)),
+            Node::Any(v) => v.iter().any(|n| n.holds(truth)),
+            Node::Not(n) => !n.holds(truth),
+            Node::Bit(b) => truth & b != 0,
+        }
+    }
+}
+
+/// The attributes of one row a [`ListFilter`] reads, with every string
+/// replaced by its [`ListFilter::string_bits`] (0 when absent) and every list
+/// by the union of its items' bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowBits {
+    /// `owner`.
+    pub owner: u64,
+    /// `participants` (all items).
+    pub participants: u64,
+    /// `queue`.
+    pub queue: u64,
+    /// `divisions`; `None` when absent (the default, `["home"]`).
+    pub divisions: Option<u64>,
+    /// `region`; `None` when absent (the home region).
+    pub region: Option<u64>,
+    /// `line`.
+    pub line: u64,
+    /// `media`.
+    pub media: Option<Media>,
+    /// `direction`.
+    pub direction: Option<Direction>,
+    /// `createdAt`.
+    pub created_at: Option<Timestamp>,
+    /// `retentionDays`.
+    pub retention_days: Option<u32>,
+    /// `legalHold`.
+    pub legal_hold: bool,
+    /// `sensitive`.
+    pub sensitive: bool,
+    /// `live`.
+    pub live: bool,
+}
+
+/// One principal's list visibility at one time, compiled from the plans of
+/// the media view permissions and `recording:metadata:view`.
+pub struct ListFilter {
+    /// For each string some condition names: the bits of those conditions.
+    values: HashMap<String, u64>,
+    /// For each [`Attr`]: the bits of the conditions on it.
+    attr: [u64; 6],
+    /// Bits of the conditions a recording without `divisions` meets.
+    home_divisions: u64,
+    /// Bits of the conditions a recording without `region` meets.
+    home_region: u64,
+    /// For each of [`Media::ALL`]: the bits of the media conditions it meets.
+    media: [u64; Media::ALL.len()],
+    /// Inbound, outbound: the bits of the direction conditions each meets.
+    directions: [u64; 2],
+    legal_hold: u64,
+    sensitive: u64,
+    live: u64,
+    /// Retention conditions: bit, now, screen days, default days.
+    expired: Vec<(u64, i64, Option<u32>, Option<u32>)>,
+    /// The recording's media view permission is allowed.
+    media_view: Node,
+    /// `recording:metadata:view` is allowed.
+    metadata_view: Node,
+    nothing: bool,
+    memo: HashMap<u64, Visibility>,
+}
+
+/// Numbers conditions while the plans are translated.
+#[derive(Default)]
+struct Numbering {
+    conds: Vec<Cond>,
+    full: bool,
+}
+
+impl Numbering {
+    fn node(&mut self, f: &Filter) -> Node {
+        match f {
+            Filter::Always => Node::Always,
+            Filter::Never => Node::Never,
+            Filter::And(v) => Node::All(v.iter().map(|f| self.node(f)).collect()),
+            Filter::Or(v) => Node::Any(v.iter().map(|f| self.node(f)).collect()),
+            Filter::Not(f) => Node::Not(Box::new(self.node(f))),
+            Filter::Cond(c) => {
+                let i = match self.conds.iter().position(|k| k == c) {
+                    Some(i) => i,
+                    None => {
+                        self.conds.push(c.clone());
+                        self.conds.len() - 1
+                    }
+                };
+                if i >= MAX_CONDS {
+                    self.full = true;
+                }
+                Node::Bit(
+                    1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
+                        .unwrap_or(0),
+                )
+            }
+        }
+    }
+}
+
+impl Policy {
+    /// The list filter of `principal` (acting for themselves) at `now`, or
+    /// `None` when its plans hold more distinct conditions than it can number.
+    pub fn list_filter(&self, principal: &str, now: Timestamp) -> Option<ListFilter> {
+        let plan = |perm: Perm| {
+            self.plan(principal, perm.name(), now)
+                .ok()
+                .map(|p| p.filter)
+        };
+        let (call, screen, metadata) = (
+            plan(Perm::RECORDING_VIEW)?,
+            plan(Perm::SCREEN_VIEW)?,
+            plan(Perm::METADATA_VIEW)?,
+        );
+        let nothing = [&call, &screen, &metadata]
+            .iter()
+            .all(|f| **f == Filter::Never);
+        let mut numbering = Numbering::default();
+        // Each view plan holds its own applicability (screen or not), so at
+        // most one of the two media plans is true for a recording: the one
+        // of its media's view permission.
+        let media_view = Node::Any(alloc::vec![numbering.node(&call), numbering.node(&screen)]);
+        let metadata_view = numbering.node(&metadata);
+        if numbering.full {
+            return None;
+        }
+        let mut lf = ListFilter {
+            values: HashMap::default(),
+            attr: [0; 6],
+            home_divisions: 0,
+            home_region: 0,
+            media: [0; Media::ALL.len()],
+            directions: [0; 2],
+            legal_hold: 0,
+            sensitive: 0,
+            live: 0,
+            expired: Vec::new(),
+            media_view,
+            metadata_view,
+            nothing,
+            memo: HashMap::default(),
+        };
+        for (i, c) in numbering.conds.into_iter().enumerate() {
+            lf.number(c, 1u64 << (i % MAX_CONDS));
+        }
+        lf.home_divisions = lf.bits_on(Attr::Division, "home");
+        lf.home_region = lf.bits_on(Attr::Region, &self.doc().settings.home_region);
+        Some(lf)
+    }
+}
+
+impl ListFilter {
+    fn number(&mut self, c: Cond, bit: u64) {
+        let strings = |lf: &mut ListFilter, attr: Attr, values: Vec<String>| {
+            if let Some(a) = lf.attr.get_mut(attr as usize) {
+                *a |= bit;
+            }
+            for v in values {
+                *lf.values.entry(v).or_default() |= bit;
+            }
+        };
+        match c {
+            Cond::OwnerIn { values } => strings(self, Attr::Owner, values),
+            Cond::ParticipantIn { values } => strings(self, Attr::Participant, values),
+            Cond::QueueIn { values } => strings(self, Attr::Queue, values),
+            Cond::DivisionIn { values } => strings(self, Attr::Division, values),
+            Cond::RegionIn { values } => strings(self, Attr::Region, values),
+            Cond::LineIn { values } => strings(self, Attr::Line, values),
+            Cond::MediaIn { values } => {
+                for (m, slot) in Media::ALL.iter().zip(self.media.iter_mut()) {
+                    if values.contains(m) {
+                        *slot |= bit;
+                    }
+                }
+            }
+            Cond::DirectionIn { values } => {
+                for (d, slot) in [Direction::Inbound, Direction::Outbound]
+                    .iter()
+                    .zip(self.directions.iter_mut())
+                {
+                    if values.contains(d) {
+                        *slot |= bit;
+                    }
+                }
+            }
+            Cond::LegalHold => self.legal_hold |= bit,
+            Cond::Sensitive => self.sensitive |= bit,
+            Cond::Live => self.live |= bit,
+            Cond::Expired {
+                now,
+                screen_days,
+                default_days,
+            } => self.expired.push((bit, now, screen_days, default_days)),
+        }
+    }
+
+    fn bits_on(&self, attr: Attr, s: &str) -> u64 {
+        self.string_bits(s) & self.attr.get(attr as usize).copied().unwrap_or(0)
+    }
+
+    /// The bits of the conditions that name `s` (on any attribute): look
+    /// each distinct string up once and reuse the bits for every row.
+    pub fn string_bits(&self, s: &str) -> u64 {
+        self.values.get(s).copied().unwrap_or(0)
+    }
+
+    /// Whether every recording is hidden, whatever its attributes.
+    pub fn sees_nothing(&self) -> bool {
+        self.nothing
+    }
+
+    /// How much of the recording `row` describes the principal may see:
+    /// exactly [`crate::Subject::visibility`].
+    pub fn visibility(&mut self, row: &RowBits) -> Visibility {
+        if self.nothing {
+            return Visibility::Hidden;
+        }
+        let truth = self.truth(row);
+        if let Some(v) = self.memo.get(&truth) {
+            return *v;
+        }
+        let v = if self.media_view.holds(truth) {
+            Visibility::Media
+        } else if self.metadata_view.holds(truth) {
+            Visibility::Metadata
+        } else {
+            Visibility::Hidden
+        };
+        if self.memo.len() >= MEMO_MAX {
+            self.memo.clear();
+        }
+        self.memo.insert(truth, v);
+        v
+    }
+
+    /// The bits of the conditions `row` meets.
+    fn truth(&self, row: &RowBits) -> u64 {
+        let [owner, participant, queue, division, region, line] = self.attr;
+        let mut t = (row.owner & owner)
+            | (row.participants & participant)
+            | (row.queue & queue)
+            | (row.divisions.unwrap_or(self.home_divisions) & division)
+            | (row.region.unwrap_or(self.home_region) & region)
+            | (row.line & line);
+        if let Some(m) = row.media {
+            let i = Media::ALL.iter().position(|k| *k == m);
+            t |= i.and_then(|i| self.media.get(i)).copied().unwrap_or(0);
+        }
+        let [inbound, outbound] = self.directions;
+        t |= match row.direction {
+            Some(Direction::Inbound) => inbound,
+            Some(Direction::Outbound) => outbound,
+            None => 0,
+        };
+        if row.legal_hold {
+            t |= self.legal_hold;
+        }
+        if row.sensitive {
+            t |= self.sensitive;
+        }
+        if row.live {
+            t |= self.live;
+        }
+        for (bit, now, screen, default) in &self.expired {
+            let is_screen = row.media == Some(Media::Screen);
+            if expired(
+                *now,
+                *screen,
+                *default,
+                row.legal_hold,
+                row.created_at,
+                row.retention_days,
+                is_screen,
+            ) {
+                t |= bit;
+            }
+        }
+        t
+    }
+
+    /// The [`RowBits`] of a recording (the reference for callers that
+    /// compute them from interned strings).
+    pub fn row_bits(&self, r: &Recording) -> RowBits {
+        let any = |items: &[String]| items.iter().fold(0, |b, s| b | self.string_bits(s));
+        let one = |s: &Option<String>| s.as_deref().map_or(0, |s| self.string_bits(s));
+        RowBits {
+            owner: one(&r.owner),
+            participants: any(&r.participants),
+            queue: one(&r.queue),
+            divisions: r.divisions.as_deref().map(any),
+            region: r.region.as_deref().map(|s| self.string_bits(s)),
+            line: one(&r.line),
+            media: r.media,
+            direction: r.direction,
+            created_at: r.created_at,
+            retention_days: r.retention_days,
+            legal_hold: r.legal_hold,
+            sensitive: r.sensitive,
+            live: r.live,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    const NOW: &str = "2026-11-22T12:00:00Z";
+
+    fn policy(grants: &str) -> Policy {
+        Policy::from_json(&format!(
+            r#"{{ "schema": "recgate/v1", "revision": "r",
+                 "queues": {{ {queues} }},
+                 "roles": {{ "r": {{ "grants": [ {grants} ] }} }},
+                 "users": {{ "u": {{ "roles": [ {{ "role": "r" }} ] }} }} }}"#,
+            queues = (0..70)
+                .map(|i| format!(r#""q{i}": {{}}"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn more_conditions_than_bits_is_no_filter() {
+        let grants = (0..70)
+            .map(|i| format!(r#"{{ "permission": "recording:recording:view", "when": {{ "queues": ["q{i}"] }} }}"#))
+            .collect::<Vec<_>>()
+            .join(",");
+        let now = Timestamp::parse(NOW).unwrap();
+        assert!(policy(&grants).list_filter("u", now).is_none());
+        let few = (0..3)
+            .map(|i| format!(r#"{{ "permission": "recording:recording:view", "when": {{ "queues": ["q{i}"] }} }}"#))
+            .collect::<Vec<_>>()
+            .join(",");
+        let p = policy(&few);
+        let mut lf = p.list_filter("u", now).unwrap();
+        assert!(!lf.sees_nothing());
+        let rec = |queue: &str| Recording {
+            media: Some(Media::Audio),
+            queue: Some(queue.into()),
+            ..Recording::default()
+        };
+        for (q, want) in [("q1", Visibility::Media), ("q9", Visibility::Hidden)] {
+            let r = rec(q);
+            assert_eq!(lf.visibility(&lf.row_bits(&r)), want, "{q}");
+            assert_eq!(p.subject("u", None, now).visibility(&r, now), want, "{q}");
+        }
+        assert!(p.list_filter("nobody", now).unwrap().sees_nothing());
+    }
+}
