@@ -18,6 +18,8 @@ pub(crate) type Ix = u32;
 /// DoS-resistant hasher on short ids, and these tables hold only policy ids
 /// (requests look up, never insert), so there is no flooding to resist.
 pub(crate) type HashMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher>;
+/// The set of [`HashMap`]'s hasher (one hasher in the binary, not two).
+pub(crate) type HashSet<T> = hashbrown::HashSet<T, rustc_hash::FxBuildHasher>;
 
 /// Compiled scope: group and view ids interned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,6 +58,7 @@ pub mod plan;
 mod policy;
 pub mod request;
 pub mod slice;
+mod tagged;
 mod target;
 pub mod time;
 pub mod validate;

@@ -157,7 +157,7 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
         }
     }
     let screen = PermSet::of(Perm::SCREEN_VIEW).union(PermSet::of(Perm::SCREEN_DELETE));
-    let agents: hashbrown::HashSet<&str> = doc
+    let agents: crate::compile::HashSet<&str> = doc
         .queues
         .iter()
         .flat_map(|(_, q)| q.members.iter().map(String::as_str))
@@ -329,7 +329,7 @@ fn user_perms(doc: &PolicyDoc, uid: &str) -> PermSet {
     })
 }
 
-fn bpo_roles(doc: &PolicyDoc) -> hashbrown::HashSet<String> {
+fn bpo_roles(doc: &PolicyDoc) -> crate::compile::HashSet<String> {
     doc.users
         .iter()
         .filter(|(_, u)| u.bpo)

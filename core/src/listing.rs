@@ -19,7 +19,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::catalog::Perm;
-use crate::compile::HashMap;
+use crate::compile::{HashMap, Ix};
 use crate::model::{Direction, Media};
 use crate::plan::{expired, Cond, Filter};
 use crate::policy::{Policy, Visibility};
@@ -28,8 +28,9 @@ use crate::time::Timestamp;
 
 /// Distinct conditions a filter can number (one bit of a `u64` each).
 const MAX_CONDS: usize = 64;
-/// Truth vectors remembered before the memo starts again (bounded memory).
-const MEMO_MAX: usize = 4096;
+/// Slots of the memo of decided truth vectors (direct-mapped: a slot keeps
+/// the last vector that hashed to it).
+const MEMO_SLOTS: usize = 256;
 
 /// The string attributes, in [`ListFilter::attr`] order.
 #[derive(Clone, Copy)]
@@ -101,8 +102,11 @@ pub struct RowBits {
 /// One principal's list visibility at one time, compiled from the plans of
 /// the media view permissions and `recording:metadata:view`.
 pub struct ListFilter {
-    /// For each string some condition names: the bits of those conditions.
-    values: HashMap<String, u64>,
+    /// For each string some condition names: where its bits are in `bits`
+    /// (the id tables' map type: no second hash-map instance in the binary).
+    values: HashMap<String, Ix>,
+    /// The bits of the conditions naming each string of `values`.
+    bits: Vec<u64>,
     /// For each [`Attr`]: the bits of the conditions on it.
     attr: [u64; 6],
     /// Bits of the conditions a recording without `divisions` meets.
@@ -123,7 +127,8 @@ pub struct ListFilter {
     /// `recording:metadata:view` is allowed.
     metadata_view: Node,
     nothing: bool,
-    memo: HashMap<u64, Visibility>,
+    /// Truth vectors decided, by slot; `None`: empty.
+    memo: Vec<Option<(u64, Visibility)>>,
 }
 
 /// Numbers conditions while the plans are translated.
@@ -189,6 +194,7 @@ impl Policy {
         }
         let mut lf = ListFilter {
             values: HashMap::default(),
+            bits: Vec::new(),
             attr: [0; 6],
             home_divisions: 0,
             home_region: 0,
@@ -201,7 +207,7 @@ impl Policy {
             media_view,
             metadata_view,
             nothing,
-            memo: HashMap::default(),
+            memo: alloc::vec![None; MEMO_SLOTS],
         };
         for (i, c) in numbering.conds.into_iter().enumerate() {
             lf.number(c, 1u64 << (i % MAX_CONDS));
@@ -219,7 +225,12 @@ impl ListFilter {
                 *a |= bit;
             }
             for v in values {
-                *lf.values.entry(v).or_default() |= bit;
+                let next = Ix::try_from(lf.bits.len()).unwrap_or(Ix::MAX);
+                let ix = *lf.values.entry(v).or_insert(next);
+                match lf.bits.get_mut(ix as usize) {
+                    Some(b) => *b |= bit,
+                    None => lf.bits.push(bit),
+                }
             }
         };
         match c {
@@ -264,7 +275,11 @@ impl ListFilter {
     /// The bits of the conditions that name `s` (on any attribute): look
     /// each distinct string up once and reuse the bits for every row.
     pub fn string_bits(&self, s: &str) -> u64 {
-        self.values.get(s).copied().unwrap_or(0)
+        self.values
+            .get(s)
+            .and_then(|ix| self.bits.get(*ix as usize))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Whether every recording is hidden, whatever its attributes.
@@ -279,8 +294,12 @@ impl ListFilter {
             return Visibility::Hidden;
         }
         let truth = self.truth(row);
-        if let Some(v) = self.memo.get(&truth) {
-            return *v;
+        // Fibonacci hashing: the top bits of the product mix every bit of the vector.
+        let slot = (truth.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % MEMO_SLOTS;
+        if let Some(Some((t, v))) = self.memo.get(slot) {
+            if *t == truth {
+                return *v;
+            }
         }
         let v = if self.media_view.holds(truth) {
             Visibility::Media
@@ -289,10 +308,9 @@ impl ListFilter {
         } else {
             Visibility::Hidden
         };
-        if self.memo.len() >= MEMO_MAX {
-            self.memo.clear();
+        if let Some(m) = self.memo.get_mut(slot) {
+            *m = Some((truth, v));
         }
-        self.memo.insert(truth, v);
         v
     }
 

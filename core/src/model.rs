@@ -422,9 +422,11 @@ impl PolicyDoc {
         });
         w.key("prerequisites");
         w.open('{');
-        let mut prereqs: Vec<&(Perm, Vec<Perm>)> = self.prerequisites.iter().collect();
-        prereqs.sort_unstable_by_key(|(p, _)| p.name());
-        for (p, list) in prereqs {
+        let prereqs = &self.prerequisites;
+        for (p, list) in key_order(prereqs.iter().map(|(p, _)| p.name()))
+            .into_iter()
+            .filter_map(|i| prereqs.get(i))
+        {
             w.key(p.name());
             w.open('[');
             for q in list {
@@ -472,9 +474,11 @@ fn write_settings(w: &mut Writer, s: &Settings) {
     if !s.license_tiers.is_empty() {
         w.key("licenseTiers");
         w.open('{');
-        let mut tiers: Vec<&(String, crate::license::Tier)> = s.license_tiers.iter().collect();
-        tiers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (p, t) in tiers {
+        let tiers = &s.license_tiers;
+        for (p, t) in key_order(tiers.iter().map(|(k, _)| k.as_str()))
+            .into_iter()
+            .filter_map(|i| tiers.get(i))
+        {
             w.key(p);
             w.str(t.as_str());
         }
@@ -604,12 +608,22 @@ impl Writer {
     /// nothing, so it must not change the canonical form (or the hash).
     fn map<T>(&mut self, entries: &[(String, T)], mut each: impl FnMut(&mut Writer, &T)) {
         self.open('{');
-        let mut sorted: Vec<&(String, T)> = entries.iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (k, v) in sorted {
+        for (k, v) in key_order(entries.iter().map(|(k, _)| k.as_str()))
+            .into_iter()
+            .filter_map(|i| entries.get(i))
+        {
             self.key(k);
             each(self, v);
         }
         self.close('}');
     }
+}
+
+/// The positions of `keys` in key order. One sort of `(&str, usize)` for
+/// every map type: a sort per element type would add a copy of the sort
+/// code per map to the WebAssembly builds.
+fn key_order<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let mut order: Vec<(&str, usize)> = keys.enumerate().map(|(i, k)| (k, i)).collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
 }

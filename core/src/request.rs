@@ -33,9 +33,16 @@ pub struct Request {
 impl Request {
     /// Reads a request from JSON text.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
-        serde_json::from_str(text).map_err(|e| RequestError {
+        let error = |e: serde_json::Error| RequestError {
             message: alloc::format!("{e}"),
-        })
+        };
+        match serde_json::from_str(text) {
+            Err(e) if crate::tagged::is_tag_later(&e) => {
+                let reordered = crate::tagged::tag_first(text).map_err(error)?;
+                serde_json::from_str(&reordered).map_err(error)
+            }
+            parsed => parsed.map_err(error),
+        }
     }
     /// The actor, or the principal when the request names none.
     pub fn actor(&self) -> &str {
@@ -43,9 +50,8 @@ impl Request {
     }
 }
 
-/// A resource (SPEC §2 table), tagged by `type`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+/// A resource (SPEC §2 table), tagged by `type` (read by [`crate::tagged`]).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Resource {
     /// A call, screen, chat, email or messaging recording.
     Recording(Recording),

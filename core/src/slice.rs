@@ -9,9 +9,9 @@
 //! the full policy says a different deny reason; allow, deny and obligations
 //! are always identical.
 
+use crate::compile::HashSet;
 use alloc::string::String;
 use alloc::vec::Vec;
-use hashbrown::HashSet;
 
 use crate::catalog::{Applies, Perm};
 use crate::model::{Group, PolicyDoc, Queue, Scope, User};

@@ -3,10 +3,10 @@
 //! references, unknown permissions and cycles are all reported with a JSON
 //! pointer, so a typo can never silently widen or narrow access.
 
+use crate::compile::{HashMap, HashSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use hashbrown::{HashMap, HashSet};
 
 use crate::catalog::{is_pattern, Applies, Perm, PermSet, CATALOG};
 use crate::error::{PolicyError, ValidationError};
@@ -87,7 +87,7 @@ impl Validator {
             self.err(path, format!("expected an object, found {}", v.kind()));
             return None;
         };
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         for (k, _) in members {
             if !seen.insert(k.as_str()) {
                 self.err(&path.key(k), format!("duplicate key \"{k}\""));

@@ -21,7 +21,7 @@ mod ids;
 pub mod request;
 pub mod rows;
 
-use std::collections::HashMap;
+type HashMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -1,0 +1,197 @@
+//! Reading a [`Resource`] by its `type` member without buffering it.
+//!
+//! serde's derive for an internally tagged enum reads the whole object into
+//! an intermediate tree before it knows the variant; in the WebAssembly builds
+//! that machinery weighs more than the rest of request parsing. Here, when
+//! `type` is the object's first member (as every encoder of ours and most
+//! clients write it), the variant is read straight from the stream. When it
+//! comes later, [`Request::from_json`](crate::Request::from_json) moves it
+//! first — every value kept as its original text — and reads again, so the
+//! order of members never changes a decision.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::json::write_str;
+use crate::request::{Annotation, Named, Recording, Report, Resource};
+
+/// The error that sends a request down the reordering path.
+const TAG_LATER: &str = "the resource's \"type\" is not its first member";
+
+const VARIANTS: &[&str] = &[
+    "recording",
+    "annotation",
+    "queue",
+    "user",
+    "report",
+    "role",
+    "schedule",
+];
+
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Resource, D::Error> {
+        d.deserialize_map(ResourceVisitor)
+    }
+}
+
+struct ResourceVisitor;
+
+impl<'de> Visitor<'de> for ResourceVisitor {
+    type Value = Resource;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a resource object with a \"type\"")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Resource, A::Error> {
+        match map.next_key::<String>()?.as_deref() {
+            Some("type") => {}
+            Some(_) => return Err(de::Error::custom(TAG_LATER)),
+            None => return Err(de::Error::missing_field("type")),
+        }
+        let kind: String = map.next_value()?;
+        let rest = MapAccessDeserializer::new(map);
+        Ok(match kind.as_str() {
+            "recording" => Resource::Recording(Recording::deserialize(rest)?),
+            "annotation" => Resource::Annotation(Annotation::deserialize(rest)?),
+            "queue" => Resource::Queue(Named::deserialize(rest)?),
+            "user" => Resource::User(Named::deserialize(rest)?),
+            "report" => Resource::Report(Report::deserialize(rest)?),
+            "role" => Resource::Role(Named::deserialize(rest)?),
+            "schedule" => Resource::Schedule(Named::deserialize(rest)?),
+            other => return Err(de::Error::unknown_variant(other, VARIANTS)),
+        })
+    }
+}
+
+/// Whether reading failed only because a resource's `type` came later.
+pub(crate) fn is_tag_later(e: &serde_json::Error) -> bool {
+    e.is_data() && alloc::format!("{e}").starts_with(TAG_LATER)
+}
+
+/// An object's members in order, values as their original text.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Members<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// `text` (a request) with the first `type` member of its `resource` moved
+/// first; everything else in order and verbatim.
+pub(crate) fn tag_first(text: &str) -> Result<String, serde_json::Error> {
+    let request: Members<'_> = serde_json::from_str(text)?;
+    let mut out = String::with_capacity(text.len());
+    out.push('{');
+    for (i, (key, value)) in request.0.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(&mut out, key);
+        out.push(':');
+        if key != "resource" {
+            out.push_str(value.get());
+            continue;
+        }
+        let resource: Members<'_> = serde_json::from_str(value.get())?;
+        let Some(tag) = resource.0.iter().position(|(k, _)| k == "type") else {
+            return Err(de::Error::missing_field("type"));
+        };
+        let order = core::iter::once(tag).chain((0..resource.0.len()).filter(|i| *i != tag));
+        out.push('{');
+        for (n, (k, v)) in order.filter_map(|i| resource.0.get(i)).enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            write_str(&mut out, k);
+            out.push(':');
+            out.push_str(v.get());
+        }
+        out.push('}');
+    }
+    out.push('}');
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Request;
+    use alloc::string::String;
+
+    const NOW: &str = r#""now":"2026-11-22T12:00:00Z""#;
+
+    fn parse(resource: &str) -> Result<Request, String> {
+        Request::from_json(&alloc::format!(
+            r#"{{"principal":"p","permission":"recording:recording:view","resource":{resource},{NOW}}}"#
+        ))
+        .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn the_order_of_members_changes_nothing() {
+        let first = parse(
+            r#"{"type":"recording","id":"r","media":"screen","participants":["a"],"retentionDays":3}"#,
+        );
+        for other in [
+            r#"{"id":"r","type":"recording","media":"screen","participants":["a"],"retentionDays":3}"#,
+            r#"{"id":"r","media":"screen","participants":["a"],"retentionDays":3,"type":"recording"}"#,
+            r#"{ "id" : "r", "media":"screen",
+                "participants":[ "a" ],"retentionDays":3 , "type" : "recording" }"#,
+        ] {
+            assert_eq!(parse(other), first, "{other}");
+        }
+        assert!(first.is_ok());
+        let q = parse(r#"{"id":"q","type":"queue"}"#).unwrap();
+        assert_eq!(q.resource.type_name(), "queue");
+        let a =
+            parse(r#"{"recording":{"id":"r"},"id":"a","type":"annotation","author":"x"}"#).unwrap();
+        assert_eq!(a.resource.recording().map(|r| r.id.as_str()), Some("r"));
+    }
+
+    #[test]
+    fn bad_resources_are_refused_in_any_order() {
+        for bad in [
+            r#"{"id":"r"}"#,
+            r#"{}"#,
+            r#"{"type":"tape","id":"r"}"#,
+            r#"{"id":"r","type":"tape"}"#,
+            r#"{"type":7,"id":"r"}"#,
+            r#"{"id":"r","type":7}"#,
+            r#"{"type":"recording","id":"r","bogus":1}"#,
+            r#"{"bogus":1,"type":"recording","id":"r"}"#,
+            r#"{"retentionDays":1.0,"type":"recording","id":"r"}"#,
+            r#"{"type":"recording","id":"r","retentionDays":1.0}"#,
+            r#"{"type":"recording","type":"recording","id":"r"}"#,
+            r#"{"id":"r","type":"recording","type":"recording"}"#,
+            r#"{"type":"queue"}"#,
+            r#""recording""#,
+            r#"null"#,
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(!e.contains("not its first member"), "{bad}: {e}");
+        }
+        assert!(parse(r#"{"id":"r","type":"tape"}"#)
+            .unwrap_err()
+            .contains("unknown variant `tape`"));
+    }
+}
