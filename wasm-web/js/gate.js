@@ -49,6 +49,7 @@ const ENCODER = new TextEncoder();
 // new strings; a 100,000-row list with a distinct createdAt per row fits).
 const ROW_STRINGS_MAX = 1 << 17;
 const TEXT_BYTES = 8192; // WasmGate's request string-table buffer (wasm-web/src/lib.rs TEXT)
+const ENDS = 256; // its string ends (wasm-web/src/lib.rs ENDS)
 
 const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
@@ -379,9 +380,9 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
 
 /**
  * The string table of one request, written as UTF-8 straight into the gate's
- * text buffer (strings joined by NUL). `ok` turns false when a string cannot
- * go this way (NUL inside, not valid Unicode, no room): the request is then
- * decided from its JSON.
+ * text buffer, back to back, with where each ends in its ends buffer. `ok`
+ * turns false when a string cannot go this way (not valid Unicode, no room):
+ * the request is then decided from its JSON.
  */
 class TextSink {
   constructor() {
@@ -391,8 +392,10 @@ class TextSink {
     this.ok = true;
   }
 
-  reset(bytes) {
+  reset(bytes, ends, endsAt) {
     this.bytes = bytes;
+    this.ends = ends;
+    this.endsAt = endsAt;
     this.pos = 0;
     this.count = 0;
     this.ok = true;
@@ -403,26 +406,26 @@ class TextSink {
     const bytes = this.bytes;
     const n = s.length;
     let pos = this.pos;
-    if (this.count !== 0) bytes[pos++] = 0;
     const start = pos;
-    if (pos + 3 * n > bytes.length) {
+    if (pos + 3 * n > bytes.length || this.count === ENDS) {
       this.ok = false;
       return 0;
     }
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c === 0 || c > 0x7f) break;
+      if (c > 0x7f) break;
       bytes[pos++] = c;
     }
     if (i < n) {
-      if (s.indexOf('\0') !== -1 || !wellFormed(s)) {
+      if (!wellFormed(s)) {
         this.ok = false;
         return 0;
       }
       pos = start + ENCODER.encodeInto(s, bytes.subarray(start)).written;
     }
     this.pos = pos;
+    this.ends[this.endsAt + this.count] = pos;
     return this.count++;
   }
 }
@@ -615,6 +618,7 @@ export class Gate {
   #outWord = 0;
   #wordsAt = 0;
   #textAt = 0;
+  #endsAt = 0;
   #text = null;
   #sink = new TextSink();
   #rowStrings = new StringTable();
@@ -629,6 +633,7 @@ export class Gate {
     this.#outWord = w.out_ptr() >>> 2;
     this.#wordsAt = w.words_ptr() >>> 2;
     this.#textAt = w.text_ptr();
+    this.#endsAt = w.ends_ptr() >>> 2;
   }
 
   /**
@@ -724,7 +729,7 @@ export class Gate {
   #ask(request, withId) {
     this.#views();
     const sink = this.#sink;
-    sink.reset(this.#text);
+    sink.reset(this.#text, this.#u32, this.#endsAt);
     if (encodeRequest(request, this.#u32, this.#wordsAt, sink) && sink.ok) {
       const code = this.#w.check_words(sink.pos, sink.count, withId);
       if ((code & RETRY) === 0) return code;

@@ -236,6 +236,8 @@ pub struct WasmGate {
     /// The string table of the next [`WasmGate::check_words`], UTF-8 written
     /// by the wrapper (`TextEncoder.encodeInto`) into [`wasm_memory`].
     text: Box<[u8; TEXT]>,
+    /// Where each string of the text buffer ends, written by the wrapper.
+    ends: Box<[u32; ENDS]>,
     request: RequestScratch,
     /// The strings of [`WasmGate::check_words`]' request (one request at a
     /// time; kept only for its buffers).
@@ -248,6 +250,8 @@ pub struct WasmGate {
 
 /// Bytes of the request string-table buffer.
 pub const TEXT: usize = 8192;
+/// Most strings in one request's text buffer.
+pub const ENDS: usize = 256;
 
 #[wasm_bindgen]
 impl WasmGate {
@@ -279,6 +283,7 @@ impl WasmGate {
             cols: Vec::new(),
             words: Box::new([0; WORDS]),
             text: Box::new([0; TEXT]),
+            ends: Box::new([0; ENDS]),
             request: RequestScratch::default(),
             request_table: Table::default(),
             rows_table: Table::default(),
@@ -331,9 +336,15 @@ impl WasmGate {
         self.text.as_ptr() as usize
     }
 
+    /// Where the string ends of [`WasmGate::check_words`] are in
+    /// [`wasm_memory`]; it holds [`ENDS`] words.
+    pub fn ends_ptr(&self) -> usize {
+        self.ends.as_ptr() as usize
+    }
+
     /// Decides the request the wrapper wrote into the words ([`request`])
     /// with the `count` strings in the first `len` bytes of the text buffer
-    /// (UTF-8, joined by NUL). Answers as [`WasmGate::check`], or [`RETRY`]
+    /// (UTF-8, back to back, ending where the ends buffer says). Answers as [`WasmGate::check`], or [`RETRY`]
     /// when the words hold no request this path reads.
     pub fn check_words(&mut self, len: u32, count: u32, with_id: bool) -> u32 {
         let WasmGate {
@@ -344,6 +355,7 @@ impl WasmGate {
             last,
             words,
             text,
+            ends,
             request,
             request_table: table,
             ..
@@ -354,8 +366,11 @@ impl WasmGate {
         else {
             return RETRY;
         };
+        let Some(ends) = ends.get(..count as usize) else {
+            return RETRY;
+        };
         table.clear();
-        if !table.push_joined(joined, count as usize) {
+        if !table.push_ends(joined, ends) {
             return RETRY;
         }
         let decision = match request.read(table, words) {

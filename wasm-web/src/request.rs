@@ -5,9 +5,9 @@
 //! schedule or report resource, every value of the JSON type the contract
 //! requires and no unknown field — the JS wrapper (`js/gate.js`,
 //! `encodeRequest`) writes the values into [`WORDS`] words inside the gate and
-//! one NUL-joined string table. Anything else (an annotation, an unknown
-//! field, a value of the wrong type, a string with NUL or a lone surrogate)
-//! is sent as JSON instead and read by the core's deserializer, so this path
+//! one string table (UTF-8 back to back, with each string's end). Anything
+//! else (an annotation, an unknown field, a value of the wrong type, a string
+//! with a lone surrogate) is sent as JSON instead and read by the core's deserializer, so this path
 //! only ever sees requests that deserializer would read to the same
 //! [`Request`]. Values the deserializer would refuse — an unknown media or
 //! direction, a timestamp that is not RFC 3339 — are refused here too, as

@@ -126,6 +126,24 @@ impl Table {
         ok
     }
 
+    /// Appends the strings of `text` that end at `ends` (byte offsets, each
+    /// string starting where the previous one ends); `false` (nothing
+    /// appended) when an offset is out of order or not at a character boundary.
+    pub fn push_ends(&mut self, text: &str, ends: &[u32]) -> bool {
+        let len = self.len();
+        let mut start = 0;
+        let ok = ends.iter().all(|end| {
+            let end = *end as usize;
+            let s = text.get(start..end);
+            start = end;
+            s.is_some_and(|s| self.push(s))
+        });
+        if !ok {
+            self.truncate(len);
+        }
+        ok
+    }
+
     /// Appends the strings of a JSON array (the form used when a string
     /// contains NUL); `false` (nothing appended) unless it holds exactly `count`.
     pub fn push_json(&mut self, json: &str, count: usize) -> bool {
