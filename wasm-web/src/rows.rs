@@ -263,6 +263,15 @@ impl Rows<'_> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The columns of row `i`.
+    fn row(&self, i: usize) -> Option<&[u32; STRIDE]> {
+        let start = i.checked_mul(STRIDE)?;
+        self.cols
+            .get(start..start.checked_add(STRIDE)?)?
+            .try_into()
+            .ok()
+    }
 }
 
 /// One recording, reused from row to row. A string attribute is copied into
@@ -323,13 +332,7 @@ impl Scratch {
     }
 
     fn try_load(&mut self, table: &mut Table, rows: &Rows<'_>, i: usize) -> Option<()> {
-        let start = i.checked_mul(STRIDE)?;
-        let row: &[u32; STRIDE] = rows
-            .cols
-            .get(start..start.checked_add(STRIDE)?)?
-            .try_into()
-            .ok()?;
-        let d = decode(table, row, rows.lists).ok()?;
+        let d = decode(table, rows.row(i)?, rows.lists).ok()?;
         d.scalars(&mut self.rec);
         let table: &Table = table;
         let rec = &mut self.rec;
@@ -457,13 +460,7 @@ pub fn row_bits(
     filter: &ListFilter,
     bits: &mut [Option<u64>],
 ) -> Option<RowBits> {
-    let start = i.checked_mul(STRIDE)?;
-    let row: &[u32; STRIDE] = rows
-        .cols
-        .get(start..start.checked_add(STRIDE)?)?
-        .try_into()
-        .ok()?;
-    let d = decode(table, row, rows.lists).ok()?;
+    let d = decode(table, rows.row(i)?, rows.lists).ok()?;
     let table: &Table = table;
     let mut of = |ix: u32| -> u64 {
         match bits.get_mut(ix as usize) {
