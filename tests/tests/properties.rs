@@ -264,3 +264,46 @@ proptest! {
         }
     }
 }
+
+/// `request` as JSON text with its resource's members in the order `order`
+/// gives (a rotation of the sorted keys by `shift`, `type` first or not).
+fn with_resource_order(request: &Value, shift: usize, type_first: bool) -> String {
+    let res = request["resource"].as_object().unwrap();
+    let mut keys: Vec<&String> = res.keys().collect();
+    let n = keys.len().max(1);
+    keys.rotate_left(shift % n);
+    if type_first {
+        keys.retain(|k| *k != "type");
+        keys.insert(0, res.keys().find(|k| *k == "type").unwrap());
+    }
+    let members: Vec<String> = keys
+        .iter()
+        .map(|k| format!("{}:{}", Value::from(k.as_str()), res[k.as_str()]))
+        .collect();
+    let mut top = request.as_object().unwrap().clone();
+    top.remove("resource");
+    let rest: Vec<String> = top
+        .iter()
+        .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), v))
+        .collect();
+    format!(
+        "{{{},\"resource\":{{{}}}}}",
+        rest.join(","),
+        members.join(",")
+    )
+}
+
+proptest! {
+    #![proptest_config(config(500))]
+
+    /// Where a resource's `type` stands among its members changes nothing:
+    /// read straight from the stream when it is first, reordered otherwise.
+    #[test]
+    fn resource_member_order_changes_nothing(r in gen::request(), shift in 0usize..16) {
+        let reference = Request::from_json(&r.to_string()).unwrap();
+        let first = Request::from_json(&with_resource_order(&r, shift, true)).unwrap();
+        let rotated = Request::from_json(&with_resource_order(&r, shift, false)).unwrap();
+        prop_assert_eq!(&first, &reference);
+        prop_assert_eq!(&rotated, &reference);
+    }
+}
