@@ -827,6 +827,9 @@ export class Gate {
     if (recordings instanceof RecordingSet) {
       return this.#w.visibility_of_rows(p, t, recordings.rowsFor(this.#g));
     }
+    if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
+    // Someone who may see no recording at all (whatever the rows hold) needs no encoding.
+    if (this.#w.sees_nothing(p, t)) return new Uint8Array(recordings.length);
     // The gate keeps the strings of earlier calls numbered (here and in its
     // wasm table): a string already seen costs one lookup and never crosses again.
     const strings = this.#rowStrings;

@@ -29,8 +29,8 @@ use wasm_bindgen::prelude::*;
 use recgate_core::controls::CONTROLS;
 use recgate_core::decision::GrantRecord;
 use recgate_core::{
-    Decision, Explanation, Limits, Policy, PolicyError, Reason, Recording, Request, RuleRef,
-    Timestamp, TraceLine, Visibility,
+    Decision, Explanation, Limits, ListFilter, Policy, PolicyError, Reason, Recording, Request,
+    RuleRef, Timestamp, TraceLine, Visibility,
 };
 
 use crate::ids::Ids;
@@ -167,23 +167,24 @@ struct UnreadableControl {
 /// nothing hides every row.
 fn decide_rows(
     policy: &Policy,
+    filters: &mut FilterCache,
     scratch: &mut Scratch,
     principal: &str,
-    now: &str,
+    now_text: &str,
     table: Option<&mut Table>,
     rows: &Rows<'_>,
 ) -> Vec<u8> {
     let mut out = vec![0u8; rows.len()];
-    let (Some(table), Some(now)) = (table, Timestamp::parse(now)) else {
+    let (Some(table), Some(now)) = (table, Timestamp::parse(now_text)) else {
         return out;
     };
-    if let Some(mut filter) = policy.list_filter(principal, now) {
+    if let Some(filter) = filters.get(policy, principal, now_text, now) {
         if filter.sees_nothing() {
             return out;
         }
         let mut bits = vec![None; table.len()];
         for (i, slot) in out.iter_mut().enumerate() {
-            if let Some(row) = rows::row_bits(table, rows, i, &filter, &mut bits) {
+            if let Some(row) = rows::row_bits(table, rows, i, filter, &mut bits) {
                 *slot = visibility_code(filter.visibility(&row));
             }
         }
@@ -201,6 +202,32 @@ fn decide_rows(
         }
     }
     out
+}
+
+/// The list filter of the last principal and time asked about: the wrapper
+/// asks [`WasmGate::sees_nothing`] before encoding a list, then the list is
+/// decided with the same filter.
+#[derive(Default)]
+struct FilterCache {
+    /// Principal, `now` as given, and the filter (`None`: too many conditions).
+    last: Option<(String, String, Option<ListFilter>)>,
+}
+
+impl FilterCache {
+    fn get(
+        &mut self,
+        policy: &Policy,
+        principal: &str,
+        now_text: &str,
+        now: Timestamp,
+    ) -> Option<&mut ListFilter> {
+        let fresh = !matches!(&self.last, Some((p, t, _)) if p == principal && t == now_text);
+        if fresh {
+            let filter = policy.list_filter(principal, now);
+            self.last = Some((principal.into(), now_text.into(), filter));
+        }
+        self.last.as_mut().and_then(|(_, _, f)| f.as_mut())
+    }
 }
 
 /// Recording rows encoded once and kept in wasm memory: a list decided
@@ -246,6 +273,7 @@ pub struct WasmGate {
     /// the wrapper numbers each distinct string once per gate and sends only
     /// the strings this table does not hold yet.
     rows_table: Table,
+    filters: FilterCache,
 }
 
 /// Bytes of the request string-table buffer.
@@ -287,6 +315,7 @@ impl WasmGate {
             request: RequestScratch::default(),
             request_table: Table::default(),
             rows_table: Table::default(),
+            filters: FilterCache::default(),
         })
     }
 
@@ -546,6 +575,7 @@ impl WasmGate {
             scratch,
             cols,
             rows_table,
+            filters,
             ..
         } = self;
         if base == 0 {
@@ -563,12 +593,25 @@ impl WasmGate {
         }
         decide_rows(
             policy,
+            filters,
             scratch,
             principal,
             now,
             Some(rows_table),
             &Rows { cols, lists },
         )
+    }
+
+    /// Whether `principal` sees no recording at all at `now` (whatever the
+    /// rows hold): the wrapper then answers a list without encoding it. An
+    /// unreadable `now` sees nothing, as in [`WasmGate::visibility`].
+    pub fn sees_nothing(&mut self, principal: &str, now: &str) -> bool {
+        let Some(at) = Timestamp::parse(now) else {
+            return true;
+        };
+        self.filters
+            .get(&self.policy, principal, now, at)
+            .is_some_and(|f| f.sees_nothing())
     }
 
     /// Keeps the columns just written in [`WasmGate::cols_buffer`], with their
@@ -607,6 +650,7 @@ impl WasmGate {
         };
         decide_rows(
             &self.policy,
+            &mut self.filters,
             &mut self.scratch,
             principal,
             now,
@@ -744,6 +788,10 @@ mod tests {
         let v = run(&mut g, "mia", now, joined, false);
         assert_eq!(v, vec![1, 1, 0]);
         assert_eq!(run(&mut g, "nobody", now, joined, false), vec![0, 0, 0]);
+        assert!(g.sees_nothing("nobody", now));
+        assert!(g.sees_nothing("quinn", "soon"));
+        assert!(!g.sees_nothing("quinn", now));
+        assert!(!g.sees_nothing("mia", now));
         assert_eq!(run(&mut g, "quinn", "soon", joined, false), vec![0, 0, 0]);
         let json = run(&mut g, "quinn", now, r#"["audio","screen"]"#, true);
         assert_eq!(json, vec![2, 0, 0]);

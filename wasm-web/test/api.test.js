@@ -278,6 +278,7 @@ test('visible(): in input order, the same objects, metadata-only rows included',
   assert.deepEqual(gate.visible('quinn', rows, new Date('invalid')), []);
   assert.deepEqual(gate.visible('quinn', [], NOW), []);
   assert.throws(() => gate.visible('quinn', 'rows', NOW), TypeError);
+  assert.throws(() => gate.visible('nobody', 'rows', NOW), TypeError, 'checked before the shortcut for who sees nothing');
   // `now` defaults to the current time and accepts a Date.
   assert.deepEqual(gate.visible('quinn', [rec({ createdAt: new Date(Date.now() - 86_400_000).toISOString() })]).length, 1);
   assert.deepEqual(gate.visibility('quinn', rows, new Date(NOW)), gate.visibility('quinn', rows, NOW));
