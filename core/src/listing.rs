@@ -146,6 +146,8 @@ impl Numbering {
             Filter::And(v) => Node::All(v.iter().map(|f| self.node(f)).collect()),
             Filter::Or(v) => Node::Any(v.iter().map(|f| self.node(f)).collect()),
             Filter::Not(f) => Node::Not(Box::new(self.node(f))),
+            // Past the limit the filter is given up: stop comparing conditions.
+            Filter::Cond(_) if self.full => Node::Never,
             Filter::Cond(c) => {
                 let i = match self.conds.iter().position(|k| k == c) {
                     Some(i) => i,
