@@ -533,3 +533,32 @@ test('using the package before the module is initialised is a clear error', () =
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.match(out, /not initialised yet/);
 });
+
+test('check(): strings of every UTF-8 width cross intact, before and after each other', () => {
+  // Each id is matched exactly by the core: a string cut or shifted by a
+  // wrong byte offset would turn an allow into a deny.
+  const names = ['zoë', '客服-1', 'agent-😀', 'plain'];
+  const policy = {
+    schema: 'recgate/v1', revision: 'utf8',
+    queues: Object.fromEntries(names.map((n) => [`q-${n}`, {}])),
+    roles: { own: { grants: [{ permission: 'recording:recording:view', scope: 'assigned' }] } },
+    users: Object.fromEntries(names.map((n) => [n, { roles: [{ role: 'own' }] }])),
+  };
+  const g = Gate.fromPolicy(policy);
+  let allowed = 0;
+  for (const p of names) {
+    for (const owner of names) {
+      for (const queue of names) {
+        const q = { principal: p, permission: 'recording:recording:view', now: NOW,
+          resource: { type: 'recording', id: `r-${owner}`, media: 'audio', owner, queue: `q-${queue}`, participants: [queue, owner] } };
+        const d = g.check(q);
+        assert.deepEqual(withoutId(d), withoutId(g.checkJson(JSON.stringify(q))), JSON.stringify(q));
+        assert.equal(d.allow, p === owner || p === queue, JSON.stringify(q));
+        if (d.allow) allowed++;
+      }
+    }
+  }
+  assert.ok(allowed > 0);
+  assert.equal(g.check({ principal: 'agent-\ud83d', permission: 'recording:recording:view', now: NOW,
+    resource: { type: 'recording', id: 'r', media: 'audio', owner: 'agent-\ud83d' } }).reason, 'invalid_request', 'a lone surrogate');
+});
