@@ -104,6 +104,31 @@ async function run(params) {
     medianUsPerCheck: (c.median * 1000) / reqs.length,
     minUsPerCheck: (c.min * 1000) / reqs.length,
   };
+  // check() as a page asks it: one signed-in principal (user-1, who sees most
+  // rows) deciding the same 20,000 resources against their own slice.
+  {
+    const me = userId(1);
+    const slice = Gate.fromPolicy(JSON.stringify(full.slice(me)));
+    const mine = reqs.map((q) => ({ ...q, principal: me }));
+    // Agreement first: the slice decides as the whole organisation does.
+    for (const q of mine) {
+      const a = slice.check(q);
+      const b = full.check(q);
+      if (a.allow !== b.allow || a.reason !== b.reason) throw new Error(`slice and whole policy disagree on ${JSON.stringify(q)}`);
+    }
+    for (let i = 0; i < params.warmup; i++) for (const q of mine) slice.check(q);
+    let mineAllowed = 0;
+    const s = timeRounds(params.rounds, () => {
+      mineAllowed = 0;
+      for (const q of mine) mineAllowed += slice.check(q).allow ? 1 : 0;
+    });
+    out.checkSlice = {
+      principal: me, requests: mine.length, allowed: mineAllowed,
+      medianUsPerCheck: (s.median * 1000) / mine.length,
+      minUsPerCheck: (s.min * 1000) / mine.length,
+    };
+    slice.free();
+  }
   // can(): the boolean shorthand (no decision object, no id).
   const k = timeRounds(params.rounds, () => {
     for (const q of reqs) full.can(q.principal, q.permission, q.resource, q.now);

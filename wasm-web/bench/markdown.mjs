@@ -21,7 +21,8 @@ export function writeMarkdown(file, { result, sizes, shipped, totalGzip, params 
     rows.push([`\`visible(${v.principal}, prepared set)\` (\`gate.prepare\` once: ${f(v.prepareMs)} ms)`, f(v.preparedMedianMs), f(v.preparedMinMs)]);
   }
   rows.push([`\`check()\`, µs per call (${n(result.check.requests)} distinct requests, whole org)`, f(result.check.medianUsPerCheck, 3), f(result.check.minUsPerCheck, 3)]);
-  rows.push(['`can()`, µs per call (same requests)', f(result.can.medianUsPerCall, 3), f(result.can.minUsPerCall, 3)]);
+  rows.push([`\`check()\`, µs per call, as a page asks it: ${result.checkSlice.principal} on their slice, the same ${n(result.checkSlice.requests)} resources`, f(result.checkSlice.medianUsPerCheck, 3), f(result.checkSlice.minUsPerCheck, 3)]);
+  rows.push(['`can()`, µs per call (same requests as the whole-org check)', f(result.can.medianUsPerCall, 3), f(result.can.minUsPerCall, 3)]);
   const text = `## Browser: recgate's npm package in headless Chromium ${result.browserVersion}
 
 Reproduce: \`node wasm-web/bench/run.mjs --markdown target/bench-peers/browser.md\` (part of

@@ -114,6 +114,7 @@ for (const v of result.visible) {
   console.log(`  every row with its own createdAt: median ${f(v.distinctTimesMedianMs)} ms — ${v.distinctTimesVisible} visible`);
 }
 console.log(`check(): median ${f(result.check.medianUsPerCheck, 3)} µs per call (min ${f(result.check.minUsPerCheck, 3)}) over ${result.check.requests} distinct requests, ${result.check.allowed} allowed`);
+console.log(`check() on ${result.checkSlice.principal}'s slice: median ${f(result.checkSlice.medianUsPerCheck, 3)} µs per call (min ${f(result.checkSlice.minUsPerCheck, 3)}) over the same ${result.checkSlice.requests} resources, ${result.checkSlice.allowed} allowed`);
 console.log(`can():   median ${f(result.can.medianUsPerCall, 3)} µs per call (min ${f(result.can.minUsPerCall, 3)})`);
 console.log(`\n${JSON.stringify({ sizes, totalGzip, ...result })}`);
 const markdownOut = args.includes('--markdown') ? args[args.indexOf('--markdown') + 1] : undefined;
