@@ -93,42 +93,20 @@ async function run(params) {
 
   // check(): a server-style loop over distinct requests by many principals (whole org).
   const reqs = requests(size, params.requests, 11);
-  for (let i = 0; i < params.warmup; i++) for (const q of reqs) full.check(q);
-  let allowed = 0;
-  const c = timeRounds(params.rounds, () => {
-    allowed = 0;
-    for (const q of reqs) allowed += full.check(q).allow ? 1 : 0;
-  });
-  out.check = {
-    requests: reqs.length, allowed,
-    medianUsPerCheck: (c.median * 1000) / reqs.length,
-    minUsPerCheck: (c.min * 1000) / reqs.length,
-  };
+  out.check = timeChecks(full, reqs, params);
   // check() as a page asks it: one signed-in principal (user-1, who sees most
   // rows) deciding the same 20,000 resources against their own slice.
-  {
-    const me = userId(1);
-    const slice = Gate.fromPolicy(JSON.stringify(full.slice(me)));
-    const mine = reqs.map((q) => ({ ...q, principal: me }));
-    // Agreement first: the slice decides as the whole organisation does.
-    for (const q of mine) {
-      const a = slice.check(q);
-      const b = full.check(q);
-      if (a.allow !== b.allow || a.reason !== b.reason) throw new Error(`slice and whole policy disagree on ${JSON.stringify(q)}`);
-    }
-    for (let i = 0; i < params.warmup; i++) for (const q of mine) slice.check(q);
-    let mineAllowed = 0;
-    const s = timeRounds(params.rounds, () => {
-      mineAllowed = 0;
-      for (const q of mine) mineAllowed += slice.check(q).allow ? 1 : 0;
-    });
-    out.checkSlice = {
-      principal: me, requests: mine.length, allowed: mineAllowed,
-      medianUsPerCheck: (s.median * 1000) / mine.length,
-      minUsPerCheck: (s.min * 1000) / mine.length,
-    };
-    slice.free();
+  const me = userId(1);
+  const slice = Gate.fromPolicy(JSON.stringify(full.slice(me)));
+  const mine = reqs.map((q) => ({ ...q, principal: me }));
+  // Agreement first: the slice decides as the whole organisation does.
+  for (const q of mine) {
+    const a = slice.check(q);
+    const b = full.check(q);
+    if (a.allow !== b.allow || a.reason !== b.reason) throw new Error(`slice and whole policy disagree on ${JSON.stringify(q)}`);
   }
+  out.checkSlice = { principal: me, ...timeChecks(slice, mine, params) };
+  slice.free();
   // can(): the boolean shorthand (no decision object, no id).
   const k = timeRounds(params.rounds, () => {
     for (const q of reqs) full.can(q.principal, q.permission, q.resource, q.now);
@@ -136,6 +114,21 @@ async function run(params) {
   out.can = { medianUsPerCall: (k.median * 1000) / reqs.length, minUsPerCall: (k.min * 1000) / reqs.length };
   out.log = log;
   return out;
+}
+
+/** check() over `reqs` on `gate`: warm-up, then timed rounds; µs per call. */
+function timeChecks(gate, reqs, params) {
+  for (let i = 0; i < params.warmup; i++) for (const q of reqs) gate.check(q);
+  let allowed = 0;
+  const c = timeRounds(params.rounds, () => {
+    allowed = 0;
+    for (const q of reqs) allowed += gate.check(q).allow ? 1 : 0;
+  });
+  return {
+    requests: reqs.length, allowed,
+    medianUsPerCheck: (c.median * 1000) / reqs.length,
+    minUsPerCheck: (c.min * 1000) / reqs.length,
+  };
 }
 
 window.__bench = run;
