@@ -34,7 +34,7 @@ vectors() {
 }
 
 stage "format" cargo fmt --all -- --check
-stage "clippy (panic-free core and filter)" cargo clippy -p recgate-core -p recgate-proxy --all-targets -- -D warnings
+stage "clippy (whole workspace; panic-free core, package and filter)" cargo clippy --workspace --all-targets -- -D warnings
 stage "core builds without std for wasm" core_no_std
 stage "cargo tests (unit, properties)" cargo test --workspace --release
 stage "conformance vectors" vectors

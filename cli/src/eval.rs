@@ -54,23 +54,10 @@ pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
         Err(code) => return Ok(code),
     };
     let text = read(args.required("request")?)?;
-    let req = match Request::from_json(&text) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{e}");
-            let d = Decision::deny(Reason::InvalidRequest, policy.revision()).record(None);
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({ "decision": d, "steps": [ { "step": 1, "text": e.to_string() } ] })
-                );
-            } else {
-                println!("step 1: {e}\n→ DENY (invalid_request)");
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-    };
-    let ex = policy.explain(&req);
+    if let Err(e) = Request::from_json(&text) {
+        eprintln!("{e}");
+    }
+    let ex = policy.explain_json(&text);
     if json {
         println!(
             "{}",
@@ -78,6 +65,9 @@ pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
         );
     } else {
         println!("{ex}");
+        if !ex.words.is_empty() {
+            println!("  {}", ex.words);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -83,31 +83,55 @@ pub const CATALOG: [(&str, Applies); 40] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Perm(u8);
 
-#[allow(missing_docs)]
+/// The catalog permissions decisions name, by constant.
 impl Perm {
+    /// `recording:recording:view`.
     pub const RECORDING_VIEW: Perm = Perm(0);
+    /// `recording:recording:delete`.
     pub const RECORDING_DELETE: Perm = Perm(1);
+    /// `recording:recording:download`.
     pub const RECORDING_DOWNLOAD: Perm = Perm(2);
+    /// `recording:recording:blackout`.
     pub const RECORDING_BLACKOUT: Perm = Perm(3);
+    /// `recording:recording:editRetention`.
     pub const EDIT_RETENTION: Perm = Perm(4);
+    /// `recording:recording:restore`.
     pub const RESTORE: Perm = Perm(5);
+    /// `recording:recording:viewSensitiveData`.
     pub const VIEW_SENSITIVE: Perm = Perm(6);
+    /// `recording:screenRecording:view`.
     pub const SCREEN_VIEW: Perm = Perm(7);
+    /// `recording:screenRecording:delete`.
     pub const SCREEN_DELETE: Perm = Perm(8);
+    /// `recording:screenRecording:edit`.
     pub const SCREEN_EDIT: Perm = Perm(9);
+    /// `recording:screenRecording:download`.
     pub const SCREEN_DOWNLOAD: Perm = Perm(10);
+    /// `recording:metadata:view`.
     pub const METADATA_VIEW: Perm = Perm(11);
+    /// `recording:annotation:view`.
     pub const ANNOTATION_VIEW: Perm = Perm(12);
+    /// `recording:annotation:add`.
     pub const ANNOTATION_ADD: Perm = Perm(13);
+    /// `recording:annotation:edit`.
     pub const ANNOTATION_EDIT: Perm = Perm(14);
+    /// `recording:annotation:delete`.
     pub const ANNOTATION_DELETE: Perm = Perm(15);
+    /// `recording:deletionProtection:apply`.
     pub const PROTECTION_APPLY: Perm = Perm(16);
+    /// `recording:deletionProtection:revoke`.
     pub const PROTECTION_REVOKE: Perm = Perm(17);
+    /// `conversation:transcript:view`.
     pub const TRANSCRIPT_VIEW: Perm = Perm(18);
+    /// `conversation:call:monitor`.
     pub const CALL_MONITOR: Perm = Perm(19);
+    /// `routing:queue:view`.
     pub const QUEUE_VIEW: Perm = Perm(26);
+    /// `analytics:reportingData:view`.
     pub const REPORTING_VIEW: Perm = Perm(29);
+    /// `directory:user:view`.
     pub const USER_VIEW: Perm = Perm(30);
+    /// `directory:user:impersonate`.
     pub const IMPERSONATE: Perm = Perm(33);
 }
 
@@ -162,6 +186,57 @@ impl Perm {
     /// `*:*:download` of SPEC §3 step 12.
     pub fn is_download(self) -> bool {
         self.action() == "download"
+    }
+    /// SPEC §3 step 5: what a recording under legal hold refuses (deleting,
+    /// blacking out, changing retention) — the one list of them.
+    pub fn is_destructive(self) -> bool {
+        matches!(
+            self,
+            Perm::RECORDING_DELETE
+                | Perm::SCREEN_DELETE
+                | Perm::EDIT_RETENTION
+                | Perm::RECORDING_BLACKOUT
+        )
+    }
+    /// Whether the permission applies to a recording of this media kind
+    /// (`screen`: a screen recording), liveness aside (SPEC §6).
+    pub fn applies_to_media(self, screen: bool) -> bool {
+        match self.applies() {
+            Applies::CallRecording => !screen,
+            Applies::ScreenRecording => screen,
+            Applies::AnyRecording | Applies::LiveRecording | Applies::Annotation => true,
+            _ => false,
+        }
+    }
+    /// SPEC §3 step 11: the media's view permission of a recording (`screen`:
+    /// a screen recording) — what every other recording permission, and
+    /// every annotation permission on the annotation's recording, also needs.
+    pub fn media_view(screen: bool) -> Perm {
+        if screen {
+            Perm::SCREEN_VIEW
+        } else {
+            Perm::RECORDING_VIEW
+        }
+    }
+    /// SPEC §3 step 11: whether allowing this permission needs the media's
+    /// view permission ([`Perm::media_view`]) allowed too.
+    pub fn needs_media_view(self) -> bool {
+        !self.is_access() && (self.on_recordings() || self.applies() == Applies::Annotation)
+    }
+    /// SPEC §3 step 12: the permission a sensitive recording also needs for
+    /// this one (downloads: `recording:recording:viewSensitiveData`).
+    pub fn needs_on_sensitive(self) -> Option<Perm> {
+        self.is_download().then_some(Perm::VIEW_SENSITIVE)
+    }
+    /// Every inner check evaluation makes on its own before allowing this
+    /// permission (steps 11 and 12), on any recording it applies to: the
+    /// implicit edges that prerequisite cycles are counted with.
+    pub fn implicit_checks(self) -> impl Iterator<Item = Perm> {
+        let views = [false, true]
+            .into_iter()
+            .filter(move |screen| self.needs_media_view() && self.applies_to_media(*screen))
+            .map(Perm::media_view);
+        views.chain(self.needs_on_sensitive())
     }
 }
 

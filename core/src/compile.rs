@@ -280,7 +280,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
         .map(|r| {
             let mut grants = alloc::vec![Vec::new(); CATALOG.len()];
             let mut denies = alloc::vec![Vec::new(); CATALOG.len()];
-            for anc in ancestry(doc, &role_ix, r) {
+            for anc in doc.role_chain(r, |id| role_ix.get(id).map(|i| *i as usize)) {
                 if let Some((g, d)) = own.get(anc) {
                     for (buckets, list) in [(&mut grants, g), (&mut denies, d)] {
                         for (rule, perms) in list {
@@ -322,29 +322,6 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
 
 pub(crate) fn media_bit(m: crate::model::Media) -> u8 {
     1u8 << (m as u8)
-}
-
-/// A role and every role it inherits, transitively, each once, the role itself first.
-pub(crate) fn ancestry(doc: &PolicyDoc, role_ix: &HashMap<String, Ix>, start: usize) -> Vec<usize> {
-    let mut seen = alloc::vec![false; doc.roles.len()];
-    let mut order = Vec::new();
-    let mut stack = alloc::vec![start];
-    while let Some(r) = stack.pop() {
-        match seen.get_mut(r) {
-            Some(s) if !*s => *s = true,
-            _ => continue,
-        }
-        order.push(r);
-        if let Some((_, role)) = doc.roles.get(r) {
-            // Reversed so that the first inherited role is visited first.
-            for parent in role.inherits.iter().rev() {
-                if let Some(p) = role_ix.get(parent.as_str()) {
-                    stack.push(*p as usize);
-                }
-            }
-        }
-    }
-    order
 }
 
 fn users_with_entries(mut users: Vec<CUser>, roles: &[CRole]) -> Vec<CUser> {

@@ -155,28 +155,30 @@ impl Reason {
         }
     }
 
-    /// A short phrase for people ("blocked: legal hold").
+    /// What the code means, in a few words for people ("blocked: legal
+    /// hold"), without the context of a decision — [`crate::words`] adds
+    /// that where the decision was made (which scope, which deny, …).
     pub fn describe(self) -> &'static str {
         match self {
             Reason::Allow => "allowed",
-            Reason::InvalidRequest => "not applicable to this resource",
+            Reason::InvalidRequest => "invalid request",
             Reason::UnknownPrincipal => "unknown user",
-            Reason::PrincipalDisabled => "user disabled",
+            Reason::PrincipalDisabled => "account disabled",
             Reason::UnknownResource => "unknown resource",
             Reason::ImpersonationDenied => "impersonation not allowed",
-            Reason::Expired => "recording past its retention",
-            Reason::LegalHold => "legal hold",
+            Reason::Expired => "blocked: retention expired",
+            Reason::LegalHold => "blocked: legal hold",
             Reason::PrivateAnnotation => "private bookmark",
-            Reason::Denied => "explicitly denied",
-            Reason::NoPermission => "no role grants it",
+            Reason::Denied => "denied by a deny rule",
+            Reason::NoPermission => "not in your roles",
             Reason::OutOfDivision => "outside your divisions",
             Reason::OutOfScope => "outside your scope",
-            Reason::ConditionUnmet => "conditions not met",
-            Reason::Region => "in another data region",
+            Reason::ConditionUnmet => "a condition of your role does not hold",
+            Reason::Region => "stored in another data region",
             Reason::PrerequisiteMissing => "a prerequisite permission is missing",
-            Reason::NoAccess => "you cannot view this recording",
-            Reason::BpoRestricted => "BPO users cannot export",
-            Reason::Sensitive => "contains sensitive data",
+            Reason::NoAccess => "requires access to the recording",
+            Reason::BpoRestricted => "exports are disabled for BPO users",
+            Reason::Sensitive => "sensitive recording: needs sensitive-data access",
             Reason::TokenMissing => "not signed in",
             Reason::TokenExpired => "token expired",
             Reason::TokenTooOld => "token too old",

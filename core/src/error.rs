@@ -58,3 +58,7 @@ impl fmt::Display for RequestError {
         write!(f, "invalid request: {}", self.message)
     }
 }
+
+impl core::error::Error for ValidationError {}
+impl core::error::Error for PolicyError {}
+impl core::error::Error for RequestError {}

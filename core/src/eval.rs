@@ -1,26 +1,40 @@
 //! Evaluation (SPEC §3): the thirteen steps, in order, the first that fails
-//! deciding the reason. One generic walk serves both plain decisions and
-//! explanations: with [`Silent`] every trace call compiles away.
+//! deciding the reason. Each step is one method below, written once; one
+//! generic walk serves decisions, explanations, coverage and words: with
+//! [`Silent`] every trace call compiles away.
+//!
+//! [`Evaluator::decide`] runs a request from step 1 to 13; the inner checks
+//! of steps 3 and 10–13 ("X is allowed") run [`Evaluator::allowed`]: step 1's
+//! applicability and steps 4–12, for the same principal and resource.
 
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::catalog::Perm;
-use crate::compile::{CScope, Compiled, Ix};
+use crate::compile::{CScope, CUser, Compiled, Ix};
 use crate::decision::Reason;
 use crate::model::PolicyDoc;
+use crate::request::{AnnotationVisibility, Resource};
+use crate::retention;
 use crate::target::{TKind, Target};
 use crate::time::Timestamp;
+use crate::words::Why;
 
-/// Receives the lines of an explanation.
+/// Receives what a walk found: the lines of an explanation, the scope-table
+/// cells it tested (coverage) and why it denied (words). Every method is a
+/// no-op by default, so a trace pays only for what it collects.
 pub(crate) trait Trace {
-    /// Whether lines are wanted at all.
+    /// Whether lines (and why) are wanted at all.
     const ON: bool;
     fn line(&mut self, step: u8, text: impl FnOnce() -> String);
     /// A scope was tested against the resource (coverage).
     #[inline(always)]
     fn scope(&mut self, _scope: CScope, _kind: TKind, _holds: bool) {}
+    /// What the step that decided found, for the decision's words; called
+    /// only when [`Trace::ON`], so that a plain decision builds nothing.
+    #[inline(always)]
+    fn why(&mut self, _why: Why) {}
 }
 
 /// No trace: decisions.
@@ -41,14 +55,22 @@ pub struct TraceLine {
     pub text: String,
 }
 
-/// Collects lines: explanations.
+/// Collects lines and why: explanations and words (a decision's words come
+/// from the same walk as its explanation — one more copy of the walk in the
+/// WebAssembly builds would weigh more than the lines cost to write).
 #[derive(Default)]
-pub(crate) struct Lines(pub Vec<TraceLine>);
+pub(crate) struct Lines {
+    pub lines: Vec<TraceLine>,
+    pub why: Option<Why>,
+}
 
 impl Trace for Lines {
     const ON: bool = true;
     fn line(&mut self, step: u8, text: impl FnOnce() -> String) {
-        self.0.push(TraceLine { step, text: text() });
+        self.lines.push(TraceLine { step, text: text() });
+    }
+    fn why(&mut self, why: Why) {
+        self.why = Some(why);
     }
 }
 
@@ -79,13 +101,83 @@ impl Outcome {
 /// bound is never reached by a valid policy — and if it were, the answer is no.
 const MAX_DEPTH: u8 = 64;
 
+/// Who decides a request, worked out once by steps 2 and 3 (a
+/// [`crate::Subject`] keeps it for deciding many resources).
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    /// The principal, or why nobody may decide anything.
+    pub who: Result<Ix, Reason>,
+    /// The explanation lines of steps 2 and 3 (only when asked for).
+    pub lines: Vec<TraceLine>,
+    /// Why steps 2–3 refused (only when asked for).
+    pub why: Option<Why>,
+}
+
+/// The grants step 8 kept: the first that passes, and the first passing
+/// grant with `crossRegion` (step 9).
+struct Passing {
+    first: Option<Ix>,
+    cross: Option<Ix>,
+}
+
 pub(crate) struct Evaluator<'p> {
     pub doc: &'p PolicyDoc,
     pub c: &'p Compiled,
 }
 
 impl<'p> Evaluator<'p> {
-    /// Steps 2 (principal and actor) and 3 (impersonation): who decides.
+    /// Step 1, the catalog half: a request names a catalog permission, not a pattern.
+    pub fn catalog_permission<T: Trace>(&self, name: &str, t: &mut T) -> Option<Perm> {
+        let perm = self.c.perm_ix.get(name).copied();
+        if perm.is_none() {
+            t.line(1, || {
+                format!("\"{name}\" is not a catalog permission (patterns are for policies, not requests)")
+            });
+            if T::ON {
+                t.why(Why::NotCatalog(String::from(name)));
+            }
+        }
+        perm
+    }
+
+    /// Step 1, the resource half: the permission applies to the resource (SPEC §6).
+    #[inline]
+    fn applies<T: Trace>(&self, perm: Perm, tg: &Target, top: bool, t: &mut T) -> bool {
+        if tg.accepts(perm) {
+            if top {
+                t.line(1, || {
+                    format!(
+                        "{perm} is a catalog permission and applies to this {}",
+                        tg.kind.type_name()
+                    )
+                });
+            }
+            return true;
+        }
+        if top {
+            t.line(1, || {
+                format!(
+                    "{perm} does not apply to a {} resource",
+                    tg.kind.type_name()
+                )
+            });
+        } else {
+            t.line(1, || {
+                format!("{perm} does not apply to this {}", tg.kind_name())
+            });
+        }
+        if T::ON {
+            t.why(Why::NotApplicable {
+                perm,
+                kind: tg.kind,
+                screen: tg.rec.is_some_and(|r| r.is_screen()),
+            });
+        }
+        false
+    }
+
+    /// Steps 2 (principal and actor exist and are enabled) and 3
+    /// (impersonation): who decides.
     pub fn subject<T: Trace>(
         &self,
         principal: &str,
@@ -95,6 +187,9 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Ix, Reason> {
         let Some(p) = self.c.user_ix.get(principal).copied() else {
             t.line(2, || format!("principal {principal} is not in the policy"));
+            if T::ON {
+                t.why(Why::UnknownUser(String::from(principal)));
+            }
             return Err(Reason::UnknownPrincipal);
         };
         let actor = actor.filter(|a| *a != principal);
@@ -104,17 +199,19 @@ impl<'p> Evaluator<'p> {
                 Some(ai) => Some((a, ai)),
                 None => {
                     t.line(2, || format!("actor {a} is not in the policy"));
+                    if T::ON {
+                        t.why(Why::UnknownUser(String::from(a)));
+                    }
                     return Err(Reason::UnknownPrincipal);
                 }
             },
         };
-        let pu = self
-            .c
-            .users
-            .get(p as usize)
-            .ok_or(Reason::UnknownPrincipal)?;
+        let pu = self.user(p).ok_or(Reason::UnknownPrincipal)?;
         if pu.disabled {
             t.line(2, || format!("principal {principal} is disabled"));
+            if T::ON {
+                t.why(Why::Disabled(String::from(principal)));
+            }
             return Err(Reason::PrincipalDisabled);
         }
         let Some((aid, ai)) = a else {
@@ -124,29 +221,44 @@ impl<'p> Evaluator<'p> {
             });
             return Ok(p);
         };
-        let au = self
-            .c
-            .users
-            .get(ai as usize)
-            .ok_or(Reason::UnknownPrincipal)?;
+        let au = self.user(ai).ok_or(Reason::UnknownPrincipal)?;
         if au.disabled {
             t.line(2, || format!("actor {aid} is disabled"));
+            if T::ON {
+                t.why(Why::Disabled(String::from(aid)));
+            }
             return Err(Reason::PrincipalDisabled);
         }
         t.line(2, || {
             format!("principal {principal} and actor {aid} exist and are enabled")
         });
+        let refused = |t: &mut T, cause: crate::words::Impersonation| {
+            if T::ON {
+                t.why(Why::Impersonation {
+                    actor: String::from(aid),
+                    principal: String::from(principal),
+                    cause,
+                });
+            }
+            Err(Reason::ImpersonationDenied)
+        };
         let as_user = Target::user(self.c, Some(p), principal);
         let o = self.steps(ai, Perm::IMPERSONATE, &as_user, now, 1, false, &mut Silent);
         if !o.allowed() {
             t.line(3, || format!("actor {aid} may not impersonate {principal}: directory:user:impersonate on user {principal} is {}", o.reason));
-            return Err(Reason::ImpersonationDenied);
+            // Step 3 counts the actor's region like any grant's (step 9).
+            let cause = if o.reason == Reason::Region {
+                crate::words::Impersonation::Regions(au.region.clone(), pu.region.clone())
+            } else {
+                crate::words::Impersonation::NotAllowed
+            };
+            return refused(t, cause);
         }
         if pu.service {
             t.line(3, || {
                 format!("{principal} is a service account and cannot be impersonated")
             });
-            return Err(Reason::ImpersonationDenied);
+            return refused(t, crate::words::Impersonation::Service);
         }
         if pu.region != au.region {
             t.line(3, || {
@@ -155,10 +267,87 @@ impl<'p> Evaluator<'p> {
                     au.region, pu.region
                 )
             });
-            return Err(Reason::ImpersonationDenied);
+            return refused(
+                t,
+                crate::words::Impersonation::Regions(au.region.clone(), pu.region.clone()),
+            );
         }
         t.line(3, || format!("actor {aid} may impersonate {principal} ({}); from here on {principal}'s roles decide", self.rule_text(o.rule)));
         Ok(p)
+    }
+
+    /// Step 2, the resource half: a queue or user resource, and a report's
+    /// user and queue when given, exist in the policy.
+    #[inline]
+    fn resource_exists<T: Trace>(&self, r: &Resource, t: &mut T) -> bool {
+        let c = self.c;
+        let missing = |what: &'static str, id: &str, known: bool, t: &mut T| {
+            if !known {
+                t.line(2, || format!("{what} {id} is not in the policy"));
+                if T::ON {
+                    t.why(Why::UnknownResource(what, String::from(id)));
+                }
+            }
+            known
+        };
+        let user = |id: &str, t: &mut T| missing("user", id, c.user_ix.contains_key(id), t);
+        let queue = |id: &str, t: &mut T| missing("queue", id, c.queue_ix.contains_key(id), t);
+        match r {
+            Resource::Queue(q) => queue(&q.id, t),
+            Resource::User(u) => user(&u.id, t),
+            Resource::Report(rep) => {
+                rep.user.as_deref().map_or(true, |u| user(u, t))
+                    && rep.queue.as_deref().map_or(true, |q| queue(q, t))
+            }
+            _ => true,
+        }
+    }
+
+    /// A request, from step 1 to 13, once step 1 has found its catalog
+    /// permission and steps 2–3 have resolved who decides.
+    pub fn decide<T: Trace>(
+        &self,
+        who: &Resolved,
+        perm: Perm,
+        resource: &Resource,
+        tg: &Target,
+        now: Timestamp,
+        t: &mut T,
+    ) -> Outcome {
+        if !self.applies(perm, tg, true, t) {
+            return Outcome::deny(Reason::InvalidRequest);
+        }
+        // Steps 2 and 3 ran when the subject was resolved: their lines are
+        // told here, in step order around the resource half of step 2.
+        let replay = |step: u8, t: &mut T| {
+            if T::ON {
+                for l in who.lines.iter().filter(|l| l.step == step) {
+                    t.line(step, || l.text.clone());
+                }
+            }
+        };
+        let refused = |r: Reason, t: &mut T| {
+            if let Some(why) = &who.why {
+                if T::ON {
+                    t.why(why.clone());
+                }
+            }
+            Outcome::deny(r)
+        };
+        replay(2, t);
+        if let Err(r) = who.who {
+            if r.step() == 2 {
+                return refused(r, t);
+            }
+        }
+        if !self.resource_exists(resource, t) {
+            return Outcome::deny(Reason::UnknownResource);
+        }
+        replay(3, t);
+        match who.who {
+            Ok(p) => self.steps_4_to_13(p, perm, tg, now, 0, true, t),
+            Err(r) => refused(r, t),
+        }
     }
 
     /// Whether `perm` is allowed: steps 1 and 4–12 for the same principal and resource.
@@ -168,7 +357,10 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Step 1's applicability and steps 4–13 for a known, enabled principal.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the walk's state; every call passes it on unchanged but `perm` and `depth`"
+    )]
     pub fn steps<T: Trace>(
         &self,
         p: Ix,
@@ -182,187 +374,330 @@ impl<'p> Evaluator<'p> {
         if depth > MAX_DEPTH {
             return Outcome::deny(Reason::PrerequisiteMissing);
         }
-        if !tg.accepts(perm) {
-            t.line(1, || {
-                format!("{perm} does not apply to this {}", kind_name(tg))
-            });
+        if !self.applies(perm, tg, false, t) {
             return Outcome::deny(Reason::InvalidRequest);
         }
-        let Some(pu) = self.c.users.get(p as usize) else {
+        self.steps_4_to_13(p, perm, tg, now, depth, top, t)
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the walk's state, as in `steps`")]
+    fn steps_4_to_13<T: Trace>(
+        &self,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        now: Timestamp,
+        depth: u8,
+        top: bool,
+        t: &mut T,
+    ) -> Outcome {
+        let Some(pu) = self.user(p) else {
             return Outcome::deny(Reason::UnknownPrincipal);
         };
-        let settings = &self.doc.settings;
-
-        // Step 4: retention.
-        if let Some(rec) = tg.rec {
-            let days = rec.retention_days.or(if rec.is_screen() {
-                settings.retention_screen
-            } else {
-                settings.retention_default
-            });
-            match (rec.legal_hold, rec.created_at, days) {
-                (true, _, _) => t.line(4, || String::from("under legal hold: never expires")),
-                (false, Some(created), Some(days)) => {
-                    let until = created.plus_days(days);
-                    if now >= until {
-                        t.line(4, || {
-                            format!("created {created}, kept {days} days: expired at {until}")
-                        });
-                        return Outcome::deny(Reason::Expired);
-                    }
-                    t.line(4, || {
-                        format!("created {created}, kept {days} days: until {until}")
-                    });
-                }
-                (false, None, _) => t.line(4, || {
-                    String::from("no createdAt: retention cannot expire it")
-                }),
-                (false, Some(_), None) => t.line(4, || String::from("no retention period applies")),
-            }
+        if let Err(o) = self.retention(tg, now, t) {
+            return o;
         }
-        // Step 5: legal hold.
+        if let Err(o) = self.legal_hold(perm, tg, t) {
+            return o;
+        }
+        let perm = match self.annotation(pu, perm, tg, t) {
+            Ok(perm) => perm,
+            Err(o) => return o,
+        };
+        if let Err(o) = self.denies(pu, p, perm, tg, t) {
+            return o;
+        }
+        let passing = match self.grants(pu, p, perm, tg, t) {
+            Ok(passing) => passing,
+            Err(o) => return o,
+        };
+        let rule = match self.region(pu, perm, tg, &passing, t) {
+            Ok(rule) => rule,
+            Err(o) => return o,
+        };
+        if let Err(o) = self.prerequisites(p, perm, tg, now, depth, t) {
+            return o;
+        }
+        if let Err(o) = self.access(p, perm, tg, now, depth, t) {
+            return o;
+        }
+        if let Err(o) = self.export(pu, p, perm, tg, now, depth, t) {
+            return o;
+        }
+        self.obligations(p, perm, tg, now, depth, top, rule, t)
+    }
+
+    /// Step 4: a recording (or an annotation's recording) past retention is `expired`.
+    #[inline]
+    fn retention<T: Trace>(&self, tg: &Target, now: Timestamp, t: &mut T) -> Result<(), Outcome> {
+        let Some(rec) = tg.rec else { return Ok(()) };
+        let settings = &self.doc.settings;
+        let days = rec.retention_days.or(retention::default_days(
+            rec.is_screen(),
+            settings.retention_screen,
+            settings.retention_default,
+        ));
+        let until = retention::kept_until(rec.legal_hold, rec.created_at, days);
+        if retention::is_expired(now, until) {
+            t.line(4, || match (rec.created_at, days) {
+                (Some(created), Some(days)) => format!(
+                    "created {created}, kept {days} days: expired at {}",
+                    created.plus_days(days)
+                ),
+                _ => String::from("expired"),
+            });
+            if T::ON {
+                t.why(Why::Expired(until));
+            }
+            return Err(Outcome::deny(Reason::Expired));
+        }
+        t.line(4, || match (rec.legal_hold, rec.created_at, days) {
+            (true, _, _) => String::from("under legal hold: never expires"),
+            (false, None, _) => String::from("no createdAt: retention cannot expire it"),
+            (false, Some(_), None) => String::from("no retention period applies"),
+            (false, Some(created), Some(days)) => format!(
+                "created {created}, kept {days} days: until {}",
+                created.plus_days(days)
+            ),
+        });
+        Ok(())
+    }
+
+    /// Step 5: a recording under legal hold refuses the destructive permissions.
+    #[inline]
+    fn legal_hold<T: Trace>(&self, perm: Perm, tg: &Target, t: &mut T) -> Result<(), Outcome> {
         if tg.kind == TKind::Recording
             && tg.rec.is_some_and(|r| r.legal_hold)
-            && is_destructive(perm)
+            && perm.is_destructive()
         {
             t.line(5, || {
                 format!("the recording is under legal hold, which refuses {perm}")
             });
-            return Outcome::deny(Reason::LegalHold);
-        }
-        // Step 6: private and own annotations.
-        let mut perm = perm;
-        if let Some(ann) = tg.ann {
-            let own = ann.author.as_deref() == Some(pu.id.as_str());
-            if ann.visibility == crate::request::Visibility::Private && !own {
-                t.line(6, || {
-                    format!(
-                        "the annotation is private to {}",
-                        ann.author.as_deref().unwrap_or("its author")
-                    )
-                });
-                return Outcome::deny(Reason::PrivateAnnotation);
+            if T::ON {
+                t.why(Why::LegalHold);
             }
-            if own && matches!(perm, Perm::ANNOTATION_EDIT | Perm::ANNOTATION_DELETE) {
-                t.line(6, || {
-                    format!(
-                        "{} wrote this annotation: {perm} is evaluated as recording:annotation:add",
-                        pu.id
-                    )
-                });
-                perm = Perm::ANNOTATION_ADD;
-            }
+            return Err(Outcome::deny(Reason::LegalHold));
         }
-        // Step 7: deny overrides.
+        Ok(())
+    }
+
+    /// Step 6: a private annotation is its author's alone; an author's own
+    /// annotation is edited or deleted as `recording:annotation:add`. Returns
+    /// the permission the following steps decide.
+    #[inline]
+    fn annotation<T: Trace>(
+        &self,
+        pu: &CUser,
+        perm: Perm,
+        tg: &Target,
+        t: &mut T,
+    ) -> Result<Perm, Outcome> {
+        let Some(ann) = tg.ann else { return Ok(perm) };
+        let own = ann.author.as_deref() == Some(pu.id.as_str());
+        if ann.visibility == AnnotationVisibility::Private && !own {
+            t.line(6, || {
+                format!(
+                    "the annotation is private to {}",
+                    ann.author.as_deref().unwrap_or("its author")
+                )
+            });
+            if T::ON {
+                t.why(Why::PrivateAnnotation);
+            }
+            return Err(Outcome::deny(Reason::PrivateAnnotation));
+        }
+        if own && matches!(perm, Perm::ANNOTATION_EDIT | Perm::ANNOTATION_DELETE) {
+            t.line(6, || {
+                format!(
+                    "{} wrote this annotation: {perm} is evaluated as recording:annotation:add",
+                    pu.id
+                )
+            });
+            return Ok(Perm::ANNOTATION_ADD);
+        }
+        Ok(perm)
+    }
+
+    /// Step 7: any matching deny of the principal wins (deny-overrides).
+    #[inline]
+    fn denies<T: Trace>(
+        &self,
+        pu: &CUser,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        t: &mut T,
+    ) -> Result<(), Outcome> {
         for e in pu.entries(perm).filter(|e| e.deny) {
             let ri = e.rule;
-            {
-                let Some(rule) = self.c.rules.get(ri as usize) else {
-                    continue;
-                };
-                if self.in_scope(tg, rule.scope, p, t) && tg.when_holds(self.c, &rule.when) {
-                    t.line(7, || format!("deny {} matches", self.rule_text(Some(ri))));
-                    return Outcome {
-                        reason: Reason::Denied,
-                        rule: Some(ri),
-                        redact: false,
-                        cascade: false,
-                    };
+            let Some(rule) = self.c.rules.get(ri as usize) else {
+                continue;
+            };
+            if self.in_scope(tg, rule.scope, p, t) && tg.when_holds(self.c, &rule.when) {
+                t.line(7, || format!("deny {} matches", self.rule_text(Some(ri))));
+                if T::ON {
+                    t.why(Why::Denied(ri));
                 }
+                return Err(Outcome {
+                    reason: Reason::Denied,
+                    rule: Some(ri),
+                    redact: false,
+                    cascade: false,
+                });
             }
         }
         t.line(7, || String::from("no deny matches"));
-        // Step 8: grants, then division, scope and when.
-        let mut best = 0u8; // 1 matched, 2 division ok, 3 scope ok, 4 when ok
-        let mut first: Option<Ix> = None;
-        let mut cross: Option<Ix> = None;
+        Ok(())
+    }
+
+    /// Step 8: a grant matches, then its division, scope and `when` hold.
+    #[inline]
+    fn grants<T: Trace>(
+        &self,
+        pu: &CUser,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        t: &mut T,
+    ) -> Result<Passing, Outcome> {
+        // How far the best grant got: 1 matched, 2 division ok, 3 scope ok, 4 when ok.
+        let mut best = 0u8;
+        let mut passing = Passing {
+            first: None,
+            cross: None,
+        };
         let mut matched = 0usize;
+        // The grants that stopped where the best one did (for words).
+        let mut stopped: Vec<Ix> = Vec::new();
         for e in pu.entries(perm).filter(|e| !e.deny) {
             let ri = e.rule;
-            {
-                let (Some(rule), Some(a)) = (
-                    self.c.rules.get(ri as usize),
-                    pu.assignments.get(usize::from(e.assignment)),
-                ) else {
-                    continue;
-                };
-                matched += 1;
-                let stage = if !tg.in_divisions(self.c, a.divisions.as_deref()) {
-                    1
-                } else if !self.in_scope(tg, rule.scope, p, t) {
-                    2
-                } else if !tg.when_holds(self.c, &rule.when) {
-                    3
-                } else {
-                    4
-                };
-                if T::ON {
-                    t.line(8, || {
-                        let v = match stage {
-                            1 => String::from(
-                                "the role assignment's divisions do not include the resource's",
-                            ),
-                            2 => format!("division ok; scope does not cover {}", tg.label()),
-                            3 => String::from(
-                                "division ok; scope ok; its when condition does not hold",
-                            ),
-                            _ => String::from("division ok; scope ok; when ok"),
-                        };
-                        format!("grant {}: {v}", self.rule_text(Some(ri)))
-                    });
+            let (Some(rule), Some(a)) = (
+                self.c.rules.get(ri as usize),
+                pu.assignments.get(usize::from(e.assignment)),
+            ) else {
+                continue;
+            };
+            matched += 1;
+            let stage = if !tg.in_divisions(self.c, a.divisions.as_deref()) {
+                1
+            } else if !self.in_scope(tg, rule.scope, p, t) {
+                2
+            } else if !tg.when_holds(self.c, &rule.when) {
+                3
+            } else {
+                4
+            };
+            if T::ON {
+                t.line(8, || {
+                    let v = match stage {
+                        1 => String::from(
+                            "the role assignment's divisions do not include the resource's",
+                        ),
+                        2 => format!("division ok; scope does not cover {}", tg.label()),
+                        3 => {
+                            String::from("division ok; scope ok; its when condition does not hold")
+                        }
+                        _ => String::from("division ok; scope ok; when ok"),
+                    };
+                    format!("grant {}: {v}", self.rule_text(Some(ri)))
+                });
+            }
+            if T::ON && stage < 4 {
+                if stage > best {
+                    stopped.clear();
                 }
-                best = best.max(stage);
-                if stage == 4 {
-                    first = first.or(Some(ri));
-                    if rule.cross_region {
-                        cross = cross.or(Some(ri));
-                    }
+                if stage >= best {
+                    stopped.push(ri);
+                }
+            }
+            best = best.max(stage);
+            if stage == 4 {
+                passing.first = passing.first.or(Some(ri));
+                if rule.cross_region {
+                    passing.cross = passing.cross.or(Some(ri));
                 }
             }
         }
         let reason = match best {
-            0 => Some(Reason::NoPermission),
-            1 => Some(Reason::OutOfDivision),
-            2 => Some(Reason::OutOfScope),
-            3 => Some(Reason::ConditionUnmet),
-            _ => None,
+            0 => Reason::NoPermission,
+            1 => Reason::OutOfDivision,
+            2 => Reason::OutOfScope,
+            3 => Reason::ConditionUnmet,
+            _ => return Ok(passing),
         };
-        if let Some(reason) = reason {
-            t.line(8, || {
-                if matched == 0 {
-                    format!("no grant of {} matches {perm} → {reason}", pu.id)
-                } else {
-                    format!("{matched} grant(s) match {perm}, none passes → {reason}")
-                }
-            });
-            return Outcome::deny(reason);
-        }
-        let mut rule = first;
-        // Step 9: region.
-        if let Some(region) = tg.region(self.c, &settings.home_region) {
-            if region != pu.region {
-                match cross {
-                    Some(ri) if perm == Perm::METADATA_VIEW && !pu.bpo => {
-                        t.line(9, || {
-                            format!(
-                                "resource in {region}, {} in {}: allowed by cross-region grant",
-                                pu.id, pu.region
-                            )
-                        });
-                        rule = Some(ri);
-                    }
-                    _ => {
-                        t.line(9, || {
-                            format!("resource in {region} but {} is in {}", pu.id, pu.region)
-                        });
-                        return Outcome::deny(Reason::Region);
-                    }
-                }
+        t.line(8, || {
+            if matched == 0 {
+                format!("no grant of {} matches {perm} → {reason}", pu.id)
             } else {
-                t.line(9, || format!("same region ({region})"));
+                format!("{matched} grant(s) match {perm}, none passes → {reason}")
+            }
+        });
+        if T::ON {
+            t.why(match reason {
+                Reason::NoPermission => Why::NoPermission(perm),
+                Reason::OutOfDivision => Why::OutOfDivision,
+                Reason::OutOfScope => Why::OutOfScope(stopped),
+                _ => Why::ConditionUnmet(stopped),
+            });
+        }
+        Err(Outcome::deny(reason))
+    }
+
+    /// Step 9: the resource is in the principal's region, unless a passing
+    /// `crossRegion` grant reaches it for `recording:metadata:view` by a
+    /// non-BPO principal. Returns the grant to report.
+    #[inline]
+    fn region<T: Trace>(
+        &self,
+        pu: &CUser,
+        perm: Perm,
+        tg: &Target,
+        passing: &Passing,
+        t: &mut T,
+    ) -> Result<Option<Ix>, Outcome> {
+        let Some(region) = tg.region(self.c, &self.doc.settings.home_region) else {
+            return Ok(passing.first);
+        };
+        if region == pu.region {
+            t.line(9, || format!("same region ({region})"));
+            return Ok(passing.first);
+        }
+        match passing.cross {
+            Some(ri) if perm == Perm::METADATA_VIEW && !pu.bpo => {
+                t.line(9, || {
+                    format!(
+                        "resource in {region}, {} in {}: allowed by cross-region grant",
+                        pu.id, pu.region
+                    )
+                });
+                Ok(Some(ri))
+            }
+            _ => {
+                t.line(9, || {
+                    format!("resource in {region} but {} is in {}", pu.id, pu.region)
+                });
+                if T::ON {
+                    t.why(Why::Region {
+                        resource: String::from(region),
+                        principal: pu.region.clone(),
+                    });
+                }
+                Err(Outcome::deny(Reason::Region))
             }
         }
-        // Step 10: prerequisites.
+    }
+
+    /// Step 10: every prerequisite of the permission is allowed itself.
+    #[inline]
+    fn prerequisites<T: Trace>(
+        &self,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        now: Timestamp,
+        depth: u8,
+        t: &mut T,
+    ) -> Result<(), Outcome> {
         for &q in self
             .c
             .prerequisites
@@ -372,53 +707,116 @@ impl<'p> Evaluator<'p> {
         {
             if !self.allowed(p, q, tg, now, depth + 1) {
                 t.line(10, || format!("prerequisite {q} is not allowed"));
-                return Outcome::deny(Reason::PrerequisiteMissing);
+                if T::ON {
+                    t.why(Why::Prerequisite(q));
+                }
+                return Err(Outcome::deny(Reason::PrerequisiteMissing));
             }
             t.line(10, || format!("prerequisite {q} is allowed"));
         }
-        // Step 11: access to the recording's media.
-        match tg.kind {
-            TKind::Recording if !perm.is_access() => {
-                let view = tg.media_view();
-                if !self.allowed(p, view, tg, now, depth + 1) {
-                    t.line(11, || format!("{perm} needs {view}, which is not allowed"));
-                    return Outcome::deny(Reason::NoAccess);
-                }
-                t.line(11, || format!("{view} is allowed"));
-            }
-            TKind::Annotation => {
-                if let Some(rec) = tg.rec {
-                    let rt = Target::recording(rec);
-                    let view = rt.media_view();
-                    if !self.allowed(p, view, &rt, now, depth + 1) {
-                        t.line(11, || {
-                            format!(
-                                "annotations need {view} on recording {}, which is not allowed",
-                                rec.id
-                            )
-                        });
-                        return Outcome::deny(Reason::NoAccess);
-                    }
-                    t.line(11, || format!("{view} on recording {} is allowed", rec.id));
-                }
-            }
-            _ => {}
+        Ok(())
+    }
+
+    /// Step 11: every recording permission but the access ones needs the
+    /// media's view permission; annotation permissions need it on the
+    /// annotation's recording.
+    #[inline]
+    fn access<T: Trace>(
+        &self,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        now: Timestamp,
+        depth: u8,
+        t: &mut T,
+    ) -> Result<(), Outcome> {
+        if !perm.needs_media_view() {
+            return Ok(());
         }
-        // Step 12: export.
-        let sensitive = tg.kind == TKind::Recording && tg.rec.is_some_and(|r| r.sensitive);
-        if perm.is_download() {
-            if pu.bpo && !settings.bpo_export {
-                t.line(12, || {
-                    format!("{} is a BPO user and settings.bpoExport is off", pu.id)
+        let Some(rec) = tg.rec else { return Ok(()) };
+        let view = Perm::media_view(rec.is_screen());
+        let on_recording;
+        let at = if tg.kind == TKind::Annotation {
+            on_recording = Target::recording(rec);
+            &on_recording
+        } else {
+            tg
+        };
+        if !self.allowed(p, view, at, now, depth + 1) {
+            if tg.kind == TKind::Annotation {
+                t.line(11, || {
+                    format!(
+                        "annotations need {view} on recording {}, which is not allowed",
+                        rec.id
+                    )
                 });
-                return Outcome::deny(Reason::BpoRestricted);
+            } else {
+                t.line(11, || format!("{perm} needs {view}, which is not allowed"));
             }
-            if sensitive && !self.allowed(p, Perm::VIEW_SENSITIVE, tg, now, depth + 1) {
-                t.line(12, || String::from("the recording is sensitive and recording:recording:viewSensitiveData is not allowed"));
-                return Outcome::deny(Reason::Sensitive);
+            if T::ON {
+                t.why(Why::NoAccess(view));
             }
+            return Err(Outcome::deny(Reason::NoAccess));
         }
-        // Step 13: allow, with obligations for the request itself.
+        if tg.kind == TKind::Annotation {
+            t.line(11, || format!("{view} on recording {} is allowed", rec.id));
+        } else {
+            t.line(11, || format!("{view} is allowed"));
+        }
+        Ok(())
+    }
+
+    /// Step 12: downloads — not by a BPO principal unless `settings.bpoExport`,
+    /// and of a sensitive recording only with sensitive-data access.
+    #[expect(clippy::too_many_arguments, reason = "the walk's state, as in `steps`")]
+    #[inline]
+    fn export<T: Trace>(
+        &self,
+        pu: &CUser,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        now: Timestamp,
+        depth: u8,
+        t: &mut T,
+    ) -> Result<(), Outcome> {
+        let Some(needed) = perm.needs_on_sensitive() else {
+            return Ok(());
+        };
+        if pu.bpo && !self.doc.settings.bpo_export {
+            t.line(12, || {
+                format!("{} is a BPO user and settings.bpoExport is off", pu.id)
+            });
+            if T::ON {
+                t.why(Why::BpoRestricted);
+            }
+            return Err(Outcome::deny(Reason::BpoRestricted));
+        }
+        if is_sensitive(tg) && !self.allowed(p, needed, tg, now, depth + 1) {
+            t.line(12, || String::from("the recording is sensitive and recording:recording:viewSensitiveData is not allowed"));
+            if T::ON {
+                t.why(Why::Sensitive);
+            }
+            return Err(Outcome::deny(Reason::Sensitive));
+        }
+        Ok(())
+    }
+
+    /// Step 13: allow, with the obligations of the request itself (never of
+    /// an inner check).
+    #[expect(clippy::too_many_arguments, reason = "the walk's state, as in `steps`")]
+    #[inline]
+    fn obligations<T: Trace>(
+        &self,
+        p: Ix,
+        perm: Perm,
+        tg: &Target,
+        now: Timestamp,
+        depth: u8,
+        top: bool,
+        rule: Option<Ix>,
+        t: &mut T,
+    ) -> Outcome {
         let mut out = Outcome {
             reason: Reason::Allow,
             rule,
@@ -426,15 +824,11 @@ impl<'p> Evaluator<'p> {
             cascade: false,
         };
         if top {
-            if matches!(perm, Perm::RECORDING_VIEW | Perm::SCREEN_VIEW)
-                && sensitive
-                && !self.allowed(p, Perm::VIEW_SENSITIVE, tg, now, depth + 1)
-            {
-                out.redact = true;
-            }
-            if perm == Perm::RECORDING_DELETE && tg.rec.is_some_and(|r| !r.related.is_empty()) {
-                out.cascade = true;
-            }
+            out.redact = matches!(perm, Perm::RECORDING_VIEW | Perm::SCREEN_VIEW)
+                && is_sensitive(tg)
+                && !self.allowed(p, Perm::VIEW_SENSITIVE, tg, now, depth + 1);
+            out.cascade =
+                perm == Perm::RECORDING_DELETE && tg.rec.is_some_and(|r| !r.related.is_empty());
         }
         t.line(13, || {
             let mut s = format!("allow by {}", self.rule_text(rule));
@@ -449,10 +843,21 @@ impl<'p> Evaluator<'p> {
         out
     }
 
+    fn user(&self, p: Ix) -> Option<&'p CUser> {
+        self.c.users.get(p as usize)
+    }
+
     fn in_scope<T: Trace>(&self, tg: &Target, scope: CScope, p: Ix, t: &mut T) -> bool {
         let holds = tg.in_scope(self.c, scope, p);
         t.scope(scope, tg.kind, holds);
         holds
+    }
+
+    /// Whether principal `p` holds any grant of `perm` at all (denies,
+    /// scopes and conditions aside).
+    pub fn holds_grant(&self, p: Ix, perm: Perm) -> bool {
+        self.user(p)
+            .is_some_and(|u| u.entries(perm).any(|e| !e.deny))
     }
 
     /// `recording:*:delete (role no-destroy, scope all)`.
@@ -481,26 +886,8 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-fn is_destructive(p: Perm) -> bool {
-    matches!(
-        p,
-        Perm::RECORDING_DELETE
-            | Perm::SCREEN_DELETE
-            | Perm::EDIT_RETENTION
-            | Perm::RECORDING_BLACKOUT
-    )
-}
-
-fn kind_name(tg: &Target) -> &'static str {
-    match tg.kind {
-        TKind::Recording if tg.rec.is_some_and(|r| r.is_screen()) => "screen recording",
-        TKind::Recording if tg.rec.is_some_and(|r| r.live) => "live recording",
-        TKind::Recording => "recording",
-        TKind::Annotation => "annotation",
-        TKind::Queue => "queue",
-        TKind::User => "user",
-        TKind::Report => "report",
-        TKind::Role => "role",
-        TKind::Schedule => "schedule",
-    }
+/// A `sensitive` recording (step 12 and the redact obligation read only
+/// recordings: an annotation's recording is not exported by its permissions).
+fn is_sensitive(tg: &Target) -> bool {
+    tg.kind == TKind::Recording && tg.rec.is_some_and(|r| r.sensitive)
 }

@@ -7,46 +7,7 @@ use alloc::vec::Vec;
 
 use crate::catalog::{pattern_matches, Perm, PermSet};
 use crate::model::PolicyDoc;
-
-/// License tiers, cheapest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
-    /// Collaborate: chat and directory.
-    Collaborate,
-    /// Communicate: a phone, no contact centre.
-    Communicate,
-    /// CX 1: ACD agent.
-    Cx1,
-    /// CX 2: supervisor, reporting, administration.
-    Cx2,
-    /// CX 3: quality management and recordings.
-    Cx3,
-}
-
-impl Tier {
-    /// Every tier, cheapest first.
-    pub const ALL: [Tier; 5] = [
-        Tier::Collaborate,
-        Tier::Communicate,
-        Tier::Cx1,
-        Tier::Cx2,
-        Tier::Cx3,
-    ];
-    /// The JSON name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Collaborate => "collaborate",
-            Tier::Communicate => "communicate",
-            Tier::Cx1 => "cx1",
-            Tier::Cx2 => "cx2",
-            Tier::Cx3 => "cx3",
-        }
-    }
-    /// Parses the JSON name.
-    pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
+pub use crate::model::Tier;
 
 /// The illustrative default: what each permission costs.
 pub fn default_tier(p: Perm) -> Tier {
@@ -122,24 +83,17 @@ pub fn licenses(doc: &PolicyDoc) -> Vec<UserLicense> {
     out
 }
 
-/// The permissions granted by a role and everything it inherits, per defining role.
+/// The permissions granted by a role and everything it inherits, per
+/// defining role, in [`PolicyDoc::role_chain`] order.
 pub(crate) fn effective_grant_perms(doc: &PolicyDoc, role: &str) -> Vec<(String, PermSet)> {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut stack: Vec<&str> = alloc::vec![role];
-    let mut out = Vec::new();
-    while let Some(r) = stack.pop() {
-        if seen.contains(&r) {
-            continue;
-        }
-        seen.push(r);
-        if let Some(def) = doc.role(r) {
+    doc.role_chain_of(role)
+        .into_iter()
+        .map(|(id, def)| {
             let set = def
                 .grants
                 .iter()
                 .fold(PermSet::EMPTY, |acc, g| acc.union(g.perms));
-            out.push((String::from(r), set));
-            stack.extend(def.inherits.iter().map(String::as_str));
-        }
-    }
-    out
+            (String::from(id), set)
+        })
+        .collect()
 }

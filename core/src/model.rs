@@ -51,7 +51,7 @@ pub struct Settings {
     /// Whether agents are shown the recording consent notice.
     pub consent_notice: bool,
     /// Overrides of the license tier table: permission pattern → tier.
-    pub license_tiers: Vec<(String, crate::license::Tier)>,
+    pub license_tiers: Vec<(String, Tier)>,
 }
 
 impl Default for Settings {
@@ -70,6 +70,47 @@ impl Default for Settings {
             consent_notice: true,
             license_tiers: Vec::new(),
         }
+    }
+}
+
+/// License tiers, cheapest first (`settings.licenseTiers`; what each costs is
+/// [`crate::license`]'s business).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// Collaborate: chat and directory.
+    Collaborate,
+    /// Communicate: a phone, no contact centre.
+    Communicate,
+    /// CX 1: ACD agent.
+    Cx1,
+    /// CX 2: supervisor, reporting, administration.
+    Cx2,
+    /// CX 3: quality management and recordings.
+    Cx3,
+}
+
+impl Tier {
+    /// Every tier, cheapest first.
+    pub const ALL: [Tier; 5] = [
+        Tier::Collaborate,
+        Tier::Communicate,
+        Tier::Cx1,
+        Tier::Cx2,
+        Tier::Cx3,
+    ];
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Collaborate => "collaborate",
+            Tier::Communicate => "communicate",
+            Tier::Cx1 => "cx1",
+            Tier::Cx2 => "cx2",
+            Tier::Cx3 => "cx3",
+        }
+    }
+    /// Parses the JSON name.
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -316,6 +357,44 @@ impl PolicyDoc {
     /// Looks a role up by id.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|(k, _)| k == id).map(|(_, r)| r)
+    }
+
+    /// Role inheritance (SPEC §1), the one place it is written: the role at
+    /// `start` (an index into `roles`) and every role it inherits,
+    /// transitively, each once — the role itself first, then depth first,
+    /// a role's first parent before its second. Validation has already
+    /// refused cycles and unknown parents; this walk ends anyway.
+    /// `index` finds a role by id: compilation passes its interned table,
+    /// [`PolicyDoc::role_chain_of`] a linear search.
+    pub fn role_chain(&self, start: usize, index: impl Fn(&str) -> Option<usize>) -> Vec<usize> {
+        let mut seen = alloc::vec![false; self.roles.len()];
+        let mut order = Vec::new();
+        let mut stack = alloc::vec![start];
+        while let Some(r) = stack.pop() {
+            match seen.get_mut(r) {
+                Some(s) if !*s => *s = true,
+                _ => continue,
+            }
+            order.push(r);
+            if let Some((_, role)) = self.roles.get(r) {
+                // Reversed so that the first parent is visited first.
+                stack.extend(role.inherits.iter().rev().filter_map(|p| index(p)));
+            }
+        }
+        order
+    }
+
+    /// [`PolicyDoc::role_chain`] of the role named `role`, as `(id, role)`
+    /// pairs; empty when the policy has no such role.
+    pub fn role_chain_of(&self, role: &str) -> Vec<(&str, &Role)> {
+        let index = |id: &str| self.roles.iter().position(|(k, _)| k == id);
+        index(role)
+            .map(|start| self.role_chain(start, index))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| self.roles.get(i))
+            .map(|(k, r)| (k.as_str(), r))
+            .collect()
     }
 
     /// The document as canonical JSON: every field written, defaults explicit,

@@ -15,6 +15,7 @@ use crate::catalog::{Applies, Perm};
 use crate::compile::{CScope, CUser, CWhen, Compiled, Ix};
 use crate::model::{Direction, Media, PolicyDoc};
 use crate::policy::Policy;
+use crate::retention;
 use crate::time::Timestamp;
 
 /// A condition on one recording. Every condition is false when the attribute
@@ -89,66 +90,66 @@ pub enum Cond {
 /// A boolean filter over recordings.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "op", content = "args", rename_all = "camelCase")]
-pub enum Filter {
+pub enum RecordingFilter {
     /// Every recording.
     Always,
     /// No recording.
     Never,
     /// All of these.
-    And(Vec<Filter>),
+    And(Vec<RecordingFilter>),
     /// Any of these.
-    Or(Vec<Filter>),
+    Or(Vec<RecordingFilter>),
     /// Not this.
-    Not(Box<Filter>),
+    Not(Box<RecordingFilter>),
     /// One condition.
     Cond(Cond),
 }
 
-impl Filter {
-    fn and(parts: Vec<Filter>) -> Filter {
+impl RecordingFilter {
+    fn and(parts: Vec<RecordingFilter>) -> RecordingFilter {
         let mut out = Vec::new();
         for p in parts {
             match p {
-                Filter::Always => {}
-                Filter::Never => return Filter::Never,
-                Filter::And(inner) => out.extend(inner),
+                RecordingFilter::Always => {}
+                RecordingFilter::Never => return RecordingFilter::Never,
+                RecordingFilter::And(inner) => out.extend(inner),
                 other => out.push(other),
             }
         }
         match out.len() {
-            0 => Filter::Always,
-            1 => out.pop().unwrap_or(Filter::Always),
-            _ => Filter::And(out),
+            0 => RecordingFilter::Always,
+            1 => out.pop().unwrap_or(RecordingFilter::Always),
+            _ => RecordingFilter::And(out),
         }
     }
 
-    fn or(parts: Vec<Filter>) -> Filter {
+    fn or(parts: Vec<RecordingFilter>) -> RecordingFilter {
         let mut out = Vec::new();
         for p in parts {
             match p {
-                Filter::Never => {}
-                Filter::Always => return Filter::Always,
-                Filter::Or(inner) => out.extend(inner),
+                RecordingFilter::Never => {}
+                RecordingFilter::Always => return RecordingFilter::Always,
+                RecordingFilter::Or(inner) => out.extend(inner),
                 other => out.push(other),
             }
         }
         match out.len() {
-            0 => Filter::Never,
-            1 => out.pop().unwrap_or(Filter::Never),
-            _ => Filter::Or(out),
+            0 => RecordingFilter::Never,
+            1 => out.pop().unwrap_or(RecordingFilter::Never),
+            _ => RecordingFilter::Or(out),
         }
     }
 
-    fn not(f: Filter) -> Filter {
+    fn not(f: RecordingFilter) -> RecordingFilter {
         match f {
-            Filter::Always => Filter::Never,
-            Filter::Never => Filter::Always,
-            Filter::Not(inner) => *inner,
-            other => Filter::Not(Box::new(other)),
+            RecordingFilter::Always => RecordingFilter::Never,
+            RecordingFilter::Never => RecordingFilter::Always,
+            RecordingFilter::Not(inner) => *inner,
+            other => RecordingFilter::Not(Box::new(other)),
         }
     }
 
-    fn cond(c: Cond) -> Filter {
+    fn cond(c: Cond) -> RecordingFilter {
         match &c {
             Cond::OwnerIn { values }
             | Cond::ParticipantIn { values }
@@ -158,11 +159,11 @@ impl Filter {
             | Cond::LineIn { values }
                 if values.is_empty() =>
             {
-                Filter::Never
+                RecordingFilter::Never
             }
-            Cond::MediaIn { values } if values.is_empty() => Filter::Never,
-            Cond::DirectionIn { values } if values.is_empty() => Filter::Never,
-            _ => Filter::Cond(c),
+            Cond::MediaIn { values } if values.is_empty() => RecordingFilter::Never,
+            Cond::DirectionIn { values } if values.is_empty() => RecordingFilter::Never,
+            _ => RecordingFilter::Cond(c),
         }
     }
 }
@@ -175,9 +176,9 @@ pub struct Plan {
     /// The permission planned.
     pub permission: &'static str,
     /// True for exactly the allowed recordings.
-    pub filter: Filter,
+    pub filter: RecordingFilter,
     /// True for the allowed recordings that carry the redact obligation.
-    pub redact: Filter,
+    pub redact: RecordingFilter,
 }
 
 /// Why a plan cannot be made.
@@ -200,6 +201,8 @@ impl core::fmt::Display for PlanError {
         }
     }
 }
+
+impl core::error::Error for PlanError {}
 
 const MAX_DEPTH: u8 = 64;
 
@@ -226,8 +229,8 @@ impl Policy {
         let never = |revision| Plan {
             revision,
             permission: perm.name(),
-            filter: Filter::Never,
-            redact: Filter::Never,
+            filter: RecordingFilter::Never,
+            redact: RecordingFilter::Never,
         };
         let c = self.compiled();
         let Some(&p) = c.user_ix.get(principal) else {
@@ -244,13 +247,13 @@ impl Policy {
         };
         let filter = planner.allowed(p, perm, 0);
         let redact = if matches!(perm, Perm::RECORDING_VIEW | Perm::SCREEN_VIEW) {
-            Filter::and(alloc::vec![
+            RecordingFilter::and(alloc::vec![
                 filter.clone(),
-                Filter::cond(Cond::Sensitive),
-                Filter::not(planner.allowed(p, Perm::VIEW_SENSITIVE, 0))
+                RecordingFilter::cond(Cond::Sensitive),
+                RecordingFilter::not(planner.allowed(p, Perm::VIEW_SENSITIVE, 0))
             ])
         } else {
-            Filter::Never
+            RecordingFilter::Never
         };
         Ok(Plan {
             revision,
@@ -261,8 +264,8 @@ impl Policy {
     }
 }
 
-fn screen() -> Filter {
-    Filter::cond(Cond::MediaIn {
+fn screen() -> RecordingFilter {
+    RecordingFilter::cond(Cond::MediaIn {
         values: alloc::vec![Media::Screen],
     })
 }
@@ -273,46 +276,42 @@ impl<'p> Planner<'p> {
     }
 
     /// Steps 1 and 4–12 for principal `p` and `perm`, as a filter.
-    fn allowed(&self, p: Ix, perm: Perm, depth: u8) -> Filter {
+    fn allowed(&self, p: Ix, perm: Perm, depth: u8) -> RecordingFilter {
         let Some(pu) = self.user(p) else {
-            return Filter::Never;
+            return RecordingFilter::Never;
         };
         if depth > MAX_DEPTH {
-            return Filter::Never;
+            return RecordingFilter::Never;
         }
         let s = &self.doc.settings;
         let mut all = Vec::new();
         // Step 1: applicability.
         all.push(match perm.applies() {
-            Applies::CallRecording => Filter::not(screen()),
+            Applies::CallRecording => RecordingFilter::not(screen()),
             Applies::ScreenRecording => screen(),
-            Applies::LiveRecording => Filter::cond(Cond::Live),
-            _ => Filter::Always,
+            Applies::LiveRecording => RecordingFilter::cond(Cond::Live),
+            _ => RecordingFilter::Always,
         });
         // Step 4: retention.
-        all.push(Filter::not(Filter::cond(Cond::Expired {
+        all.push(RecordingFilter::not(RecordingFilter::cond(Cond::Expired {
             now: self.now.0,
             screen_days: s.retention_screen,
             default_days: s.retention_default,
         })));
         // Step 5: legal hold.
-        if matches!(
-            perm,
-            Perm::RECORDING_DELETE
-                | Perm::SCREEN_DELETE
-                | Perm::EDIT_RETENTION
-                | Perm::RECORDING_BLACKOUT
-        ) {
-            all.push(Filter::not(Filter::cond(Cond::LegalHold)));
+        if perm.is_destructive() {
+            all.push(RecordingFilter::not(RecordingFilter::cond(Cond::LegalHold)));
         }
         // Step 7: denies (assignment divisions do not limit them).
-        let denies: Vec<Filter> = pu
+        let denies: Vec<RecordingFilter> = pu
             .entries(perm)
             .filter(|e| e.deny)
             .filter_map(|e| self.c.rules.get(e.rule as usize))
-            .map(|r| Filter::and(alloc::vec![self.scope(pu, p, r.scope), self.when(&r.when)]))
+            .map(|r| {
+                RecordingFilter::and(alloc::vec![self.scope(pu, p, r.scope), self.when(&r.when)])
+            })
             .collect();
-        all.push(Filter::not(Filter::or(denies)));
+        all.push(RecordingFilter::not(RecordingFilter::or(denies)));
         // Step 8: a grant whose division, scope and when hold; step 9: region.
         let mut grants = Vec::new();
         let mut cross = Vec::new();
@@ -324,8 +323,8 @@ impl<'p> Planner<'p> {
                 continue;
             };
             let division = match &a.divisions {
-                None => Filter::Always,
-                Some(ix) => Filter::cond(Cond::DivisionIn {
+                None => RecordingFilter::Always,
+                Some(ix) => RecordingFilter::cond(Cond::DivisionIn {
                     values: ix
                         .iter()
                         .filter_map(|d| self.doc.divisions.get(*d as usize))
@@ -333,7 +332,7 @@ impl<'p> Planner<'p> {
                         .collect(),
                 }),
             };
-            let g = Filter::and(alloc::vec![
+            let g = RecordingFilter::and(alloc::vec![
                 division,
                 self.scope(pu, p, rule.scope),
                 self.when(&rule.when)
@@ -343,16 +342,16 @@ impl<'p> Planner<'p> {
             }
             grants.push(g);
         }
-        all.push(Filter::or(grants));
-        let same_region = Filter::cond(Cond::RegionIn {
+        all.push(RecordingFilter::or(grants));
+        let same_region = RecordingFilter::cond(Cond::RegionIn {
             values: alloc::vec![pu.region.clone()],
         });
         let cross_ok = if perm == Perm::METADATA_VIEW && !pu.bpo {
-            Filter::or(cross)
+            RecordingFilter::or(cross)
         } else {
-            Filter::Never
+            RecordingFilter::Never
         };
-        all.push(Filter::or(alloc::vec![same_region, cross_ok]));
+        all.push(RecordingFilter::or(alloc::vec![same_region, cross_ok]));
         // Step 10: prerequisites.
         for q in self
             .c
@@ -364,29 +363,29 @@ impl<'p> Planner<'p> {
             all.push(self.allowed(p, *q, depth + 1));
         }
         // Step 11: access to the media.
-        if !perm.is_access() {
-            all.push(Filter::or(alloc::vec![
-                Filter::and(alloc::vec![
+        if perm.needs_media_view() {
+            all.push(RecordingFilter::or(alloc::vec![
+                RecordingFilter::and(alloc::vec![
                     screen(),
-                    self.allowed(p, Perm::SCREEN_VIEW, depth + 1)
+                    self.allowed(p, Perm::media_view(true), depth + 1)
                 ]),
-                Filter::and(alloc::vec![
-                    Filter::not(screen()),
-                    self.allowed(p, Perm::RECORDING_VIEW, depth + 1)
+                RecordingFilter::and(alloc::vec![
+                    RecordingFilter::not(screen()),
+                    self.allowed(p, Perm::media_view(false), depth + 1)
                 ]),
             ]));
         }
         // Step 12: export.
-        if perm.is_download() {
+        if let Some(needed) = perm.needs_on_sensitive() {
             if pu.bpo && !s.bpo_export {
-                return Filter::Never;
+                return RecordingFilter::Never;
             }
-            all.push(Filter::or(alloc::vec![
-                Filter::not(Filter::cond(Cond::Sensitive)),
-                self.allowed(p, Perm::VIEW_SENSITIVE, depth + 1)
+            all.push(RecordingFilter::or(alloc::vec![
+                RecordingFilter::not(RecordingFilter::cond(Cond::Sensitive)),
+                self.allowed(p, needed, depth + 1)
             ]));
         }
-        Filter::and(all)
+        RecordingFilter::and(all)
     }
 
     fn members(&self, g: Ix) -> Vec<String> {
@@ -397,24 +396,24 @@ impl<'p> Planner<'p> {
             .unwrap_or_default()
     }
 
-    fn scope(&self, pu: &CUser, _p: Ix, scope: CScope) -> Filter {
+    fn scope(&self, pu: &CUser, _p: Ix, scope: CScope) -> RecordingFilter {
         let me = alloc::vec![pu.id.clone()];
         match scope {
-            CScope::All => Filter::Always,
-            CScope::Own => Filter::cond(Cond::OwnerIn { values: me }),
-            CScope::Assigned => Filter::or(alloc::vec![
-                Filter::cond(Cond::OwnerIn { values: me.clone() }),
-                Filter::cond(Cond::ParticipantIn { values: me })
+            CScope::All => RecordingFilter::Always,
+            CScope::Own => RecordingFilter::cond(Cond::OwnerIn { values: me }),
+            CScope::Assigned => RecordingFilter::or(alloc::vec![
+                RecordingFilter::cond(Cond::OwnerIn { values: me.clone() }),
+                RecordingFilter::cond(Cond::ParticipantIn { values: me })
             ]),
-            CScope::Lines => Filter::cond(Cond::LineIn {
+            CScope::Lines => RecordingFilter::cond(Cond::LineIn {
                 values: pu.lines.clone(),
             }),
-            CScope::Group(g) => Filter::cond(Cond::OwnerIn {
+            CScope::Group(g) => RecordingFilter::cond(Cond::OwnerIn {
                 values: self.members(g),
             }),
             CScope::View(v) => {
                 let Some((_, view)) = self.doc.views.get(v as usize) else {
-                    return Filter::Never;
+                    return RecordingFilter::Never;
                 };
                 let mut owners = view.users.clone();
                 for g in &view.groups {
@@ -424,20 +423,20 @@ impl<'p> Planner<'p> {
                 }
                 owners.sort_unstable();
                 owners.dedup();
-                Filter::or(alloc::vec![
-                    Filter::cond(Cond::QueueIn {
+                RecordingFilter::or(alloc::vec![
+                    RecordingFilter::cond(Cond::QueueIn {
                         values: view.queues.clone()
                     }),
-                    Filter::cond(Cond::OwnerIn { values: owners })
+                    RecordingFilter::cond(Cond::OwnerIn { values: owners })
                 ])
             }
         }
     }
 
-    fn when(&self, w: &CWhen) -> Filter {
+    fn when(&self, w: &CWhen) -> RecordingFilter {
         let mut parts = Vec::new();
         if let Some(queues) = &w.queues {
-            parts.push(Filter::cond(Cond::QueueIn {
+            parts.push(RecordingFilter::cond(Cond::QueueIn {
                 values: queues
                     .iter()
                     .filter_map(|q| self.doc.queues.get(*q as usize))
@@ -446,7 +445,7 @@ impl<'p> Planner<'p> {
             }));
         }
         if let Some(mask) = w.media {
-            parts.push(Filter::cond(Cond::MediaIn {
+            parts.push(RecordingFilter::cond(Cond::MediaIn {
                 values: Media::ALL
                     .into_iter()
                     .filter(|m| mask & crate::compile::media_bit(*m) != 0)
@@ -454,27 +453,27 @@ impl<'p> Planner<'p> {
             }));
         }
         if let Some(mask) = w.directions {
-            parts.push(Filter::cond(Cond::DirectionIn {
+            parts.push(RecordingFilter::cond(Cond::DirectionIn {
                 values: [Direction::Inbound, Direction::Outbound]
                     .into_iter()
                     .filter(|d| mask & (1u8 << (*d as u8)) != 0)
                     .collect(),
             }));
         }
-        Filter::and(parts)
+        RecordingFilter::and(parts)
     }
 }
 
-impl Filter {
+impl RecordingFilter {
     /// Evaluates the filter on one recording (the reference the renderers are tested against).
     pub fn matches(&self, r: &crate::Recording, home_region: &str) -> bool {
         match self {
-            Filter::Always => true,
-            Filter::Never => false,
-            Filter::And(v) => v.iter().all(|f| f.matches(r, home_region)),
-            Filter::Or(v) => v.iter().any(|f| f.matches(r, home_region)),
-            Filter::Not(f) => !f.matches(r, home_region),
-            Filter::Cond(c) => match c {
+            RecordingFilter::Always => true,
+            RecordingFilter::Never => false,
+            RecordingFilter::And(v) => v.iter().all(|f| f.matches(r, home_region)),
+            RecordingFilter::Or(v) => v.iter().any(|f| f.matches(r, home_region)),
+            RecordingFilter::Not(f) => !f.matches(r, home_region),
+            RecordingFilter::Cond(c) => match c {
                 Cond::OwnerIn { values } => r.owner.as_ref().is_some_and(|o| values.contains(o)),
                 Cond::ParticipantIn { values } => r.participants.iter().any(|x| values.contains(x)),
                 Cond::QueueIn { values } => r.queue.as_ref().is_some_and(|q| values.contains(q)),
@@ -509,7 +508,7 @@ impl Filter {
     }
 }
 
-/// [`Cond::Expired`] of a recording with these attributes.
+/// [`Cond::Expired`] of a recording with these attributes ([`crate::retention`]).
 pub(crate) fn expired(
     now: i64,
     screen_days: Option<u32>,
@@ -519,9 +518,13 @@ pub(crate) fn expired(
     retention_days: Option<u32>,
     is_screen: bool,
 ) -> bool {
-    let days = retention_days.or(if is_screen { screen_days } else { default_days });
-    match (legal_hold, created_at, days) {
-        (false, Some(created), Some(days)) => now >= created.plus_days(days).0,
-        _ => false,
-    }
+    let days = retention_days.or(retention::default_days(
+        is_screen,
+        screen_days,
+        default_days,
+    ));
+    retention::is_expired(
+        Timestamp(now),
+        retention::kept_until(legal_hold, created_at, days),
+    )
 }

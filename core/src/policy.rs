@@ -1,19 +1,22 @@
 //! [`Policy`]: a validated, compiled policy and everything that can be asked of
-//! it — single decisions, batches for one principal, explanations.
+//! it — single decisions, explanations, and [`Subject`]: a principal resolved
+//! once (SPEC §3 steps 2–3) for deciding many resources. The steps themselves
+//! are [`crate::eval`]'s; this module dresses their outcome as a [`Decision`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::catalog::Perm;
-use crate::compile::{compile, Compiled, Ix};
+use crate::compile::{compile, Compiled};
 use crate::decision::{Decision, DecisionRecord, Obligations, Reason, RuleRef};
 use crate::error::PolicyError;
-use crate::eval::{Evaluator, Lines, Outcome, Silent, Trace, TraceLine};
+use crate::eval::{Evaluator, Lines, Outcome, Resolved, Silent, Trace, TraceLine};
 use crate::model::PolicyDoc;
 use crate::request::{Recording, Request, Resource};
 use crate::target::Target;
 use crate::time::Timestamp;
 use crate::validate::{parse_policy, Limits};
+use crate::words::{self, Told, Why};
 
 /// A validated and compiled policy. Immutable; share it freely.
 #[derive(Debug, Clone)]
@@ -24,13 +27,25 @@ pub struct Policy {
 
 /// How much of a recording a principal may see in a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
+pub enum RecordingVisibility {
     /// Not at all: leave it out.
     Hidden,
     /// Its metadata, not its media (`recording:metadata:view` only).
     Metadata,
     /// Its media (the media's view permission).
     Media,
+}
+
+/// A recording as the policy reads it, its defaults applied (SPEC §1–§2):
+/// what a player shows beside the controls.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EffectiveRecording {
+    /// Its divisions (`["home"]` when it names none).
+    pub divisions: Vec<String>,
+    /// Its data-residency region (the home region when it names none).
+    pub region: String,
+    /// How long it is kept (step 4).
+    pub retention: crate::retention::Retention,
 }
 
 /// A step-by-step account of one decision.
@@ -40,6 +55,9 @@ pub struct Explanation {
     pub decision: DecisionRecord,
     /// What each step found, in order.
     pub steps: Vec<TraceLine>,
+    /// The decision in words for people ([`crate::words`]); empty for an
+    /// allow without obligations.
+    pub words: String,
 }
 
 impl core::fmt::Display for Explanation {
@@ -109,13 +127,43 @@ impl Policy {
         }
     }
 
-    /// Decides one request and says how, step by step.
+    /// Decides one request and says how, step by step, and in words.
     pub fn explain(&self, req: &Request) -> Explanation {
         let mut lines = Lines::default();
-        let d = self.run(req, &mut lines);
+        let ev = self.ev();
+        let (d, words) = match ev.catalog_permission(&req.permission, &mut lines) {
+            None => {
+                let d = Decision::deny(Reason::InvalidRequest, self.revision());
+                let words = ev.words(&told(&d, lines.why.as_ref()), Some(&req.resource));
+                (d, words)
+            }
+            Some(perm) => {
+                let subject = self.resolve::<Lines>(&req.principal, req.actor.as_deref(), req.now);
+                let d = subject.decide_traced(perm, &req.resource, req.now, &mut lines);
+                let words = subject.words(perm, &d, lines.why.take(), &req.resource);
+                (d, words)
+            }
+        };
         Explanation {
             decision: d.record(None),
-            steps: lines.0,
+            steps: lines.lines,
+            words,
+        }
+    }
+
+    /// [`Policy::explain`] of a request given as JSON: an unreadable one is
+    /// `invalid_request`, its one step and its words saying what is wrong.
+    pub fn explain_json(&self, text: &str) -> Explanation {
+        match Request::from_json(text) {
+            Ok(req) => self.explain(&req),
+            Err(e) => Explanation {
+                decision: Decision::deny(Reason::InvalidRequest, self.revision()).record(None),
+                steps: alloc::vec![TraceLine {
+                    step: 1,
+                    text: alloc::format!("{e}"),
+                }],
+                words: words::unreadable(&e),
+            },
         }
     }
 
@@ -124,16 +172,10 @@ impl Policy {
     }
 
     fn run<'a, T: Trace>(&'a self, req: &'a Request, t: &mut T) -> Decision<'a> {
-        let Some(perm) = self.c.perm_ix.get(req.permission.as_str()).copied() else {
-            t.line(1, || {
-                alloc::format!(
-                    "\"{}\" is not a catalog permission (patterns are for policies, not requests)",
-                    req.permission
-                )
-            });
+        let Some(perm) = self.ev().catalog_permission(&req.permission, t) else {
             return Decision::deny(Reason::InvalidRequest, self.revision());
         };
-        let subject = self.subject_traced(&req.principal, req.actor.as_deref(), req.now, t);
+        let subject = self.resolve::<T>(&req.principal, req.actor.as_deref(), req.now);
         subject.decide_traced(perm, &req.resource, req.now, t)
     }
 
@@ -145,37 +187,68 @@ impl Policy {
         actor: Option<&str>,
         now: Timestamp,
     ) -> Subject<'a> {
-        let mut subject = self.subject_traced(principal, actor, now, &mut Silent);
+        let mut subject = self.resolve::<Silent>(principal, actor, now);
+        if subject.resolved.who.is_err() {
+            // Refused: walk steps 2–3 again to say why (rare; the common
+            // case pays nothing for the words).
+            let mut why = Lines::default();
+            let _ = self.ev().subject(principal, actor, now, &mut why);
+            subject.resolved.why = why.why;
+        }
         let holds = |perm: Perm| {
             subject
+                .resolved
                 .who
-                .ok()
-                .and_then(|p| self.c.users.get(p as usize))
-                .is_some_and(|u| u.entries(perm).any(|e| !e.deny))
+                .is_ok_and(|p| self.ev().holds_grant(p, perm))
         };
         subject.list_grants = LIST_PERMS.map(holds);
         subject
     }
 
-    fn subject_traced<T: Trace>(
+    /// Steps 2 and 3, collecting what the trace `T` of the decision wants
+    /// of them: their lines and words.
+    fn resolve<T: Trace>(
         &self,
         principal: &str,
         actor: Option<&str>,
         now: Timestamp,
-        _t: &mut T,
     ) -> Subject<'_> {
-        let mut lines = Lines::default();
-        let who = if T::ON {
-            self.ev().subject(principal, actor, now, &mut lines)
+        let ev = self.ev();
+        let resolved = if T::ON {
+            let mut lines = Lines::default();
+            let who = ev.subject(principal, actor, now, &mut lines);
+            Resolved {
+                who,
+                lines: lines.lines,
+                why: lines.why,
+            }
         } else {
-            self.ev().subject(principal, actor, now, &mut Silent)
+            Resolved {
+                who: ev.subject(principal, actor, now, &mut Silent),
+                lines: Vec::new(),
+                why: None,
+            }
         };
         Subject {
             policy: self,
-            who,
-            lines: lines.0,
+            resolved,
             // Worked out by `subject` only: a single decision would not use it.
             list_grants: [true; 3],
+        }
+    }
+
+    /// A recording as this policy reads it, defaults applied.
+    pub fn effective(&self, rec: &Recording) -> EffectiveRecording {
+        EffectiveRecording {
+            divisions: rec
+                .divisions
+                .clone()
+                .unwrap_or_else(|| alloc::vec![String::from("home")]),
+            region: rec
+                .region
+                .clone()
+                .unwrap_or_else(|| self.doc.settings.home_region.clone()),
+            retention: self.retention(rec),
         }
     }
 
@@ -213,6 +286,16 @@ impl Policy {
     }
 }
 
+/// What the words of decision `d` are about.
+fn told<'a>(d: &Decision<'_>, why: Option<&'a Why>) -> Told<'a> {
+    Told {
+        reason: d.reason,
+        why,
+        redact: d.obligations.redact,
+        cascade: d.obligations.cascade.map_or(0, <[String]>::len),
+    }
+}
+
 /// The permissions [`Subject::visibility`] decides.
 const LIST_PERMS: [Perm; 3] = [Perm::RECORDING_VIEW, Perm::SCREEN_VIEW, Perm::METADATA_VIEW];
 
@@ -220,8 +303,7 @@ const LIST_PERMS: [Perm; 3] = [Perm::RECORDING_VIEW, Perm::SCREEN_VIEW, Perm::ME
 #[derive(Debug, Clone)]
 pub struct Subject<'p> {
     policy: &'p Policy,
-    who: Result<Ix, Reason>,
-    lines: Vec<TraceLine>,
+    resolved: Resolved,
     /// For each of [`LIST_PERMS`], whether the principal may hold a grant of
     /// it (`false`: holds none). Without one, step 8 denies it on every
     /// recording (no grant matches), so list filtering need not walk the
@@ -230,9 +312,36 @@ pub struct Subject<'p> {
 }
 
 impl<'p> Subject<'p> {
-    /// Why this principal can decide nothing, if so.
+    /// Why this principal can decide nothing, if so (SPEC §3 steps 2–3:
+    /// unknown or disabled principal or actor, impersonation refused).
     pub fn refusal(&self) -> Option<Reason> {
-        self.who.err()
+        self.resolved.who.err()
+    }
+
+    /// [`Subject::refusal`] in words ("svc-us may not act for b-em-1").
+    pub fn refusal_words(&self) -> Option<String> {
+        let reason = self.refusal()?;
+        let told = Told {
+            reason,
+            why: self.resolved.why.as_ref(),
+            redact: false,
+            cascade: 0,
+        };
+        Some(self.policy.ev().words(&told, None))
+    }
+
+    /// The principal's id, when known and enabled (and any impersonation allowed).
+    pub fn principal(&self) -> Option<&'p str> {
+        let p = self.resolved.who.ok()?;
+        self.policy.c.users.get(p as usize).map(|u| u.id.as_str())
+    }
+
+    /// Whether the principal holds any grant of `perm` at all (denies, scopes
+    /// and conditions aside); `false` when nobody can decide.
+    pub fn holds_grant(&self, perm: Perm) -> bool {
+        self.resolved
+            .who
+            .is_ok_and(|p| self.policy.ev().holds_grant(p, perm))
     }
 
     /// Decides `permission` on `resource`, exactly as [`Policy::decide`] would
@@ -246,7 +355,7 @@ impl<'p> Subject<'p> {
     where
         'p: 'a,
     {
-        match self.policy.c.perm_ix.get(permission).copied() {
+        match self.policy.ev().catalog_permission(permission, &mut Silent) {
             Some(perm) => self.decide_traced(perm, resource, now, &mut Silent),
             None => Decision::deny(Reason::InvalidRequest, self.policy.revision()),
         }
@@ -265,6 +374,41 @@ impl<'p> Subject<'p> {
         self.decide_traced(perm, resource, now, &mut Silent)
     }
 
+    /// Decides a catalog permission and puts the decision in words. When the
+    /// principal holds no grant of the permission at all, the words say so
+    /// even where an earlier step (retention, legal hold, a private
+    /// annotation, a deny) decided: that is what stands in their way.
+    pub fn decide_with_words<'a>(
+        &self,
+        perm: Perm,
+        resource: &'a Resource,
+        now: Timestamp,
+    ) -> (Decision<'a>, String)
+    where
+        'p: 'a,
+    {
+        let mut lines = Lines::default();
+        let d = self.decide_traced(perm, resource, now, &mut lines);
+        let words = self.words(perm, &d, lines.why, resource);
+        (d, words)
+    }
+
+    /// The words of decision `d` of `perm`, from what its walk found.
+    fn words(&self, perm: Perm, d: &Decision<'_>, why: Option<Why>, resource: &Resource) -> String {
+        let held_back = matches!(
+            d.reason,
+            Reason::Expired | Reason::LegalHold | Reason::PrivateAnnotation | Reason::Denied
+        );
+        let why = if held_back && !self.holds_grant(perm) {
+            Some(Why::NoPermission(perm))
+        } else {
+            why
+        };
+        self.policy
+            .ev()
+            .words(&told(d, why.as_ref()), Some(resource))
+    }
+
     fn decide_traced<'a, T: Trace>(
         &self,
         perm: Perm,
@@ -275,48 +419,11 @@ impl<'p> Subject<'p> {
     where
         'p: 'a,
     {
-        let policy = self.policy;
-        let c = policy.compiled();
-        let tg = Target::resolve(c, resource);
-        let deny = |r| Decision::deny(r, policy.revision());
-        if !tg.accepts(perm) {
-            t.line(1, || {
-                alloc::format!(
-                    "{perm} does not apply to a {} resource",
-                    resource.type_name()
-                )
-            });
-            return deny(Reason::InvalidRequest);
-        }
-        t.line(1, || {
-            alloc::format!(
-                "{perm} is a catalog permission and applies to this {}",
-                resource.type_name()
-            )
-        });
-        let step2 = self.who.err().filter(|r| r.step() == 2);
-        if T::ON {
-            for l in self.lines.iter().filter(|l| l.step == 2) {
-                t.line(2, || l.text.clone());
-            }
-        }
-        if let Some(r) = step2 {
-            return deny(r);
-        }
-        if let Some(missing) = missing_resource(c, resource) {
-            t.line(2, || missing);
-            return deny(Reason::UnknownResource);
-        }
-        if T::ON {
-            for l in self.lines.iter().filter(|l| l.step == 3) {
-                t.line(3, || l.text.clone());
-            }
-        }
-        let p = match self.who {
-            Ok(p) => p,
-            Err(r) => return deny(r),
-        };
-        let o = policy.ev().steps(p, perm, &tg, now, 0, true, t);
+        let tg = Target::resolve(self.policy.compiled(), resource);
+        let o = self
+            .policy
+            .ev()
+            .decide(&self.resolved, perm, resource, &tg, now, t);
         self.dress(o, resource)
     }
 
@@ -352,9 +459,9 @@ impl<'p> Subject<'p> {
 
     /// How much of a recording this principal may see in a list: its media
     /// (the media's view permission), its metadata only, or nothing.
-    pub fn visibility(&self, rec: &Recording, now: Timestamp) -> Visibility {
-        let Ok(p) = self.who else {
-            return Visibility::Hidden;
+    pub fn visibility(&self, rec: &Recording, now: Timestamp) -> RecordingVisibility {
+        let Ok(p) = self.resolved.who else {
+            return RecordingVisibility::Hidden;
         };
         let tg = Target::recording(rec);
         let ev = self.policy.ev();
@@ -367,36 +474,16 @@ impl<'p> Subject<'p> {
             granted && ev.allowed(p, perm, &tg, now, 0)
         };
         if allowed(tg.media_view()) {
-            Visibility::Media
+            RecordingVisibility::Media
         } else if allowed(Perm::METADATA_VIEW) {
-            Visibility::Metadata
+            RecordingVisibility::Metadata
         } else {
-            Visibility::Hidden
+            RecordingVisibility::Hidden
         }
     }
 }
 
-fn missing_resource(c: &Compiled, r: &Resource) -> Option<String> {
-    let user = |id: &str| {
-        (!c.user_ix.contains_key(id)).then(|| alloc::format!("user {id} is not in the policy"))
-    };
-    let queue = |id: &str| {
-        (!c.queue_ix.contains_key(id)).then(|| alloc::format!("queue {id} is not in the policy"))
-    };
-    match r {
-        Resource::Queue(q) => queue(&q.id),
-        Resource::User(u) => user(&u.id),
-        Resource::Report(rep) => rep
-            .user
-            .as_deref()
-            .and_then(user)
-            .or_else(|| rep.queue.as_deref().and_then(queue)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::model::{Direction, Media};
@@ -423,7 +510,7 @@ mod tests {
       }
     }"#;
 
-    /// Visibility must be exactly what deciding the media's view permission,
+    /// RecordingVisibility must be exactly what deciding the media's view permission,
     /// then metadata view, says — also for principals missing some of those
     /// grants, whose rows are decided without walking the steps.
     #[test]
@@ -468,11 +555,11 @@ mod tests {
                     policy.decide(&req).allow
                 };
                 let expected = if ask(media_perm) {
-                    Visibility::Media
+                    RecordingVisibility::Media
                 } else if ask("recording:metadata:view") {
-                    Visibility::Metadata
+                    RecordingVisibility::Metadata
                 } else {
-                    Visibility::Hidden
+                    RecordingVisibility::Hidden
                 };
                 assert_eq!(subject.visibility(rec, now), expected, "{user} {rec:?}");
                 seen[expected as usize] += 1;

@@ -33,6 +33,8 @@ impl core::fmt::Display for SliceError {
     }
 }
 
+impl core::error::Error for SliceError {}
+
 #[derive(Default)]
 struct Keep {
     full_users: Vec<String>,

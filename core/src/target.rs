@@ -7,7 +7,6 @@ use core::cell::Cell;
 
 use crate::catalog::{Applies, Perm};
 use crate::compile::{CScope, CWhen, Compiled, Ix};
-use crate::model::Media;
 use crate::request::{Annotation, Recording, Resource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +18,21 @@ pub(crate) enum TKind {
     Report,
     Role,
     Schedule,
+}
+
+impl TKind {
+    /// The resource's `type` (SPEC §2).
+    pub fn type_name(self) -> &'static str {
+        match self {
+            TKind::Recording => "recording",
+            TKind::Annotation => "annotation",
+            TKind::Queue => "queue",
+            TKind::User => "user",
+            TKind::Report => "report",
+            TKind::Role => "role",
+            TKind::Schedule => "schedule",
+        }
+    }
 }
 
 /// How many of a recording's divisions are resolved once, up front.
@@ -344,10 +358,21 @@ impl<'r> Target<'r> {
 
     /// The media's view permission (step 11).
     pub fn media_view(&self) -> Perm {
-        if self.rec.is_some_and(|r| r.media == Some(Media::Screen)) {
-            Perm::SCREEN_VIEW
-        } else {
-            Perm::RECORDING_VIEW
+        Perm::media_view(self.rec.is_some_and(Recording::is_screen))
+    }
+
+    /// What the resource is, for explanations ("screen recording", "queue").
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            TKind::Recording if self.rec.is_some_and(Recording::is_screen) => "screen recording",
+            TKind::Recording if self.rec.is_some_and(|r| r.live) => "live recording",
+            TKind::Recording => "recording",
+            TKind::Annotation => "annotation",
+            TKind::Queue => "queue",
+            TKind::User => "user",
+            TKind::Report => "report",
+            TKind::Role => "role",
+            TKind::Schedule => "schedule",
         }
     }
 }

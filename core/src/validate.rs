@@ -8,10 +8,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::catalog::{is_pattern, Applies, Perm, PermSet, CATALOG};
+use crate::catalog::{is_pattern, Perm, PermSet, CATALOG};
 use crate::error::{PolicyError, ValidationError};
 use crate::json::{Json, Pointer};
-use crate::license::Tier;
 use crate::model::*;
 
 /// Limits on what a policy document may be.
@@ -938,7 +937,7 @@ impl Validator {
         }
         for p in Perm::all() {
             if let Some(e) = edges.get_mut(p.index()) {
-                e.extend(implicit_edges(p));
+                e.extend(p.implicit_checks());
             }
         }
         let mut state = alloc::vec![0u8; n];
@@ -991,28 +990,6 @@ impl Validator {
     }
 }
 
-/// The inner checks evaluation makes on its own: step 11's access (every
-/// non-access recording or annotation permission needs the media view) and
-/// step 12's sensitive-data check on downloads.
-pub(crate) fn implicit_edges(p: Perm) -> Vec<Perm> {
-    let mut out = Vec::new();
-    if !p.is_access() {
-        match p.applies() {
-            Applies::CallRecording => out.push(Perm::RECORDING_VIEW),
-            Applies::ScreenRecording => out.push(Perm::SCREEN_VIEW),
-            Applies::AnyRecording | Applies::LiveRecording | Applies::Annotation => {
-                out.push(Perm::RECORDING_VIEW);
-                out.push(Perm::SCREEN_VIEW);
-            }
-            _ => {}
-        }
-    }
-    if p.is_download() {
-        out.push(Perm::VIEW_SENSITIVE);
-    }
-    out
-}
-
 fn set(state: &mut [u8], i: usize, v: u8) {
     if let Some(s) = state.get_mut(i) {
         *s = v;
@@ -1025,26 +1002,5 @@ fn get<'a>(m: Members<'a>, key: &str) -> Option<&'a Json> {
 
 /// The closest catalog permission by edit distance, when close enough to be a typo.
 fn suggest(s: &str) -> Option<&'static str> {
-    CATALOG
-        .iter()
-        .map(|(name, _)| (edit_distance(s, name), *name))
-        .filter(|(d, _)| *d <= 3)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = alloc::vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
+    crate::typo::closest(s, CATALOG.iter().map(|(name, _)| *name), 3)
 }

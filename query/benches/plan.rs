@@ -2,17 +2,15 @@
 //! see with the plan's SQL vs fetching every row and deciding each, on SQLite
 //! with 100,000 and 1,000,000 recordings of the generated reference org.
 //! Run: `cargo bench -p recgate-query --bench plan` (`-- --quick`: 100k only).
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    reason = "a test or benchmark harness: a panic is a failed run"
 )]
 
 use std::time::Instant;
 
-use recgate_core::{Policy, Recording, Timestamp, Visibility};
+use recgate_core::{Policy, Recording, RecordingVisibility, Timestamp};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -93,7 +91,7 @@ fn main() {
                 .count();
                 all_times.push(t.elapsed().as_secs_f64() * 1e3);
             }
-            let _ = Visibility::Hidden;
+            let _ = RecordingVisibility::Hidden;
             assert_eq!(kept, returned, "the plan and the decisions disagree");
             println!(
             "| {principal} | {n} | {:.0} µs | {:.1} ms ({returned}) | {:.1} ms ({kept}) | {:.1}× |",

@@ -1,11 +1,11 @@
 //! # recgate-query
 //!
-//! Renders a recgate query plan ([`recgate_core::plan::Filter`]) as
+//! Renders a recgate query plan ([`recgate_core::plan::RecordingFilter`]) as
 //! parameterised SQL for SQLite or PostgreSQL over the table layout of
 //! `docs/query-plans.md`. Every value is a bound parameter; the SQL text holds
 //! only column names, operators, placeholders and constants of the layout.
 
-use recgate_core::plan::{Cond, Filter};
+use recgate_core::plan::{Cond, RecordingFilter};
 
 /// The SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub struct Query {
 }
 
 /// The ids of the recordings a filter allows, ordered by id.
-pub fn select_ids(filter: &Filter, dialect: Dialect) -> Query {
+pub fn select_ids(filter: &RecordingFilter, dialect: Dialect) -> Query {
     let w = where_clause(filter, dialect, 0);
     Query {
         sql: format!(
@@ -60,7 +60,7 @@ pub fn select_ids(filter: &Filter, dialect: Dialect) -> Query {
 
 /// A boolean SQL expression over `recordings r`, never NULL; placeholders
 /// numbered after `offset` already-bound parameters.
-pub fn where_clause(filter: &Filter, dialect: Dialect, offset: usize) -> Query {
+pub fn where_clause(filter: &RecordingFilter, dialect: Dialect, offset: usize) -> Query {
     let mut r = Renderer {
         dialect,
         params: Vec::new(),
@@ -137,26 +137,26 @@ impl Renderer {
         }
     }
 
-    fn filter(&mut self, f: &Filter) -> String {
+    fn filter(&mut self, f: &RecordingFilter) -> String {
         match f {
-            Filter::Always => format!("({} = {})", self.truth(true), self.truth(true)),
-            Filter::Never => format!("({} = {})", self.truth(true), self.truth(false)),
-            Filter::And(v) => format!(
+            RecordingFilter::Always => format!("({} = {})", self.truth(true), self.truth(true)),
+            RecordingFilter::Never => format!("({} = {})", self.truth(true), self.truth(false)),
+            RecordingFilter::And(v) => format!(
                 "({})",
                 v.iter()
                     .map(|x| self.filter(x))
                     .collect::<Vec<_>>()
                     .join(" AND ")
             ),
-            Filter::Or(v) => format!(
+            RecordingFilter::Or(v) => format!(
                 "({})",
                 v.iter()
                     .map(|x| self.filter(x))
                     .collect::<Vec<_>>()
                     .join(" OR ")
             ),
-            Filter::Not(x) => format!("(NOT {})", self.filter(x)),
-            Filter::Cond(c) => self.cond(c),
+            RecordingFilter::Not(x) => format!("(NOT {})", self.filter(x)),
+            RecordingFilter::Cond(c) => self.cond(c),
         }
     }
 

@@ -3,12 +3,11 @@
 //! throw-away cluster on 127.0.0.1 and runs this test with `--ignored` and
 //! `RECGATE_PG_URL` set (it is ignored in a plain `cargo test`, which has no
 //! server; without the variable it fails rather than pass vacuously).
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    reason = "a test or benchmark harness: a panic is a failed run"
 )]
 
 use std::collections::BTreeSet;

@@ -1,12 +1,11 @@
 //! Plans rendered as SQLite SQL return exactly the recordings the core allows:
 //! 100,000 generated recordings in a real SQLite database (rusqlite, bundled),
 //! generated policies, every principal, the access permissions and two others.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    reason = "a test or benchmark harness: a panic is a failed run"
 )]
 
 mod common;

@@ -2,19 +2,18 @@
 //! filtering 100,000 recordings for one principal, and memory of the compiled
 //! policy, on generated organisations. Prints a markdown table.
 //! Run: `cargo bench -p recgate-tests --bench core`.
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    reason = "a test or benchmark harness: a panic is a failed run"
 )]
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use recgate_core::{Policy, Recording, Request, Resource, Timestamp};
-use recgate_tests::org::{org, recordings, sample_requests, user_id, OrgSize, Rng};
+use recgate_tests::org::{org, recordings, sample_requests, user_id, OrgSize};
 
 fn rss_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -149,7 +148,7 @@ fn main() {
             let subject = policy.subject(&user_id(17), None, now);
             visible = recs
                 .iter()
-                .filter(|r| subject.visibility(r, now) != recgate_core::Visibility::Hidden)
+                .filter(|r| subject.visibility(r, now) != recgate_core::RecordingVisibility::Hidden)
                 .count();
             filters.push(t.elapsed().as_secs_f64() * 1e3);
         }

@@ -6,7 +6,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    missing_docs
+    missing_docs,
+    reason = "test generators and fixtures: a panic is a failed run (each module uses some of these)"
 )]
 
 pub mod gen;

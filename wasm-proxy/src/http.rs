@@ -10,10 +10,10 @@ use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action as Flow, LogLevel};
 use recgate_core::decision::{decision_id, obligation_list};
 use recgate_core::edge::TokenClaims;
-use recgate_core::request::{Named, Visibility as Shown};
+use recgate_core::request::{AnnotationVisibility as Shown, Named};
 use recgate_core::{
-    Annotation, Obligation, Perm, Policy, Reason, Recording, Resource, Subject, Timestamp,
-    Visibility,
+    Annotation, Obligation, Perm, Policy, Reason, Recording, RecordingVisibility, Resource,
+    Subject, Timestamp,
 };
 use serde_json::{json, Value};
 
@@ -339,8 +339,9 @@ impl Gate {
         let id = new_id();
         let go = self.record(&id, permission, &value, d.allow, d.reason);
         if !go {
-            let hidden = hidden_if_denied
-                .is_some_and(|rec| subject.visibility(rec, self.now) == Visibility::Hidden);
+            let hidden = hidden_if_denied.is_some_and(|rec| {
+                subject.visibility(rec, self.now) == RecordingVisibility::Hidden
+            });
             return if hidden {
                 self.reply(404, "not_found", &id)
             } else {
@@ -494,7 +495,7 @@ impl Gate {
                         let metadata_only = policy
                             .subject(&self.principal, Some(&self.actor), self.now)
                             .visibility(&rec, self.now)
-                            == Visibility::Metadata;
+                            == RecordingVisibility::Metadata;
                         if metadata_only {
                             // Metadata without media: decided as metadata view, media fields removed.
                             self.filter = Filter::MediaFields;
@@ -704,9 +705,9 @@ fn judge(
     match kind {
         ListKind::Recordings => match recording_of(entity) {
             Some(rec) => match subject.visibility(&rec, now) {
-                Visibility::Media => Keep::Whole,
-                Visibility::Metadata => Keep::Metadata,
-                Visibility::Hidden => Keep::Drop,
+                RecordingVisibility::Media => Keep::Whole,
+                RecordingVisibility::Metadata => Keep::Metadata,
+                RecordingVisibility::Hidden => Keep::Drop,
             },
             None => Keep::Drop,
         },

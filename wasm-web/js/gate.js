@@ -1,55 +1,79 @@
 // The typed API of the recgate npm package over the wasm-bindgen glue.
 //
 // Nothing here decides anything: every answer comes from the Rust core
-// (recgate-core) through the `WasmGate` export. This file converts values
+// (recgate-core) through the `LoadedPolicy` export. This file converts values
 // between JavaScript and the core's wire formats, and keeps the per-call
 // overhead small enough for list filtering (`encodeRows`) and for hot
 // `check()` loops (results come back as a few integers in a shared buffer).
 
-export const STRIDE = 13; // u32 columns per row: keep in sync with wasm-web/src/rows.rs
-const NONE = 0xffffffff;
-const VALID = 1;
-const LEGAL_HOLD = 2;
-const SENSITIVE = 4;
-const LIVE = 8;
-const HAS_RETENTION = 16;
+// The wire layout — the row columns and flags, the request words, the
+// result bits of check(), the buffer sizes — is the wasm's own, read by name
+// from its `layout_names()` / `layout_values()` exports when the module is bound
+// (wasm-web/src/layout.rs):
+// there is no second copy of a number here.
+/** u32 columns per row (from the bound module's layout). */
+export let STRIDE = 0;
+let NONE = 0;
+let VALID = 0, LEGAL_HOLD = 0, SENSITIVE = 0, LIVE = 0, HAS_RETENTION = 0;
+let C_MEDIA = 0, C_DIRECTION = 0, C_OWNER = 0, C_QUEUE = 0, C_REGION = 0, C_LINE = 0, C_CREATED_AT = 0;
+let C_RETENTION = 0, C_DIVISIONS_AT = 0, C_DIVISIONS_LEN = 0, C_PARTICIPANTS_AT = 0, C_PARTICIPANTS_LEN = 0;
+// Result bits of LoadedPolicy.check.
+let ALLOW = 0, REDACT = 0, FULL = 0, NO_ID = 0, RETRY = 0, REASON_SHIFT = 0;
+// The request words of LoadedPolicy.check_words.
+let REQ_WORDS = 0, REQ_PRINCIPAL = 0, REQ_ACTOR = 0, REQ_PERMISSION = 0, REQ_NOW = 0, REQ_KIND = 0;
+let REQ_ID = 0, REQ_AUX = 0, REQ_RELATED_AT = 0, REQ_RELATED_LEN = 0, REQ_ROW = 0, REQ_LISTS = 0;
+let KIND_RECORDING = 0, KIND_REPORT = 0;
+// The `out` words of a decision: the rule's number, then 16 id bytes.
+let OUT_GRANT = 0, OUT_ID = 0;
+/** @type {Map<string, number>} resource types the words path carries */
+let KINDS = new Map();
+let TEXT_BYTES = 0; // the request string-table buffer, bytes
+let ENDS = 0; // its string ends
+/** @type {string[]} the SPEC §2 attributes of a recording, in the core's order */
+let RECORDING_FIELDS = [];
+/** @type {string[]} visibility names by code */
+let VISIBILITY = [];
 
-// Result bits of WasmGate.check (wasm-web/src/lib.rs).
-const ALLOW = 1;
-const REDACT = 2;
-const FULL = 4;
-const NO_ID = 8;
-const RETRY = 16;
-const REASON_SHIFT = 8;
-
-// The request words of WasmGate.check_words (wasm-web/src/request.rs).
-const REQ_WORDS = 256;
-const REQ_ROW = 9;
-const REQ_LISTS = REQ_ROW + STRIDE;
-const KINDS = new Map([['recording', 0], ['queue', 1], ['user', 2], ['role', 3], ['schedule', 4], ['report', 5]]);
-
-const VISIBILITY = ['hidden', 'metadata', 'media'];
-
-/** The SPEC §2 attributes of a recording. */
-const RECORDING_FIELDS = [
-  'id', 'conversationId', 'media', 'direction', 'owner', 'participants', 'queue',
-  'divisions', 'region', 'line', 'createdAt', 'retentionDays', 'legalHold',
-  'sensitive', 'live', 'related',
-];
-
-/**
- * The attributes a visibility decision reads: all but `id`, `conversationId`
- * and `related` (which only names what a delete cascades to).
- */
-const VISIBILITY_FIELDS = RECORDING_FIELDS.filter((k) => k !== 'id' && k !== 'conversationId' && k !== 'related');
+/** Reads the layout of a bound module into the names above. */
+function readLayout(g) {
+  const names = g.layout_names().split(',');
+  const values = g.layout_values();
+  const need = (k) => {
+    const i = names.indexOf(k);
+    if (i < 0) throw new Error(`recgate: the WebAssembly module's layout has no ${k}`);
+    return values[i];
+  };
+  STRIDE = need('STRIDE'); NONE = need('NONE');
+  VALID = need('VALID'); LEGAL_HOLD = need('LEGAL_HOLD'); SENSITIVE = need('SENSITIVE'); LIVE = need('LIVE');
+  HAS_RETENTION = need('HAS_RETENTION');
+  C_MEDIA = need('MEDIA'); C_DIRECTION = need('DIRECTION'); C_OWNER = need('OWNER'); C_QUEUE = need('QUEUE');
+  C_REGION = need('REGION'); C_LINE = need('LINE'); C_CREATED_AT = need('CREATED_AT'); C_RETENTION = need('RETENTION');
+  C_DIVISIONS_AT = need('DIVISIONS_AT'); C_DIVISIONS_LEN = need('DIVISIONS_LEN');
+  C_PARTICIPANTS_AT = need('PARTICIPANTS_AT'); C_PARTICIPANTS_LEN = need('PARTICIPANTS_LEN');
+  if (need('FLAGS') !== 0) throw new Error('recgate: the row flags must be column 0');
+  ALLOW = need('ALLOW'); REDACT = need('REDACT'); FULL = need('FULL'); NO_ID = need('NO_ID');
+  RETRY = need('RETRY'); REASON_SHIFT = need('REASON_SHIFT');
+  REQ_WORDS = need('REQ_WORDS'); REQ_PRINCIPAL = need('REQ_PRINCIPAL'); REQ_ACTOR = need('REQ_ACTOR');
+  REQ_PERMISSION = need('REQ_PERMISSION'); REQ_NOW = need('REQ_NOW'); REQ_KIND = need('REQ_KIND');
+  REQ_ID = need('REQ_ID'); REQ_AUX = need('REQ_AUX'); REQ_RELATED_AT = need('REQ_RELATED_AT');
+  REQ_RELATED_LEN = need('REQ_RELATED_LEN'); REQ_ROW = need('REQ_ROW'); REQ_LISTS = need('REQ_LISTS');
+  KIND_RECORDING = need('KIND_RECORDING'); KIND_REPORT = need('KIND_REPORT');
+  KINDS = new Map([['recording', KIND_RECORDING], ['queue', need('KIND_QUEUE')], ['user', need('KIND_USER')],
+    ['role', need('KIND_ROLE')], ['schedule', need('KIND_SCHEDULE')], ['report', KIND_REPORT]]);
+  TEXT_BYTES = need('TEXT'); ENDS = need('ENDS');
+  OUT_GRANT = need('OUT_GRANT'); OUT_ID = need('OUT_ID');
+  RECORDING_FIELDS = g.recording_fields().split(',');
+  VISIBILITY = [];
+  VISIBILITY[need('VISIBILITY_HIDDEN')] = 'hidden';
+  VISIBILITY[need('VISIBILITY_METADATA')] = 'metadata';
+  VISIBILITY[need('VISIBILITY_MEDIA')] = 'media';
+}
 
 const ENCODER = new TextEncoder();
 // Strings a gate keeps numbered between visible() calls; past this many, it
 // starts a new table (memory stays bounded, a few MB, when every list brings
 // new strings; a 100,000-row list with a distinct createdAt per row fits).
 const ROW_STRINGS_MAX = 1 << 17;
-const TEXT_BYTES = 8192; // WasmGate's request string-table buffer (wasm-web/src/lib.rs TEXT)
-const ENDS = 256; // its string ends (wasm-web/src/lib.rs ENDS)
 
 const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
@@ -77,9 +101,34 @@ let memory = null;
 
 /** Binds the API to an initialised glue module (called by index.js / bundler.js). */
 export function bind(g) {
+  readLayout(g);
   reasonCodes = JSON.parse(g.reasons());
   memory = g.wasm_memory();
+  nearMisses = new Map();
+  rowKeys = Object.create(null);
+  rowKeyCount = 0;
   glue = g;
+}
+
+/**
+ * Per resource type, whether each member name that recgate does not read is
+ * a near-miss of one it does (the core's answer, asked once per name): a
+ * near-miss makes the resource unreadable; any other member is skipped.
+ * @type {Map<string, Map<string, boolean>>}
+ */
+let nearMisses = new Map();
+
+/** Whether `key`, not a field of a `kind` resource, is a near-miss of one (the core decides). */
+function isNearMiss(kind, key) {
+  let known = nearMisses.get(kind);
+  if (known === undefined) nearMisses.set(kind, (known = new Map()));
+  let near = known.get(key);
+  if (near === undefined) {
+    near = glue.near_miss(kind, key) !== '';
+    // Member names come from data: keep the cache bounded.
+    if (known.size < 4096) known.set(key, near);
+  }
+  return near;
 }
 
 /** Whether the wasm module is ready. */
@@ -155,14 +204,62 @@ function principalText(p) {
   return typeof p === 'string' ? p : '';
 }
 
-/** A recording's attributes `fields` only, as JSON ('' when it is not an object). */
-function recordingText(rec, fields = RECORDING_FIELDS) {
+/**
+ * The principal and the actor (`undefined`: the principal acts for itself)
+ * of `who`: a principal's id, or `{ principal, actor }`. An id that is not a
+ * string reads as `''`, which no policy has: unknown, refused.
+ */
+function askerOf(who) {
+  if (who !== null && typeof who === 'object') {
+    const actor = who.actor;
+    return [principalText(who.principal), actor == null ? undefined : principalText(actor)];
+  }
+  return [principalText(who), undefined];
+}
+
+/**
+ * A recording's JSON for the core: its SPEC §2 attributes (and `type`); of
+ * its other members, only the near-misses of an attribute (with `null`:
+ * the core refuses the recording by the member's name, whatever its value).
+ * The rest recgate does not read, so their values need not even be JSON.
+ * `''` when it is not an object. `idOptional`: a row without `id` reads as
+ * `id: ''` (visibility decisions do not read it).
+ */
+function recordingText(rec, idOptional = false) {
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) return '';
-  const picked = fields === RECORDING_FIELDS ? {} : { id: '' };
-  for (const k of fields) {
-    if (rec[k] !== undefined) picked[k] = rec[k];
+  const picked = idOptional ? { id: '' } : {};
+  for (const k of Object.keys(rec)) {
+    const v = rec[k];
+    const c = rowKey(k);
+    if (c === KEY_FIELD || c === KEY_TYPE) {
+      if (v !== undefined) picked[k] = v;
+    } else if (c === KEY_NEAR_MISS) {
+      picked[k] = null;
+    }
   }
   return jsonText(picked);
+}
+
+// What a member name of a recording row is, for the row encoders.
+const KEY_IGNORED = 0;
+const KEY_FIELD = 1; // a SPEC §2 attribute
+const KEY_NEAR_MISS = 2; // a near-miss of one (the core decides): the row is unreadable
+const KEY_TYPE = 3; // `type`: the row is unreadable unless it says "recording"
+/** @type {Record<string, number>} member name → KEY_*; a null-prototype dictionary (see StringTable) */
+let rowKeys = Object.create(null);
+let rowKeyCount = 0;
+
+/** What the member `k` of a recording row is (KEY_*). */
+function rowKey(k) {
+  let c = rowKeys[k];
+  if (c === undefined) {
+    c = k === 'type' ? KEY_TYPE : RECORDING_FIELDS.includes(k) ? KEY_FIELD : isNearMiss('recording', k) ? KEY_NEAR_MISS : KEY_IGNORED;
+    if (rowKeyCount < 4096) {
+      rowKeys[k] = c;
+      rowKeyCount++;
+    }
+  }
+  return c;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -257,18 +354,18 @@ class U32List {
 }
 
 function usesBad(bad, cols, o, lists, from, to) {
-  for (let c = 1; c <= 7; c++) if (bad.has(cols[o + c])) return true;
+  for (const c of [C_MEDIA, C_DIRECTION, C_OWNER, C_QUEUE, C_REGION, C_LINE, C_CREATED_AT]) if (bad.has(cols[o + c])) return true;
   for (let i = from; i < to; i++) if (bad.has(lists[i])) return true;
   return false;
 }
 
 /**
- * Writes the attributes every visibility decision reads (VISIBILITY_FIELDS)
- * into `cols`, all STRIDE words of every row (see wasm-web/src/rows.rs), and
- * the items of `divisions` and `participants` into `lists`. Each value's JSON
- * type is checked as the core's Recording deserializer checks it; a row that
- * fails is written not VALID and the core hides it. Other properties are not
- * read. `table` numbers the strings (it may hold strings of earlier calls);
+ * Writes the attributes every visibility decision reads (all but `id`,
+ * `conversationId` and `related`) into `cols`, all STRIDE words of every row
+ * (see wasm-web/src/rows.rs), and the items of `divisions` and
+ * `participants` into `lists`. Each value's JSON type is checked as the
+ * core's Recording deserializer checks it, and so are the other members'
+ * names (rowKey); a row that fails is written not VALID and the core hides it. `table` numbers the strings (it may hold strings of earlier calls);
  * `lists` is emptied first (it may be reused from call to call).
  */
 export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16)) {
@@ -282,6 +379,9 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
   let lastCreated = null, lastCreatedIx = 0, lastDiv = null, lastDivIx = 0;
   let lastPart = null, lastPartIx = 0;
+  // The member names of the row before, in order, and what each is (KEY_*).
+  const shapeKeys = [];
+  const shapeClass = [];
   for (let r = 0; r < n; r++) {
     const rec = rows[r];
     const o = r * STRIDE;
@@ -293,53 +393,53 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     let ok = true;
     let flags = VALID;
     let v = rec.media;
-    if (v == null) cols[o + 1] = NONE;
-    else if (v === lastMedia) cols[o + 1] = lastMediaIx;
-    else if (typeof v === 'string') { lastMedia = v; cols[o + 1] = lastMediaIx = table.id(v); }
+    if (v == null) cols[o + C_MEDIA] = NONE;
+    else if (v === lastMedia) cols[o + C_MEDIA] = lastMediaIx;
+    else if (typeof v === 'string') { lastMedia = v; cols[o + C_MEDIA] = lastMediaIx = table.id(v); }
     else ok = false;
     v = rec.direction;
-    if (v == null) cols[o + 2] = NONE;
-    else if (v === lastDir) cols[o + 2] = lastDirIx;
-    else if (typeof v === 'string') { lastDir = v; cols[o + 2] = lastDirIx = table.id(v); }
+    if (v == null) cols[o + C_DIRECTION] = NONE;
+    else if (v === lastDir) cols[o + C_DIRECTION] = lastDirIx;
+    else if (typeof v === 'string') { lastDir = v; cols[o + C_DIRECTION] = lastDirIx = table.id(v); }
     else ok = false;
     const owner = rec.owner;
     let ownerIx = NONE;
     if (typeof owner === 'string') ownerIx = table.id(owner);
     else if (owner != null) ok = false;
-    cols[o + 3] = ownerIx;
+    cols[o + C_OWNER] = ownerIx;
     v = rec.queue;
-    if (v == null) cols[o + 4] = NONE;
-    else if (v === lastQueue) cols[o + 4] = lastQueueIx;
-    else if (typeof v === 'string') { lastQueue = v; cols[o + 4] = lastQueueIx = table.id(v); }
+    if (v == null) cols[o + C_QUEUE] = NONE;
+    else if (v === lastQueue) cols[o + C_QUEUE] = lastQueueIx;
+    else if (typeof v === 'string') { lastQueue = v; cols[o + C_QUEUE] = lastQueueIx = table.id(v); }
     else ok = false;
     v = rec.region;
-    if (v == null) cols[o + 5] = NONE;
-    else if (v === lastRegion) cols[o + 5] = lastRegionIx;
-    else if (typeof v === 'string') { lastRegion = v; cols[o + 5] = lastRegionIx = table.id(v); }
+    if (v == null) cols[o + C_REGION] = NONE;
+    else if (v === lastRegion) cols[o + C_REGION] = lastRegionIx;
+    else if (typeof v === 'string') { lastRegion = v; cols[o + C_REGION] = lastRegionIx = table.id(v); }
     else ok = false;
     v = rec.line;
-    if (v == null) cols[o + 6] = NONE;
-    else if (typeof v === 'string') cols[o + 6] = table.id(v);
+    if (v == null) cols[o + C_LINE] = NONE;
+    else if (typeof v === 'string') cols[o + C_LINE] = table.id(v);
     else ok = false;
     v = rec.createdAt;
-    if (v == null) cols[o + 7] = NONE;
-    else if (v === lastCreated) cols[o + 7] = lastCreatedIx;
-    else if (typeof v === 'string') { lastCreated = v; cols[o + 7] = lastCreatedIx = table.id(v); }
+    if (v == null) cols[o + C_CREATED_AT] = NONE;
+    else if (v === lastCreated) cols[o + C_CREATED_AT] = lastCreatedIx;
+    else if (typeof v === 'string') { lastCreated = v; cols[o + C_CREATED_AT] = lastCreatedIx = table.id(v); }
     else ok = false;
     v = rec.retentionDays;
-    if (v == null) cols[o + 8] = 0;
+    if (v == null) cols[o + C_RETENTION] = 0;
     else if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
-      cols[o + 8] = v;
+      cols[o + C_RETENTION] = v;
       flags |= HAS_RETENTION;
     } else ok = false;
     // divisions: absent or null is NONE (the default, ["home"]).
     v = rec.divisions;
-    cols[o + 9] = ln;
-    if (v == null) cols[o + 10] = NONE;
+    cols[o + C_DIVISIONS_AT] = ln;
+    if (v == null) cols[o + C_DIVISIONS_LEN] = NONE;
     else if (Array.isArray(v)) {
       const len = v.length;
       if (ln + len > la.length) { lists.n = ln; lists.reserve(len); la = lists.a; }
-      cols[o + 10] = len;
+      cols[o + C_DIVISIONS_LEN] = len;
       for (let i = 0; i < len; i++) {
         const item = v[i];
         if (typeof item !== 'string') { ok = false; break; }
@@ -348,12 +448,12 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     } else ok = false;
     // participants: absent is empty; null is not a list.
     v = rec.participants;
-    cols[o + 11] = ln;
-    if (v === undefined) cols[o + 12] = 0;
+    cols[o + C_PARTICIPANTS_AT] = ln;
+    if (v === undefined) cols[o + C_PARTICIPANTS_LEN] = 0;
     else if (Array.isArray(v)) {
       const len = v.length;
       if (ln + len > la.length) { lists.n = ln; lists.reserve(len); la = lists.a; }
-      cols[o + 12] = len;
+      cols[o + C_PARTICIPANTS_LEN] = len;
       for (let i = 0; i < len; i++) {
         const item = v[i];
         if (typeof item !== 'string') { ok = false; break; }
@@ -367,6 +467,30 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     v = rec.live;
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
     if (ok && table.bad !== null && usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
+    // The members recgate does not read are skipped, as the core skips
+    // them; a near-miss of an attribute, or a `type` that is not
+    // "recording", makes the row unreadable, as it makes the core refuse it.
+    // Rows of one list share their members: a name where the row before had
+    // the same one is not looked up again (a pointer comparison).
+    if (ok) {
+      let m = 0;
+      let same = true;
+      for (const k in rec) {
+        let c;
+        if (same && shapeKeys[m] === k) c = shapeClass[m];
+        else {
+          same = false;
+          c = rowKey(k);
+          shapeKeys[m] = k;
+          shapeClass[m] = c;
+        }
+        if (c >= KEY_NEAR_MISS && (c === KEY_NEAR_MISS || rec.type !== 'recording')) {
+          ok = false;
+          break;
+        }
+        m++;
+      }
+    }
     cols[o] = ok ? flags : 0;
   }
   lists.n = ln;
@@ -438,7 +562,7 @@ function isPlain(o) {
 
 /**
  * Writes a request of the usual shape into the request words `w` (from
- * word `at`) and its strings into `sink`, for WasmGate.check_words. Returns
+ * word `at`) and its strings into `sink`, for LoadedPolicy.check_words. Returns
  * false when the request is not of that shape — an annotation, an unknown
  * field, a value of the wrong JSON type, a value JSON would convert (see
  * strictReplacer) — and must be decided from its JSON instead, which is the
@@ -458,37 +582,42 @@ function encodeRequest(req, w, at, sink) {
     }
   }
   if (typeof principal !== 'string' || typeof permission !== 'string' || typeof now !== 'string') return false;
-  w[at] = sink.add(principal);
-  if (actor == null) w[at + 1] = NONE;
-  else if (typeof actor === 'string') w[at + 1] = sink.add(actor);
+  w[at + REQ_PRINCIPAL] = sink.add(principal);
+  if (actor == null) w[at + REQ_ACTOR] = NONE;
+  else if (typeof actor === 'string') w[at + REQ_ACTOR] = sink.add(actor);
   else return false;
-  w[at + 2] = sink.add(permission);
-  w[at + 3] = sink.add(now);
+  w[at + REQ_PERMISSION] = sink.add(permission);
+  w[at + REQ_NOW] = sink.add(now);
   if (!isPlain(resource)) return false;
-  const kind = KINDS.get(resource.type);
+  const type = resource.type;
+  const kind = KINDS.get(type);
   if (kind === undefined) return false;
-  w[at + 4] = kind;
-  w[at + 5] = NONE;
-  w[at + 6] = NONE;
-  w[at + 7] = 0;
-  w[at + 8] = 0;
-  if (kind === 0) return encodeRecording(resource, w, at, sink);
-  if (kind === 5) {
+  w[at + REQ_KIND] = kind;
+  w[at + REQ_ID] = NONE;
+  w[at + REQ_AUX] = NONE;
+  w[at + REQ_RELATED_AT] = 0;
+  w[at + REQ_RELATED_LEN] = 0;
+  if (kind === KIND_RECORDING) return encodeRecording(resource, w, at, sink);
+  if (kind === KIND_REPORT) {
     for (const k in resource) {
       const v = resource[k];
       if (k === 'type') continue;
-      if (k !== 'user' && k !== 'queue') return false;
+      if (k !== 'user' && k !== 'queue') {
+        // Another member: skipped as the core skips it, unless a near-miss.
+        if (isNearMiss(type, k)) return false;
+        continue;
+      }
       if (v == null) continue;
       if (typeof v !== 'string') return false;
-      w[at + (k === 'user' ? 5 : 6)] = sink.add(v);
+      w[at + (k === 'user' ? REQ_ID : REQ_AUX)] = sink.add(v);
     }
     return true;
   }
   for (const k in resource) {
-    if (k !== 'type' && k !== 'id') return false;
+    if (k !== 'type' && k !== 'id' && isNearMiss(type, k)) return false;
   }
   if (typeof resource.id !== 'string') return false;
-  w[at + 5] = sink.add(resource.id);
+  w[at + REQ_ID] = sink.add(resource.id);
   return true;
 }
 
@@ -499,11 +628,11 @@ function encodeRecording(r, w, at, sink) {
   const listEnd = at + REQ_WORDS;
   let ln = 0;
   let flags = VALID;
-  for (let c = 1; c < STRIDE; c++) w[o + c] = NONE;
-  w[o + 8] = 0;
-  w[o + 9] = 0;
-  w[o + 11] = 0;
-  w[o + 12] = 0;
+  for (let c = 0; c < STRIDE; c++) w[o + c] = NONE;
+  w[o + C_RETENTION] = 0;
+  w[o + C_DIVISIONS_AT] = 0;
+  w[o + C_PARTICIPANTS_AT] = 0;
+  w[o + C_PARTICIPANTS_LEN] = 0;
   for (const k in r) {
     const v = r[k];
     let col = -1;
@@ -511,24 +640,24 @@ function encodeRecording(r, w, at, sink) {
       case 'type': continue;
       case 'id':
         if (typeof v !== 'string') return false;
-        w[at + 5] = sink.add(v);
+        w[at + REQ_ID] = sink.add(v);
         continue;
       case 'conversationId':
         if (v == null) continue;
         if (typeof v !== 'string') return false;
-        w[at + 6] = sink.add(v);
+        w[at + REQ_AUX] = sink.add(v);
         continue;
-      case 'media': col = 1; break;
-      case 'direction': col = 2; break;
-      case 'owner': col = 3; break;
-      case 'queue': col = 4; break;
-      case 'region': col = 5; break;
-      case 'line': col = 6; break;
-      case 'createdAt': col = 7; break;
+      case 'media': col = C_MEDIA; break;
+      case 'direction': col = C_DIRECTION; break;
+      case 'owner': col = C_OWNER; break;
+      case 'queue': col = C_QUEUE; break;
+      case 'region': col = C_REGION; break;
+      case 'line': col = C_LINE; break;
+      case 'createdAt': col = C_CREATED_AT; break;
       case 'retentionDays':
         if (v == null) continue;
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) return false;
-        w[o + 8] = v;
+        w[o + C_RETENTION] = v;
         flags |= HAS_RETENTION;
         continue;
       case 'legalHold': case 'sensitive': case 'live':
@@ -539,8 +668,9 @@ function encodeRecording(r, w, at, sink) {
       case 'divisions': case 'participants': case 'related': {
         if (v === undefined || (v === null && k === 'divisions')) continue;
         if (!Array.isArray(v) || listBase + ln + v.length > listEnd) return false;
-        const lenAt = k === 'divisions' ? o + 10 : k === 'participants' ? o + 12 : at + 8;
-        w[lenAt - 1] = ln;
+        const lenAt = k === 'divisions' ? o + C_DIVISIONS_LEN : k === 'participants' ? o + C_PARTICIPANTS_LEN : at + REQ_RELATED_LEN;
+        const fromAt = k === 'divisions' ? o + C_DIVISIONS_AT : k === 'participants' ? o + C_PARTICIPANTS_AT : at + REQ_RELATED_AT;
+        w[fromAt] = ln;
         w[lenAt] = v.length;
         for (let i = 0; i < v.length; i++) {
           const item = v[i];
@@ -550,7 +680,10 @@ function encodeRecording(r, w, at, sink) {
         continue;
       }
       default:
-        return false;
+        // A member recgate does not read: skipped, as the core skips it —
+        // unless it is a near-miss of an attribute, which the core refuses.
+        if (rowKey(k) === KEY_NEAR_MISS) return false;
+        continue;
     }
     if (v == null) continue;
     if (typeof v !== 'string') return false;
@@ -652,7 +785,7 @@ export class Gate {
     }
     let w;
     try {
-      w = g.WasmGate.load(text, maxBytes);
+      w = g.LoadedPolicy.load(text, maxBytes);
     } catch (e) {
       if (typeof e !== 'string') throw e;
       const failure = JSON.parse(e);
@@ -702,14 +835,14 @@ export class Gate {
     this.#views();
     const at = this.#outWord;
     const u8 = this.#u8;
-    const b = (at + 1) << 2;
+    const b = (at + OUT_ID) << 2;
     const decisionId = hexId(u8, b);
     if (code & FULL) {
       const d = JSON.parse(this.#w.last_json());
       d.decisionId = decisionId;
       return d;
     }
-    const n = this.#u32[at];
+    const n = this.#u32[at + OUT_GRANT];
     return {
       allow: (code & ALLOW) !== 0,
       reason: reasonCodes[code >>> REASON_SHIFT] ?? 'invalid_request',
@@ -745,12 +878,42 @@ export class Gate {
     return JSON.parse(this.#w.decide_json(typeof text === 'string' ? text : ''));
   }
 
-  /** Whether `principal` may do `permission` on `resource` (at `now`, default: the current time). */
-  can(principal, permission, resource, now) {
-    return (this.#ask({ principal, permission, resource, now: nowText(now) }, false) & ALLOW) !== 0;
+  /**
+   * Whether `who` — a principal's id, or `{ principal, actor }` for an actor
+   * acting on the principal's behalf — may do `permission` on `resource`
+   * (at `now`, default: the current time).
+   */
+  can(who, permission, resource, now) {
+    const [principal, actor] = askerOf(who);
+    const request = actor === undefined
+      ? { principal, permission, resource, now: nowText(now) }
+      : { principal, actor, permission, resource, now: nowText(now) };
+    return (this.#ask(request, false) & ALLOW) !== 0;
   }
 
-  /** How a request is decided, step by step: `{decision, steps: [{step, text}], text}`. */
+  /**
+   * Why `who` can decide nothing at all (SPEC §3 steps 2–3: an unknown or
+   * disabled principal or actor, an impersonation refused), as
+   * `{ reason, words }`; `null` when they can.
+   */
+  refusal(who, now) {
+    const [principal, actor] = askerOf(who);
+    const out = this.#w.refusal(principal, actor, nowText(now));
+    return out === '' ? null : JSON.parse(out);
+  }
+
+  /**
+   * A recording as this policy reads it, its defaults applied — `{
+   * divisions, region, retention: { days, defaultDays, until, legalHold } }`,
+   * `until` an RFC 3339 time or `null` when it never expires — or `null`
+   * when the recording cannot be read.
+   */
+  effective(recording) {
+    const out = this.#w.effective(recordingText(recording));
+    return out === '' ? null : JSON.parse(out);
+  }
+
+  /** How a request is decided, step by step and in words: `{decision, steps: [{step, text}], text, words}`. */
   explain(request) {
     return JSON.parse(this.#w.explain(jsonText(request)));
   }
@@ -785,15 +948,20 @@ export class Gate {
   }
 
   /**
-   * The state of every player control for `principal` on `recording`,
-   * keyed by control name. The core picks each control's permission from the
-   * recording's media.
+   * The state of every player control for `who` on `recording`, keyed by
+   * control name: `{ status, allowed, reason, permission, granted, words,
+   * obligations }`. The core picks each control's permission from the
+   * recording's media and puts each state in words.
    */
-  controls(principal, recording, now) {
-    const list = JSON.parse(this.#w.controls(principalText(principal), recordingText(recording), nowText(now)));
+  controls(who, recording, now) {
+    const [principal, actor] = askerOf(who);
+    const list = JSON.parse(this.#w.controls(principal, actor, recordingText(recording), nowText(now)));
     const out = {};
     for (const c of list) {
-      out[c.control] = { allowed: c.allowed, reason: c.reason, permission: c.permission, obligations: c.obligations };
+      out[c.control] = {
+        status: c.status, allowed: c.allowed, reason: c.reason, permission: c.permission,
+        granted: c.granted, words: c.words, obligations: c.obligations,
+      };
     }
     return out;
   }
@@ -824,22 +992,22 @@ export class Gate {
   }
 
   /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
-  visibilityCodes(principal, recordings, now) {
-    const p = principalText(principal);
+  visibilityCodes(who, recordings, now) {
+    const [p, actor] = askerOf(who);
     const t = nowText(now);
     if (recordings instanceof RecordingSet) {
-      return this.#w.visibility_of_rows(p, t, recordings.rowsFor(this.#g));
+      return this.#w.visibility_of_rows(p, actor, t, recordings.rowsFor(this.#g));
     }
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     // Someone who may see no recording at all (whatever the rows hold) needs no encoding.
-    if (this.#w.sees_nothing(p, t)) return new Uint8Array(recordings.length);
+    if (this.#w.sees_nothing(p, actor, t)) return new Uint8Array(recordings.length);
     // The gate keeps the strings of earlier calls numbered (here and in its
     // wasm table): a string already seen costs one lookup and never crosses again.
     const strings = this.#rowStrings;
     if (strings.strings.length > ROW_STRINGS_MAX) strings.reset();
     for (let attempt = 0; attempt < 2; attempt++) {
       const e = this.#encode(recordings, strings, this.#rowLists);
-      const codes = this.#w.visibility(p, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
+      const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
       if (codes.length === e.rows) {
         strings.markSent();
         return codes;
@@ -852,19 +1020,19 @@ export class Gate {
   }
 
   /** 'media' | 'metadata' | 'hidden' for each recording, in input order. */
-  visibility(principal, recordings, now) {
-    const codes = this.visibilityCodes(principal, recordings, now);
+  visibility(who, recordings, now) {
+    const codes = this.visibilityCodes(who, recordings, now);
     const out = new Array(codes.length);
     for (let i = 0; i < codes.length; i++) out[i] = VISIBILITY[codes[i]] ?? 'hidden';
     return out;
   }
 
   /**
-   * The recordings `principal` may see — their media, or their metadata
+   * The recordings `who` may see — their media, or their metadata
    * (`recording:metadata:view`) — in input order (the same objects).
    */
-  visible(principal, recordings, now) {
-    const codes = this.visibilityCodes(principal, recordings, now);
+  visible(who, recordings, now) {
+    const codes = this.visibilityCodes(who, recordings, now);
     const rows = recordings instanceof RecordingSet ? recordings.recordings : recordings;
     const out = [];
     for (let i = 0; i < codes.length; i++) {
@@ -877,8 +1045,9 @@ export class Gate {
    * The reference for `visibility()`: one recording's visibility attributes
    * read by the core's JSON deserializer. Slow; for tests and debugging.
    */
-  visibilityOf(principal, recording, now) {
-    return VISIBILITY[this.#w.visibility_json(principalText(principal), recordingText(recording, VISIBILITY_FIELDS), nowText(now))] ?? 'hidden';
+  visibilityOf(who, recording, now) {
+    const [principal, actor] = askerOf(who);
+    return VISIBILITY[this.#w.visibility_json(principal, actor, recordingText(recording, true), nowText(now))] ?? 'hidden';
   }
 
   /** Releases the wasm memory of this gate now rather than at garbage collection. */

@@ -171,7 +171,12 @@ export interface Policy {
 
 // ─────────────────────────── resources and requests (SPEC §2) ───────────────────────────
 
-/** A recording's attributes, as the recordings store knows them. */
+/**
+ * A recording's attributes, as the recordings store knows them. A row may
+ * carry other members (titles, durations, links): recgate does not read
+ * them — except a near-miss of one of these names (`legalhold`, `sensitve`),
+ * which makes the recording unreadable (`invalid_request`, hidden).
+ */
 export interface Recording {
   id: string;
   conversationId?: string | null;
@@ -195,9 +200,13 @@ export interface Recording {
   live?: boolean;
   /** Recordings deleted with this one (screen recordings, transcripts). */
   related?: string[];
+  /** What the entity is: a recording copied from a request may say so (nothing else). */
+  type?: 'recording';
 }
 
 export interface Annotation {
+  /** What the annotation is; may be given when it is asked about on its own. */
+  type?: 'annotation';
   id: string;
   author?: string | null;
   /** Default `"public"`. */
@@ -214,7 +223,11 @@ export type Resource =
   | { type: 'role'; id: string }
   | { type: 'schedule'; id: string };
 
-/** One authorization question. Unknown fields make it `invalid_request`. */
+/**
+ * One authorization question. Unknown members of the request itself make it
+ * `invalid_request` (a misspelt `actor` must never be ignored); a resource's
+ * members recgate does not read are ignored, near-misses refused.
+ */
 export interface Request {
   /** On whose behalf the call is made. */
   principal: string;
@@ -290,6 +303,52 @@ export interface Explanation {
   steps: ExplainStep[];
   /** The steps and the outcome as lines of text. */
   text: string;
+  /**
+   * The decision in words for people, from the core ("outside your group
+   * support-us", "blocked: retention expired 2026-12-21"); for an allow, its
+   * obligations ("sensitive parts redacted"), empty when it has none.
+   */
+  words: string;
+}
+
+/**
+ * Who asks: a principal's id, or a session in which `actor` (who
+ * authenticated) acts on behalf of `principal` (SPEC §2). From SPEC §3 step 3
+ * on, the principal's roles decide; steps 2–3 may refuse the session.
+ */
+export type Who = string | Session;
+
+export interface Session {
+  principal: string;
+  /** Who authenticated; the principal when absent. */
+  actor?: string | null;
+}
+
+/** Why a session can decide nothing at all (SPEC §3 steps 2–3). */
+export interface Refusal {
+  reason: 'unknown_principal' | 'principal_disabled' | 'impersonation_denied';
+  /** In words, from the core ("svc-us may not act for b-em-1"). */
+  words: string;
+}
+
+/** A recording as the policy reads it, its defaults applied (SPEC §1–§2). */
+export interface EffectiveRecording {
+  /** Its divisions (`["home"]` when it names none). */
+  divisions: string[];
+  /** Its region (the policy's home region when it names none). */
+  region: string;
+  retention: Retention;
+}
+
+/** How long a recording is kept under the policy (SPEC §3 step 4). */
+export interface Retention {
+  /** The days that apply (the recording's own, else `defaultDays`); `null`: kept for ever. */
+  days: number | null;
+  /** `settings.retentionDays` for the recording's media. */
+  defaultDays: number | null;
+  /** When it expires (RFC 3339); `null` when it never does (legal hold, no `createdAt`, no period). */
+  until: string | null;
+  legalHold: boolean;
 }
 
 // ───────────────────────────── player controls ─────────────────────────────
@@ -306,14 +365,48 @@ export type ControlName =
   | 'editRetention'
   | 'legalHold';
 
-export interface ControlState {
-  allowed: boolean;
-  reason: Reason;
+/** Reason codes of a denied control. */
+export type DenyReason = Exclude<Reason, 'allow'>;
+
+interface ControlCommon {
   /** The permission this control needs on this recording; `null` when the recording could not be read. */
   permission: Permission | null;
-  /** Obligations of the allow (redact on play, cascade on delete). */
-  obligations: Obligation[];
+  /**
+   * Whether the principal holds any grant of that permission at all (denies,
+   * scopes and conditions aside): `false` means no role ever gives it to them.
+   */
+  granted: boolean;
+  /**
+   * The state in words, from the core — why the control is disabled or does
+   * not apply, or the obligations of an allow; empty for an allow without any.
+   * When the principal holds no grant of the permission at all, the words
+   * say so even where an earlier step (legal hold, retention) decided.
+   */
+  words: string;
 }
+
+/** One control's state: enabled, disabled by the decision, or not applicable to this recording. */
+export type ControlState =
+  | (ControlCommon & {
+      status: 'allowed';
+      allowed: true;
+      reason: 'allow';
+      /** Obligations of the allow (redact on play, cascade on delete). */
+      obligations: Obligation[];
+    })
+  | (ControlCommon & {
+      status: 'denied';
+      allowed: false;
+      reason: DenyReason;
+      obligations: [];
+    })
+  | (ControlCommon & {
+      /** The control does not apply (monitoring a finished call, blacking out a screen recording): no decision, no reason code. */
+      status: 'notApplicable';
+      allowed: false;
+      reason: null;
+      obligations: [];
+    });
 
 /** Every player control's state, keyed by control name. */
 export type Controls = { [K in ControlName]: ControlState };
@@ -384,7 +477,7 @@ export class PolicyError extends Error {
 /** A timestamp: RFC 3339 text or a Date. Where optional, it defaults to the current time. */
 export type Now = string | Date;
 
-export interface GateOptions {
+export interface LoadOptions {
   /** Largest accepted policy document in bytes (default 16 MiB). */
   maxBytes?: number;
 }
@@ -400,7 +493,7 @@ export class Gate {
    * Validates and compiles a policy (JSON text or object; a whole policy or a
    * principal slice). Throws a `PolicyError` listing every problem.
    */
-  static fromPolicy(policy: Policy | string, options?: GateOptions): Gate;
+  static fromPolicy(policy: Policy | string, options?: LoadOptions): Gate;
 
   /** The policy's `revision`. */
   readonly revision: string;
@@ -411,10 +504,14 @@ export class Gate {
   check(request: Request): Decision;
   /** Decides a request given as JSON text (the exact path of `recgate eval`). */
   checkJson(text: string): Decision;
-  /** Whether `principal` may do `permission` on `resource`. */
-  can(principal: string, permission: Permission, resource: Resource, now?: Now): boolean;
-  /** How a request is decided, step by step. */
+  /** Whether `who` may do `permission` on `resource`. */
+  can(who: Who, permission: Permission, resource: Resource, now?: Now): boolean;
+  /** How a request is decided, step by step and in words. */
   explain(request: Request): Explanation;
+  /** Why `who` can decide nothing at all (unknown, disabled, impersonation refused); `null` when they can. */
+  refusal(who: Who, now?: Now): Refusal | null;
+  /** A recording as this policy reads it, defaults applied; `null` when the recording cannot be read. */
+  effective(recording: Recording): EffectiveRecording | null;
   /** The policy's lint findings. */
   lint(): LintFinding[];
   /** The principal's slice (SPEC §5). Throws a RangeError for an unknown principal. */
@@ -426,27 +523,28 @@ export class Gate {
    */
   plan(principal: string, permission: Permission, now?: Now): Plan;
 
-  /** Every player control's state for `principal` on `recording`. */
-  controls(principal: string, recording: Recording, now?: Now): Controls;
+  /** Every player control's state for `who` on `recording`, each in the core's words. */
+  controls(who: Who, recording: Recording, now?: Now): Controls;
 
   /**
-   * The recordings `principal` may see (media, or metadata only), in input
+   * The recordings `who` may see (media, or metadata only), in input
    * order — the same objects. Rows may carry other properties (titles,
-   * durations): only the attributes that decide visibility are read. A row
-   * whose attributes have the wrong type is hidden.
+   * durations): recgate reads only its attributes. A row whose attributes
+   * have the wrong type, or with a near-miss of one, is hidden; so is every
+   * row of a refused session.
    */
-  visible<R extends VisibilityAttributes>(principal: string, recordings: readonly R[] | RecordingSet<R>, now?: Now): R[];
-  /** How much of each recording `principal` may see, in input order. */
-  visibility(principal: string, recordings: readonly VisibilityAttributes[] | RecordingSet, now?: Now): Visibility[];
+  visible<R extends VisibilityAttributes>(who: Who, recordings: readonly R[] | RecordingSet<R>, now?: Now): R[];
+  /** How much of each recording `who` may see, in input order. */
+  visibility(who: Who, recordings: readonly VisibilityAttributes[] | RecordingSet, now?: Now): Visibility[];
   /** One byte per recording: 0 hidden, 1 metadata only, 2 media. */
-  visibilityCodes(principal: string, recordings: readonly VisibilityAttributes[] | RecordingSet, now?: Now): Uint8Array;
+  visibilityCodes(who: Who, recordings: readonly VisibilityAttributes[] | RecordingSet, now?: Now): Uint8Array;
   /**
    * Encodes recordings once for repeated visibility decisions (another
    * principal, another `now`, another gate): a snapshot of their attributes.
    */
   prepare<R extends VisibilityAttributes>(recordings: readonly R[]): RecordingSet<R>;
   /** `visibility()` of one recording through the core's JSON reader: the slow reference path. */
-  visibilityOf(principal: string, recording: Recording, now?: Now): Visibility;
+  visibilityOf(who: Who, recording: VisibilityAttributes, now?: Now): Visibility;
 
   /** Releases this gate's wasm memory now instead of at garbage collection. */
   free(): void;

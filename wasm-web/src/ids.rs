@@ -49,7 +49,7 @@ impl Default for Ids {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, reason = "tests: a panic is a failed test")]
 mod tests {
     use super::*;
 

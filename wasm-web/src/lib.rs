@@ -10,7 +10,7 @@
 //! - requests arrive as JSON text and are read by the core's own strict
 //!   deserializer (unknown fields, bad types → `invalid_request`), exactly as
 //!   `recgate eval` reads them;
-//! - a decision leaves [`WasmGate::check`] as a few integers (allow, reason,
+//! - a decision leaves [`LoadedPolicy::check`] as a few integers (allow, reason,
 //!   redact, the index of the rule that decided, 16 random id bytes) that the
 //!   wrapper turns back into the SPEC §4 object; decisions with a cascade
 //!   obligation, and every slow path, are whole JSON records serialised by the
@@ -18,6 +18,7 @@
 //! - list filtering reads columns prepared by the wrapper ([`rows`]).
 
 mod ids;
+pub mod layout;
 pub mod request;
 pub mod rows;
 
@@ -26,39 +27,59 @@ type HashMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher>;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use recgate_core::controls::CONTROLS;
-use recgate_core::decision::GrantRecord;
 use recgate_core::{
-    Decision, Explanation, Limits, ListFilter, Policy, PolicyError, Reason, Recording, Request,
-    RuleRef, Timestamp, TraceLine, Visibility,
+    unreadable_controls, Decision, GrantRecord, Limits, ListPlan, Policy, PolicyError, Reason,
+    Recording, RecordingVisibility, Request, RuleRef, Timestamp, TraceLine,
 };
 
 use crate::ids::Ids;
 use crate::request::{Read, RequestScratch, WORDS};
 use crate::rows::{Rows, Scratch, Table};
 
-/// [`WasmGate::check`] result bit: allowed.
+/// [`LoadedPolicy::check`] result bit: allowed.
 pub const ALLOW: u32 = 1;
-/// [`WasmGate::check`] result bit: the `redact` obligation.
+/// [`LoadedPolicy::check`] result bit: the `redact` obligation.
 pub const REDACT: u32 = 2;
-/// [`WasmGate::check`] result bit: the decision has a cascade obligation; read
-/// the whole record with [`WasmGate::last_json`].
+/// [`LoadedPolicy::check`] result bit: the decision has a cascade obligation; read
+/// the whole record with [`LoadedPolicy::last_json`].
 pub const FULL: u32 = 4;
-/// [`WasmGate::check`] result bit: no random id could be drawn.
+/// [`LoadedPolicy::check`] result bit: no random id could be drawn.
 pub const NO_ID: u32 = 8;
-/// [`WasmGate::check_words`] result bit: the words hold no request this path
-/// reads; decide the request's JSON with [`WasmGate::check`] instead.
+/// [`LoadedPolicy::check_words`] result bit: the words hold no request this path
+/// reads; decide the request's JSON with [`LoadedPolicy::check`] instead.
 pub const RETRY: u32 = 16;
-/// [`WasmGate::check`] result: the reason's index in `reasons()` starts at this bit.
+/// [`LoadedPolicy::check`] result: the reason's index in `reasons()` starts at this bit.
 pub const REASON_SHIFT: u32 = 8;
+/// `out` word: the number of the rule that decided (0: none).
+pub const OUT_GRANT: usize = 0;
+/// `out` words from here: the decision id's 16 bytes.
+pub const OUT_ID: usize = 1;
 
-/// The codes of [`WasmGate::visibility`].
-fn visibility_code(v: Visibility) -> u8 {
+/// [`LoadedPolicy::visibility`] code: hidden.
+pub const VISIBILITY_HIDDEN: u8 = 0;
+/// [`LoadedPolicy::visibility`] code: metadata only.
+pub const VISIBILITY_METADATA: u8 = 1;
+/// [`LoadedPolicy::visibility`] code: media.
+pub const VISIBILITY_MEDIA: u8 = 2;
+
+/// The codes of [`LoadedPolicy::visibility`].
+fn visibility_code(v: RecordingVisibility) -> u8 {
     match v {
-        Visibility::Hidden => 0,
-        Visibility::Metadata => 1,
-        Visibility::Media => 2,
+        RecordingVisibility::Hidden => VISIBILITY_HIDDEN,
+        RecordingVisibility::Metadata => VISIBILITY_METADATA,
+        RecordingVisibility::Media => VISIBILITY_MEDIA,
     }
+}
+
+/// The field of a `kind` resource (`"recording"`, `"annotation"`, …) that
+/// the member `key` is probably a misspelling of, or `""`. The wrapper skips
+/// members recgate does not read; a near-miss it sends on, and the core
+/// refuses the request, saying which field was meant.
+#[wasm_bindgen]
+pub fn near_miss(kind: &str, key: &str) -> String {
+    recgate_core::request::near_miss(kind, key)
+        .unwrap_or_default()
+        .into()
 }
 
 fn reason_index(r: Reason) -> u32 {
@@ -69,14 +90,14 @@ fn reason_index(r: Reason) -> u32 {
         .unwrap_or(1)
 }
 
-/// Every reason code, in the order of the reason indices [`WasmGate::check`] returns.
+/// Every reason code, in the order of the reason indices [`LoadedPolicy::check`] returns.
 #[wasm_bindgen]
 pub fn reasons() -> String {
     let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
     serde_json::to_string(&codes).unwrap_or_default()
 }
 
-/// The module's linear memory, where [`WasmGate::out_ptr`] points.
+/// The module's linear memory, where [`LoadedPolicy::out_ptr`] points.
 #[wasm_bindgen]
 pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
@@ -120,7 +141,7 @@ struct Grants {
 }
 
 impl Grants {
-    /// The rule's number (from 1) in [`WasmGate::grant_json`]. Rules are
+    /// The rule's number (from 1) in [`LoadedPolicy::grant_json`]. Rules are
     /// keyed by the address of their strings inside the immutable policy, so
     /// a lookup hashes four words instead of the rule's text.
     fn number(&mut self, g: &RuleRef<'_>) -> u32 {
@@ -151,25 +172,23 @@ struct ExplainOut<'a> {
     decision: &'a recgate_core::DecisionRecord,
     steps: &'a [TraceLine],
     text: String,
+    words: &'a str,
 }
 
 #[derive(Serialize)]
-struct UnreadableControl {
-    control: &'static str,
-    allowed: bool,
+struct RefusalOut {
     reason: Reason,
-    permission: Option<&'static str>,
-    obligations: [u8; 0],
+    words: String,
 }
 
 /// Decides every row: 0 hidden, 1 metadata, 2 media. No table (an
 /// inconsistent one), an unreadable `now` or a principal who can decide
-/// nothing hides every row.
+/// nothing (unknown, disabled, an impersonation refused) hides every row.
 fn decide_rows(
     policy: &Policy,
     filters: &mut FilterCache,
     scratch: &mut Scratch,
-    principal: &str,
+    who: Asker<'_>,
     now_text: &str,
     table: Option<&mut Table>,
     rows: &Rows<'_>,
@@ -178,7 +197,10 @@ fn decide_rows(
     let (Some(table), Some(now)) = (table, Timestamp::parse(now_text)) else {
         return out;
     };
-    if let Some(filter) = filters.get(policy, principal, now_text, now) {
+    if who.refused(policy, now) {
+        return out;
+    }
+    if let Some(filter) = filters.get(policy, who.principal, now_text, now) {
         if filter.sees_nothing() {
             return out;
         }
@@ -190,8 +212,8 @@ fn decide_rows(
         }
         return out;
     }
-    // Too many conditions for a list filter: decide row by row.
-    let subject = policy.subject(principal, None, now);
+    // Too many conditions for a list plan: decide row by row.
+    let subject = policy.subject(who.principal, who.actor, now);
     if subject.refusal().is_some() {
         return out;
     }
@@ -204,13 +226,41 @@ fn decide_rows(
     out
 }
 
+/// Who asks: a principal, and who acts for them (`None`: the principal).
+#[derive(Clone, Copy)]
+struct Asker<'a> {
+    principal: &'a str,
+    actor: Option<&'a str>,
+}
+
+impl Asker<'_> {
+    /// Whether SPEC §3 steps 2–3 refuse an actor acting for the principal.
+    /// The principal on their own needs no check: their list plan is empty
+    /// when they are unknown or disabled. From step 3 on, the principal's
+    /// roles decide — their list plan.
+    fn refused(&self, policy: &Policy, now: Timestamp) -> bool {
+        self.actor.is_some_and(|a| a != self.principal)
+            && policy
+                .subject(self.principal, self.actor, now)
+                .refusal()
+                .is_some()
+    }
+}
+
+/// `now` as the core reads it, or why it cannot be read.
+fn parse_now(now: &str) -> Result<Timestamp, recgate_core::RequestError> {
+    Timestamp::parse(now).ok_or_else(|| recgate_core::RequestError {
+        message: format!("\"{now}\" is not an RFC 3339 time"),
+    })
+}
+
 /// The list filter of the last principal and time asked about: the wrapper
-/// asks [`WasmGate::sees_nothing`] before encoding a list, then the list is
+/// asks [`LoadedPolicy::sees_nothing`] before encoding a list, then the list is
 /// decided with the same filter.
 #[derive(Default)]
 struct FilterCache {
     /// Principal, `now` as given, and the filter (`None`: too many conditions).
-    last: Option<(String, String, Option<ListFilter>)>,
+    last: Option<(String, String, Option<ListPlan>)>,
 }
 
 impl FilterCache {
@@ -220,10 +270,10 @@ impl FilterCache {
         principal: &str,
         now_text: &str,
         now: Timestamp,
-    ) -> Option<&mut ListFilter> {
+    ) -> Option<&mut ListPlan> {
         let fresh = !matches!(&self.last, Some((p, t, _)) if p == principal && t == now_text);
         if fresh {
-            let filter = policy.list_filter(principal, now);
+            let filter = policy.list_plan(principal, now);
             self.last = Some((principal.into(), now_text.into(), filter));
         }
         self.last.as_mut().and_then(|(_, _, f)| f.as_mut())
@@ -244,7 +294,7 @@ pub struct WasmRows {
 /// A loaded policy (a whole organisation's or a principal slice) and the
 /// state that makes repeated decisions cheap.
 #[wasm_bindgen]
-pub struct WasmGate {
+pub struct LoadedPolicy {
     policy: Policy,
     grants: Grants,
     ids: Ids,
@@ -254,22 +304,22 @@ pub struct WasmGate {
     /// The last decision with a cascade obligation, as JSON.
     last: String,
     scratch: Scratch,
-    /// The columns of the next [`WasmGate::visibility`] batch, written by the
-    /// wrapper straight into [`wasm_memory`] (see [`WasmGate::cols_buffer`]).
+    /// The columns of the next [`LoadedPolicy::visibility`] batch, written by the
+    /// wrapper straight into [`wasm_memory`] (see [`LoadedPolicy::cols_buffer`]).
     cols: Vec<u32>,
-    /// The request of the next [`WasmGate::check_words`], written by the
+    /// The request of the next [`LoadedPolicy::check_words`], written by the
     /// wrapper into [`wasm_memory`]; boxed so its address is fixed.
     words: Box<[u32; WORDS]>,
-    /// The string table of the next [`WasmGate::check_words`], UTF-8 written
+    /// The string table of the next [`LoadedPolicy::check_words`], UTF-8 written
     /// by the wrapper (`TextEncoder.encodeInto`) into [`wasm_memory`].
     text: Box<[u8; TEXT]>,
     /// Where each string of the text buffer ends, written by the wrapper.
     ends: Box<[u32; ENDS]>,
     request: RequestScratch,
-    /// The strings of [`WasmGate::check_words`]' request (one request at a
+    /// The strings of [`LoadedPolicy::check_words`]' request (one request at a
     /// time; kept only for its buffers).
     request_table: Table,
-    /// The strings of [`WasmGate::visibility`] batches, kept between batches:
+    /// The strings of [`LoadedPolicy::visibility`] batches, kept between batches:
     /// the wrapper numbers each distinct string once per gate and sends only
     /// the strings this table does not hold yet.
     rows_table: Table,
@@ -282,12 +332,12 @@ pub const TEXT: usize = 8192;
 pub const ENDS: usize = 256;
 
 #[wasm_bindgen]
-impl WasmGate {
+impl LoadedPolicy {
     /// Parses, validates and compiles a policy document. `max_bytes` 0 keeps
     /// the default limit (16 MiB). The error is JSON: `{"errors":[{path,
     /// message}]}` for an invalid document, `{"fatal": message}` when no
     /// random source is available.
-    pub fn load(text: &str, max_bytes: u32) -> Result<WasmGate, String> {
+    pub fn load(text: &str, max_bytes: u32) -> Result<LoadedPolicy, String> {
         let mut limits = Limits::default();
         if max_bytes > 0 {
             limits.max_bytes = max_bytes as usize;
@@ -301,7 +351,7 @@ impl WasmGate {
             })
             .unwrap_or_default());
         }
-        Ok(WasmGate {
+        Ok(LoadedPolicy {
             policy,
             grants: Grants::default(),
             ids,
@@ -354,18 +404,18 @@ impl WasmGate {
         )
     }
 
-    /// Where the request words of [`WasmGate::check_words`] are in [`wasm_memory`].
+    /// Where the request words of [`LoadedPolicy::check_words`] are in [`wasm_memory`].
     pub fn words_ptr(&self) -> usize {
         self.words.as_ptr() as usize
     }
 
-    /// Where the string-table buffer of [`WasmGate::check_words`] is in
+    /// Where the string-table buffer of [`LoadedPolicy::check_words`] is in
     /// [`wasm_memory`]; it holds [`TEXT`] bytes.
     pub fn text_ptr(&self) -> usize {
         self.text.as_ptr() as usize
     }
 
-    /// Where the string ends of [`WasmGate::check_words`] are in
+    /// Where the string ends of [`LoadedPolicy::check_words`] are in
     /// [`wasm_memory`]; it holds [`ENDS`] words.
     pub fn ends_ptr(&self) -> usize {
         self.ends.as_ptr() as usize
@@ -373,10 +423,10 @@ impl WasmGate {
 
     /// Decides the request the wrapper wrote into the words ([`request`])
     /// with the `count` strings in the first `len` bytes of the text buffer
-    /// (UTF-8, back to back, ending where the ends buffer says). Answers as [`WasmGate::check`], or [`RETRY`]
+    /// (UTF-8, back to back, ending where the ends buffer says). Answers as [`LoadedPolicy::check`], or [`RETRY`]
     /// when the words hold no request this path reads.
     pub fn check_words(&mut self, len: u32, count: u32, with_id: bool) -> u32 {
-        let WasmGate {
+        let LoadedPolicy {
             policy,
             grants,
             ids,
@@ -451,7 +501,7 @@ impl WasmGate {
         self.last.clone()
     }
 
-    /// The rule numbered `n` by [`WasmGate::check`], as `{role, permission, scope}` JSON.
+    /// The rule numbered `n` by [`LoadedPolicy::check`], as `{role, permission, scope}` JSON.
     pub fn grant_json(&self, n: u32) -> String {
         n.checked_sub(1)
             .and_then(|i| self.grants.json.get(i as usize))
@@ -467,25 +517,17 @@ impl WasmGate {
         record.to_json()
     }
 
-    /// `{decision, steps: [{step, text}], text}` for one request given as JSON.
+    /// `{decision, steps: [{step, text}], text, words}` for one request given
+    /// as JSON (an unreadable one too: the core says what is wrong).
     pub fn explain(&mut self, request: &str) -> String {
-        let ex = match Request::from_json(request) {
-            Ok(req) => self.policy.explain(&req),
-            Err(e) => Explanation {
-                decision: Decision::deny(Reason::InvalidRequest, self.policy.revision())
-                    .record(None),
-                steps: vec![TraceLine {
-                    step: 1,
-                    text: e.to_string(),
-                }],
-            },
-        };
+        let ex = self.policy.explain_json(request);
         let mut decision = ex.decision.clone();
         decision.decision_id = self.ids.next_hex();
         serde_json::to_string(&ExplainOut {
             decision: &decision,
             steps: &ex.steps,
             text: ex.to_string(),
+            words: &ex.words,
         })
         .unwrap_or_default()
     }
@@ -515,42 +557,63 @@ impl WasmGate {
         serde_json::to_string(&plan).map_err(|e| e.to_string())
     }
 
-    /// Every player control's state for one recording given as JSON (its
-    /// SPEC §2 attributes only). An unreadable recording or `now` denies every
-    /// control with `invalid_request` and no permission.
-    pub fn controls(&self, principal: &str, recording: &str, now: &str) -> String {
-        let rec = serde_json::from_str::<Recording>(recording);
-        let out = match (rec, Timestamp::parse(now)) {
-            (Ok(rec), Some(now)) => {
-                let subject = self.policy.subject(principal, None, now);
-                serde_json::to_string(&subject.controls(principal, &rec, now))
-            }
-            _ => serde_json::to_string(
-                &CONTROLS
-                    .iter()
-                    .map(|c| UnreadableControl {
-                        control: c,
-                        allowed: false,
-                        reason: Reason::InvalidRequest,
-                        permission: None,
-                        obligations: [],
-                    })
-                    .collect::<Vec<_>>(),
-            ),
+    /// Every player control's state for one recording given as JSON (an
+    /// API entity: members recgate does not read are ignored), for
+    /// `principal` with `actor` acting for them. An unreadable recording
+    /// denies every control with `invalid_request` and no permission; an
+    /// unreadable `now` hides every control behind an unreadable request too.
+    pub fn controls(
+        &self,
+        principal: &str,
+        actor: Option<String>,
+        recording: &str,
+        now: &str,
+    ) -> String {
+        let states = match (Recording::from_json(recording), parse_now(now)) {
+            (Ok(rec), Ok(now)) => self
+                .policy
+                .subject(principal, actor.as_deref(), now)
+                .controls(&rec, now),
+            (Err(e), _) | (_, Err(e)) => unreadable_controls(&e),
         };
-        out.unwrap_or_default()
+        serde_json::to_string(&states).unwrap_or_default()
+    }
+
+    /// Why `principal` (with `actor` acting for them) can decide nothing at
+    /// `now` — `{reason, words}` as JSON — or `""` when they can.
+    pub fn refusal(&self, principal: &str, actor: Option<String>, now: &str) -> String {
+        let Ok(now) = parse_now(now) else {
+            return String::new();
+        };
+        let subject = self.policy.subject(principal, actor.as_deref(), now);
+        match (subject.refusal(), subject.refusal_words()) {
+            (Some(reason), Some(words)) => {
+                serde_json::to_string(&RefusalOut { reason, words }).unwrap_or_default()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// A recording as this policy reads it, defaults applied (`{divisions,
+    /// region, retention: {days, defaultDays, until, legalHold}}`, JSON);
+    /// `""` when the recording cannot be read.
+    pub fn effective(&self, recording: &str) -> String {
+        Recording::from_json(recording)
+            .ok()
+            .and_then(|rec| serde_json::to_string(&self.policy.effective(&rec)).ok())
+            .unwrap_or_default()
     }
 
     /// Makes room for `words` column words (`rows::STRIDE` per row) and
     /// returns where they are in [`wasm_memory`]: the wrapper encodes the
     /// rows there directly (every word of every row: the buffer still holds
-    /// the previous batch), then calls [`WasmGate::visibility`].
+    /// the previous batch), then calls [`LoadedPolicy::visibility`].
     pub fn cols_buffer(&mut self, words: u32) -> usize {
         self.cols.resize(words as usize, 0);
         self.cols.as_mut_ptr() as usize
     }
 
-    /// How much of each row of the columns in [`WasmGate::cols_buffer`]
+    /// How much of each row of the columns in [`LoadedPolicy::cols_buffer`]
     /// `principal` may see: 0 hidden, 1 metadata, 2 media, one byte per row.
     /// The rows' string indices number the strings of the gate's row table:
     /// the `base` strings it already holds (0: start a new table), then the
@@ -559,10 +622,14 @@ impl WasmGate {
     /// hides (fail closed). When the table does not hold `base` strings (the
     /// wrapper and the gate disagree) or the new ones cannot be read, the
     /// table is emptied and the answer is empty: the wrapper starts again.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a wasm-bindgen export: each argument crosses as itself, no object to build"
+    )]
     pub fn visibility(
         &mut self,
         principal: &str,
+        actor: Option<String>,
         now: &str,
         table: &str,
         count: u32,
@@ -570,7 +637,7 @@ impl WasmGate {
         base: u32,
         lists: &[u32],
     ) -> Vec<u8> {
-        let WasmGate {
+        let LoadedPolicy {
             policy,
             scratch,
             cols,
@@ -591,32 +658,43 @@ impl WasmGate {
             rows_table.clear();
             return Vec::new();
         }
+        let who = Asker {
+            principal,
+            actor: actor.as_deref(),
+        };
         decide_rows(
             policy,
             filters,
             scratch,
-            principal,
+            who,
             now,
             Some(rows_table),
             &Rows { cols, lists },
         )
     }
 
-    /// Whether `principal` sees no recording at all at `now` (whatever the
-    /// rows hold): the wrapper then answers a list without encoding it. An
-    /// unreadable `now` sees nothing, as in [`WasmGate::visibility`].
-    pub fn sees_nothing(&mut self, principal: &str, now: &str) -> bool {
+    /// Whether `principal` (with `actor` acting for them) sees no recording
+    /// at all at `now` (whatever the rows hold): the wrapper then answers a
+    /// list without encoding it. An unreadable `now` sees nothing, as in
+    /// [`LoadedPolicy::visibility`].
+    pub fn sees_nothing(&mut self, principal: &str, actor: Option<String>, now: &str) -> bool {
         let Some(at) = Timestamp::parse(now) else {
             return true;
         };
-        self.filters
-            .get(&self.policy, principal, now, at)
-            .is_some_and(|f| f.sees_nothing())
+        let who = Asker {
+            principal,
+            actor: actor.as_deref(),
+        };
+        who.refused(&self.policy, at)
+            || self
+                .filters
+                .get(&self.policy, principal, now, at)
+                .is_some_and(|f| f.sees_nothing())
     }
 
-    /// Keeps the columns just written in [`WasmGate::cols_buffer`], with their
+    /// Keeps the columns just written in [`LoadedPolicy::cols_buffer`], with their
     /// string table and list items, for deciding them again and again
-    /// ([`WasmGate::visibility_of_rows`]) without encoding them again.
+    /// ([`LoadedPolicy::visibility_of_rows`]) without encoding them again.
     pub fn prepare(
         &mut self,
         table: &str,
@@ -637,10 +715,11 @@ impl WasmGate {
         }
     }
 
-    /// [`WasmGate::visibility`] of prepared rows.
+    /// [`LoadedPolicy::visibility`] of prepared rows.
     pub fn visibility_of_rows(
         &mut self,
         principal: &str,
+        actor: Option<String>,
         now: &str,
         rows: &mut WasmRows,
     ) -> Vec<u8> {
@@ -648,27 +727,35 @@ impl WasmGate {
             cols: &rows.cols,
             lists: &rows.lists,
         };
+        let who = Asker {
+            principal,
+            actor: actor.as_deref(),
+        };
         decide_rows(
             &self.policy,
             &mut self.filters,
             &mut self.scratch,
-            principal,
+            who,
             now,
             rows.table.as_mut(),
             &view,
         )
     }
 
-    /// The reference path of [`WasmGate::visibility`] for one recording given
-    /// as JSON, read by serde: what the tests hold the column path to.
-    pub fn visibility_json(&self, principal: &str, recording: &str, now: &str) -> u8 {
-        match (
-            serde_json::from_str::<Recording>(recording),
-            Timestamp::parse(now),
-        ) {
+    /// The reference path of [`LoadedPolicy::visibility`] for one recording
+    /// given as JSON, read by the core's deserializer and decided by a
+    /// subject: what the tests hold the column path to.
+    pub fn visibility_json(
+        &self,
+        principal: &str,
+        actor: Option<String>,
+        recording: &str,
+        now: &str,
+    ) -> u8 {
+        match (Recording::from_json(recording), Timestamp::parse(now)) {
             (Ok(rec), Some(now)) => visibility_code(
                 self.policy
-                    .subject(principal, None, now)
+                    .subject(principal, actor.as_deref(), now)
                     .visibility(&rec, now),
             ),
             _ => 0,
@@ -677,7 +764,11 @@ impl WasmGate {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests: a panic is a failed test"
+)]
 mod tests {
     use super::*;
 
@@ -693,8 +784,8 @@ mod tests {
                  "mia": { "roles": [ { "role": "meta" } ] } }
     }"#;
 
-    fn gate() -> WasmGate {
-        WasmGate::load(POLICY, 0).ok().unwrap()
+    fn gate() -> LoadedPolicy {
+        LoadedPolicy::load(POLICY, 0).ok().unwrap()
     }
 
     #[test]
@@ -739,7 +830,7 @@ mod tests {
 
     #[test]
     fn load_reports_every_error() {
-        let err = WasmGate::load(r#"{"schema":"recgate/v1","revision":"r","bogus":1,"users":{"u":{"roles":[{"role":"nope"}]}}}"#, 0)
+        let err = LoadedPolicy::load(r#"{"schema":"recgate/v1","revision":"r","bogus":1,"users":{"u":{"roles":[{"role":"nope"}]}}}"#, 0)
             .err()
             .unwrap();
         let v: serde_json::Value = serde_json::from_str(&err).unwrap();
@@ -770,28 +861,28 @@ mod tests {
         let mut broken = audio;
         broken[rows::FLAGS] = 0;
         let cols: Vec<u32> = [audio, screen, broken].concat();
-        let run = |g: &mut WasmGate, p: &str, now: &str, table: &str, json: bool| {
+        let run = |g: &mut LoadedPolicy, p: &str, now: &str, table: &str, json: bool| {
             g.cols_buffer(u32::try_from(cols.len()).unwrap());
             g.cols.copy_from_slice(&cols);
-            g.visibility(p, now, table, 2, json, 0, &[])
+            g.visibility(p, None, now, table, 2, json, 0, &[])
         };
         let v = run(&mut g, "quinn", now, joined, false);
         assert_eq!(v, vec![2, 0, 0]);
         assert_eq!(
-            g.visibility_json("quinn", r#"{"id":"a","media":"audio"}"#, now),
+            g.visibility_json("quinn", None, r#"{"id":"a","media":"audio"}"#, now),
             2
         );
         assert_eq!(
-            g.visibility_json("quinn", r#"{"id":"a","media":"screen"}"#, now),
+            g.visibility_json("quinn", None, r#"{"id":"a","media":"screen"}"#, now),
             0
         );
         let v = run(&mut g, "mia", now, joined, false);
         assert_eq!(v, vec![1, 1, 0]);
         assert_eq!(run(&mut g, "nobody", now, joined, false), vec![0, 0, 0]);
-        assert!(g.sees_nothing("nobody", now));
-        assert!(g.sees_nothing("quinn", "soon"));
-        assert!(!g.sees_nothing("quinn", now));
-        assert!(!g.sees_nothing("mia", now));
+        assert!(g.sees_nothing("nobody", None, now));
+        assert!(g.sees_nothing("quinn", None, "soon"));
+        assert!(!g.sees_nothing("quinn", None, now));
+        assert!(!g.sees_nothing("mia", None, now));
         assert_eq!(run(&mut g, "quinn", "soon", joined, false), vec![0, 0, 0]);
         let json = run(&mut g, "quinn", now, r#"["audio","screen"]"#, true);
         assert_eq!(json, vec![2, 0, 0]);
@@ -812,10 +903,10 @@ mod tests {
             queues.join(","),
             grants.join(",")
         );
-        let mut g = WasmGate::load(&policy, 0).ok().unwrap();
+        let mut g = LoadedPolicy::load(&policy, 0).ok().unwrap();
         let now = "2026-11-22T12:00:00Z";
         let at = Timestamp::parse(now).unwrap();
-        assert!(g.policy.list_filter("u", at).is_none());
+        assert!(g.policy.list_plan("u", at).is_none());
         let names = ["q0", "q5", "q69", "qx"];
         let mut cols = Vec::new();
         for q in 0..names.len() {
@@ -832,11 +923,11 @@ mod tests {
         g.cols_buffer(u32::try_from(cols.len()).unwrap());
         g.cols.copy_from_slice(&cols);
         let table = format!("audio\0{}", names.join("\0"));
-        let v = g.visibility("u", now, &table, 5, false, 0, &[]);
+        let v = g.visibility("u", None, now, &table, 5, false, 0, &[]);
         assert_eq!(v, vec![2, 2, 2, 0]);
         for (q, want) in names.iter().zip(v) {
             let rec = format!(r#"{{"id":"a","media":"audio","queue":"{q}"}}"#);
-            assert_eq!(g.visibility_json("u", &rec, now), want, "{q}");
+            assert_eq!(g.visibility_json("u", None, &rec, now), want, "{q}");
         }
     }
 
@@ -845,22 +936,30 @@ mod tests {
         let g = gate();
         let v: serde_json::Value = serde_json::from_str(&g.controls(
             "quinn",
+            None,
             r#"{"media":"audio"}"#,
             "2026-11-22T12:00:00Z",
         ))
         .unwrap();
         let list = v.as_array().unwrap();
-        assert_eq!(list.len(), CONTROLS.len());
+        assert_eq!(list.len(), recgate_core::CONTROLS.len());
         assert!(list.iter().all(|c| c["allowed"] == false
             && c["reason"] == "invalid_request"
             && c["permission"].is_null()));
         let ok: serde_json::Value = serde_json::from_str(&g.controls(
             "quinn",
-            r#"{"id":"r","media":"audio"}"#,
+            None,
+            r#"{"id":"r","media":"audio","title":"a call"}"#,
             "2026-11-22T12:00:00Z",
         ))
         .unwrap();
         assert_eq!(ok[0]["control"], "play");
         assert_eq!(ok[0]["allowed"], true);
+        assert_eq!(ok[0]["status"], "allowed");
+        let monitor = &ok[7];
+        assert_eq!(monitor["control"], "monitorLive");
+        assert_eq!(monitor["status"], "notApplicable");
+        assert!(monitor["reason"].is_null());
+        assert_eq!(monitor["words"], "not a live interaction");
     }
 }

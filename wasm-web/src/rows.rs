@@ -17,7 +17,7 @@
 //! decision reads (`related` only feeds the cascade obligation of a delete).
 
 use recgate_core::model::{Direction, Media};
-use recgate_core::{ListFilter, Recording, RowBits, Timestamp};
+use recgate_core::{ListPlan, Recording, RowBits, Timestamp};
 
 /// `u32` columns per row.
 pub const STRIDE: usize = 13;
@@ -449,15 +449,15 @@ pub fn decode<'l>(
     })
 }
 
-/// Row `i` as a [`ListFilter`] reads it, or `None` when it cannot be read
+/// Row `i` as a [`ListPlan`] reads it, or `None` when it cannot be read
 /// (the caller hides it). `bits` caches each table string's
-/// [`ListFilter::string_bits`]: one lookup per distinct string, not per row;
+/// [`ListPlan::string_bits`]: one lookup per distinct string, not per row;
 /// it must hold one slot per table string, `None` until known.
 pub fn row_bits(
     table: &mut Table,
     rows: &Rows<'_>,
     i: usize,
-    filter: &ListFilter,
+    filter: &ListPlan,
     bits: &mut [Option<u64>],
 ) -> Option<RowBits> {
     let d = decode(table, rows.row(i)?, rows.lists).ok()?;
@@ -562,7 +562,6 @@ pub fn valid_items(table: &Table, items: &[u32]) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

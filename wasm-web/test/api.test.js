@@ -141,7 +141,7 @@ test('a malformed request is decided invalid_request, never thrown', () => {
     { ...good, permission: 'recording:*:view' }, // a pattern is not a request permission
     { ...good, permission: 'recording:screenRecording:view' }, // does not apply to audio
     { ...good, resource: { ...good.resource, media: 'video' } },
-    { ...good, resource: { ...good.resource, colour: 'red' } },
+    { ...good, resource: { ...good.resource, legalhold: true } }, // a near-miss of legalHold
     { ...good, resource: { ...good.resource, participants: 'agent-1' } },
     { ...good, resource: { ...good.resource, retentionDays: -1 } },
     { ...good, resource: { type: 'spaceship', id: 'x' } },
@@ -424,7 +424,10 @@ test('controls(): every player control keyed by name, the permission picked by m
   const names = ['play', 'download', 'delete', 'blackout', 'bookmark', 'viewBookmarks', 'transcript', 'monitorLive', 'editRetention', 'legalHold'];
   const c = gate.controls('quinn', rec({ sensitive: true }), NOW);
   assert.deepEqual(Object.keys(c), names);
-  assert.deepEqual(c.play, { allowed: true, reason: 'allow', permission: 'recording:recording:view', obligations: [{ type: 'redact' }] });
+  assert.deepEqual(c.play, {
+    status: 'allowed', allowed: true, reason: 'allow', permission: 'recording:recording:view', granted: true,
+    words: 'sensitive parts redacted', obligations: [{ type: 'redact' }],
+  });
   assert.equal(c.download.allowed, false);
   assert.equal(c.download.permission, 'recording:recording:download');
   assert.equal(c.bookmark.allowed, true);
@@ -432,21 +435,34 @@ test('controls(): every player control keyed by name, the permission picked by m
   assert.equal(c.viewBookmarks.allowed, true);
   assert.equal(c.transcript.allowed, true);
   assert.equal(c.delete.reason, 'no_permission');
+  assert.equal(c.delete.words, 'not in your roles (recording:recording:delete)');
+  assert.equal(c.delete.granted, false);
 
   const screen = gate.controls('root', rec({ media: 'screen' }), NOW);
   assert.equal(screen.play.permission, 'recording:screenRecording:view');
   assert.equal(screen.delete.permission, 'recording:screenRecording:delete');
   assert.equal(screen.download.permission, 'recording:screenRecording:download');
   assert.equal(screen.play.allowed, true);
+  // Blacking out a screen recording does not apply: its own state and words, no reason code.
+  assert.deepEqual([screen.blackout.status, screen.blackout.reason, screen.blackout.words],
+    ['notApplicable', null, 'not available for screen recordings']);
 
   const held = gate.controls('root', rec({ legalHold: true, related: ['s-9'] }), NOW);
   assert.equal(held.delete.allowed, false);
   assert.equal(held.delete.reason, 'legal_hold');
+  assert.equal(held.delete.words, 'blocked: legal hold');
   assert.equal(held.legalHold.permission, 'recording:deletionProtection:revoke');
+  // Someone who may not delete anything is told that, not "legal hold".
+  const heldForQuinn = gate.controls('quinn', rec({ legalHold: true }), NOW);
+  assert.equal(heldForQuinn.delete.reason, 'legal_hold');
+  assert.equal(heldForQuinn.delete.granted, false);
+  assert.equal(heldForQuinn.delete.words, 'not in your roles (recording:recording:delete)');
   const free = gate.controls('root', rec({ related: ['s-9'] }), NOW);
   assert.equal(free.legalHold.permission, 'recording:deletionProtection:apply');
   assert.deepEqual(free.delete.obligations, [{ type: 'cascade', ids: ['s-9'] }]);
-  assert.equal(free.monitorLive.allowed, false);
+  assert.equal(free.delete.words, 'also deletes 1 related recording');
+  assert.deepEqual([free.monitorLive.status, free.monitorLive.allowed, free.monitorLive.reason, free.monitorLive.words],
+    ['notApplicable', false, null, 'not a live interaction']);
   assert.equal(gate.controls('root', rec({ live: true }), NOW).monitorLive.allowed, true);
 
   // Each control is the decision check() gives for its permission.
@@ -454,7 +470,8 @@ test('controls(): every player control keyed by name, the permission picked by m
     if (name === 'bookmark' || name === 'viewBookmarks') continue;
     const d = gate.check(req('root', state.permission, rec({ related: ['s-9'] })));
     assert.equal(state.allowed, d.allow, name);
-    assert.equal(state.reason, d.reason, name);
+    if (state.status === 'notApplicable') assert.equal(d.reason, 'invalid_request', name);
+    else assert.equal(state.reason, d.reason, name);
     assert.deepEqual(state.obligations, d.obligations, name);
   }
 
@@ -462,15 +479,17 @@ test('controls(): every player control keyed by name, the permission picked by m
   const nobody = gate.controls('nobody', rec(), NOW);
   assert.ok(Object.values(nobody).every((s) => !s.allowed));
   assert.equal(nobody.play.reason, 'unknown_principal');
-  assert.equal(nobody.monitorLive.reason, 'invalid_request');
-  for (const unreadable of [null, { media: 'audio' }, rec({ media: 'video' })]) {
+  assert.equal(nobody.play.words, 'unknown user nobody');
+  assert.equal(nobody.monitorLive.status, 'notApplicable');
+  for (const unreadable of [null, { media: 'audio' }, rec({ media: 'video' }), rec({ LegalHold: true })]) {
     const u = gate.controls('root', unreadable, NOW);
     assert.deepEqual(Object.keys(u), names);
-    assert.ok(Object.values(u).every((s) => !s.allowed && s.reason === 'invalid_request' && s.permission === null));
+    assert.ok(Object.values(u).every((s) => !s.allowed && s.status === 'denied' && s.reason === 'invalid_request' && s.permission === null));
   }
+  assert.match(gate.controls('root', rec({ LegalHold: true }), NOW).play.words, /did you mean `legalHold`/);
   assert.ok(Object.values(gate.controls('root', rec(), 'never')).every((s) => s.reason === 'invalid_request'));
   // Display-only properties of a row are not part of the recording.
-  assert.equal(gate.controls('root', rec({ title: 'x' })).play.allowed, true);
+  assert.equal(gate.controls('root', rec({ title: 'x', at: new Date() })).play.allowed, true);
 });
 
 test('can(): the boolean shorthand, now defaulting to the current time', () => {
@@ -490,10 +509,12 @@ test('explain(): the steps in words and the decision', () => {
   assert.deepEqual(ex.steps.map((s) => s.step), [...ex.steps.map((s) => s.step)].sort((a, b) => a - b));
   assert.ok(ex.text.includes('step 8:'));
   assert.ok(ex.text.endsWith('→ DENY (out_of_scope)'));
+  assert.equal(ex.words, 'outside your group support');
   const bad = gate.explain({ principal: 'quinn' });
   assert.equal(bad.decision.reason, 'invalid_request');
   assert.equal(bad.steps[0].step, 1);
   assert.ok(bad.text.endsWith('→ DENY (invalid_request)'));
+  assert.match(bad.words, /^unreadable request: /);
 });
 
 test('lint(): findings with id, severity, path, message and fix', () => {

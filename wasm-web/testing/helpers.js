@@ -73,6 +73,13 @@ export function cliEval(policy, requests) {
   return cli(['eval', '--policy', p, '--requests', r]).trim().split('\n').map((l) => JSON.parse(l));
 }
 
+/** `recgate explain --format json` of one request: `{ decision, steps, words }`. */
+export function cliExplain(policy, request) {
+  const p = tmp('policy.json', JSON.stringify(policy));
+  const r = tmp('request.json', JSON.stringify(request));
+  return JSON.parse(cli(['explain', '--policy', p, '--request', r, '--format', 'json']));
+}
+
 /** `recgate hash`. */
 export function cliHash(policy) {
   return cli(['hash', tmp('policy.json', JSON.stringify(policy))]).trim();

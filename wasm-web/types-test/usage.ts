@@ -2,7 +2,7 @@
 // errors where @ts-expect-error says so. Run: npm run typecheck (needs the
 // typescript devDependency).
 import { init, initSync, ready, Gate, PolicyError, RecordingSet } from '../js/index.js';
-import type { Policy, Request, Recording, Decision, Obligation, Controls, LintFinding, ValidationError, Explanation, Visibility, Permission } from '../js/index.js';
+import type { Policy, Request, Recording, Decision, Obligation, Controls, ControlState, LintFinding, ValidationError, Explanation, Visibility, Permission, Refusal, Retention, Session } from '../js/index.js';
 import * as bundler from '../js/bundler.js';
 
 async function main(slice: Policy, rows: (Recording & { title: string })[]) {
@@ -24,6 +24,19 @@ async function main(slice: Policy, rows: (Recording & { title: string })[]) {
   const t2: string = again[0].title;
   const c: Controls = gate.controls('u', rows[0]);
   const p: Permission | null = c.play.permission;
+  const session: Session = { principal: 'u', actor: 'svc' };
+  const asActor: Controls = gate.controls(session, rows[0], '2026-11-22T12:00:00Z');
+  const state: ControlState = asActor.monitorLive;
+  if (state.status === 'notApplicable') { const none: null = state.reason; void none; }
+  if (state.status === 'denied') { const code: string = state.reason; void code; }
+  if (state.status === 'allowed') { const ok: true = state.allowed; void ok; }
+  const words: string = state.words + ex0().words;
+  const refused: Refusal | null = gate.refusal(session);
+  const kept: Retention | null = gate.effective(rows[0])?.retention ?? null;
+  const untilText: string | null = kept?.until ?? null;
+  const spread = gate.can(session, 'recording:recording:view', { type: 'recording', ...rows[0] });
+  const seen: Visibility[] = gate.visibility({ principal: 'u' }, rows);
+  function ex0(): Explanation { return gate.explain(req); }
   const lint: LintFinding[] = gate.lint();
   const ex: Explanation = gate.explain(req);
   const s: Policy = gate.slice('u');
@@ -33,7 +46,9 @@ async function main(slice: Policy, rows: (Recording & { title: string })[]) {
   gate.can('u', 'recording:*:view', { type: 'role', id: 'x' });
   // @ts-expect-error: unknown resource type
   const bad: Request = { principal: 'u', permission: 'routing:queue:view', resource: { type: 'spaceship', id: 'x' }, now: 'x' };
-  void [allowed, title, v, t2, p, lint, ex, s, h, text, bad];
+  // @ts-expect-error: a control that does not apply has no reason code
+  if (state.status === 'notApplicable') { const r: string = state.reason; void r; }
+  void [allowed, title, v, t2, p, lint, ex, s, h, text, bad, words, refused, untilText, spread, seen];
   set.free(); gate.free();
 }
 void main;

@@ -3,16 +3,18 @@
 //
 //  This module never sees the organisation policy. At sign-in it receives
 //  the user's principal slice from the server module (server.js) as JSON
-//  text, builds its own Gate from it, and decides locally which rows to
-//  show, whether each row shows media or metadata only, and the state of
-//  every player control with the reason in words. The server decides every
-//  action again with the whole policy.
+//  text, builds its own Gate from it, and asks it which rows to show,
+//  whether each row shows media or metadata only, the state of every player
+//  control and the words for it, whether the session is refused, and how
+//  long a recording is kept. It holds no policy logic of its own: every
+//  state and every reason word comes from the package (the Rust core). The
+//  server decides every action again with the whole policy.
 // ─────────────────────────────────────────────────────────────────────────
 
 import { init, Gate, PolicyError } from '@recgate/web';
 import { DemoServer } from './server.js';
-import { controlsFor, parseSessionKey, requestFor, visibilityFor, visibleFor } from './session.js';
-import { CONTROL_ORDER, controlLabel, controlText, icon, reasonText, retentionEnd } from './controls.js';
+import { bookmarkResource, parseSessionKey, recordingResource, requestFor } from './session.js';
+import { controlLabel, controlText, icon } from './controls.js';
 import { drawScreenFrame, drawWaveform, peaks, synthCall, synthScreen, wavBlob, SAMPLE_RATE } from './media.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -144,8 +146,8 @@ function signIn(key, recId = null) {
 function refresh() {
   const { server, session, gate, now } = state;
   const rows = server.listRecordings(session, now);
-  const shown = visibleFor(gate, session, rows, now);
-  const access = visibilityFor(gate, session, rows, now);
+  const shown = gate.visible(session, rows, now);
+  const access = gate.visibility(session, rows, now);
   state.access = new Map(rows.map((r, i) => [r.id, access[i]]));
   state.rows = shown;
   if (!shown.some((r) => r.id === state.selectedId)) {
@@ -176,22 +178,14 @@ function renderRevision() {
 function renderSessionBanner() {
   const { session, gate, now } = state;
   const banner = $('#session-banner');
-  const probe = gate.check({
-    principal: session.principal,
-    ...(session.actor ? { actor: session.actor } : {}),
-    permission: 'recording:metadata:view',
-    resource: { type: 'recording', id: 'session-probe' },
-    now,
-  });
+  const refusal = gate.refusal(session, now);
   banner.replaceChildren();
   banner.className = 'session-banner';
+  banner.dataset.reason = refusal?.reason ?? '';
   let text = '';
-  if (probe.reason === 'impersonation_denied') {
+  if (refusal) {
     banner.classList.add('bad');
-    text = `Impersonation refused: ${session.actor} may not act on behalf of ${session.principal} (impersonation_denied). Every request of this session is denied.`;
-  } else if (probe.reason === 'principal_disabled') {
-    banner.classList.add('bad');
-    text = 'This account is disabled: every request is refused (principal_disabled).';
+    text = `Session refused: ${refusal.words} (${refusal.reason}). Every request of this session is denied.`;
   } else if (session.actor) {
     banner.classList.add('info');
     text = `${session.actor} authenticated and acts on behalf of ${session.principal}: from step 3 on, ${session.principal}'s roles decide.`;
@@ -306,22 +300,23 @@ function renderPlayer() {
     return;
   }
   const access = state.access.get(rec.id);
-  const controls = controlsFor(state.gate, state.session, rec, state.now);
+  const controls = state.gate.controls(state.session, rec, state.now);
   state.controls = controls;
-  if (!state.last) state.last = { control: 'play', request: requestFor(state.session, controls.play.permission, rec, state.now) };
+  if (!state.last) state.last = { control: 'play', request: controlRequest('play', rec) };
 
-  // heading and metadata
-  const end = retentionEnd(state.slice, rec);
+  // heading and metadata, as the policy reads the recording (defaults applied)
+  const read = state.gate.effective(rec);
+  const kept = read?.retention;
   const chips = [
     ['Media', MEDIA_LABEL[rec.media] ?? rec.media],
     rec.direction && ['Direction', rec.direction],
     ['Agent', rec.owner],
     rec.queue && ['Queue', rec.queue],
-    ['Division', (rec.divisions ?? ['home']).join(', ')],
-    ['Region', rec.region ?? state.slice.settings?.homeRegion ?? ''],
+    ['Division', read?.divisions.join(', ') ?? '—'],
+    ['Region', read?.region ?? '—'],
     rec.line && ['Line', rec.line],
     ['Recorded', fmtDate(rec.createdAt)],
-    ['Kept until', rec.legalHold ? 'legal hold: indefinitely' : end === null ? 'no retention limit' : fmtDate(new Date(end).toISOString())],
+    ['Kept until', !kept ? '—' : kept.legalHold ? 'legal hold: indefinitely' : kept.until === null ? 'no retention limit' : fmtDate(kept.until)],
   ].filter(Boolean);
   root.append(
     h('div.player-head', {},
@@ -357,7 +352,7 @@ function renderPlayer() {
 
   // controls
   const grid = h('div.controls', { role: 'group', 'aria-label': 'Player controls' });
-  for (const name of CONTROL_ORDER) grid.append(renderControl(name, rec, controls[name]));
+  for (const name of Object.keys(controls)) grid.append(renderControl(name, rec, controls[name]));
   root.append(h('h3.sr-only', {}, 'Controls'), grid);
 
   // auxiliary panels
@@ -368,9 +363,7 @@ function renderPlayer() {
 
 function renderControl(name, rec, c) {
   const label = controlLabel(name, rec);
-  let decision = null;
-  if (c.reason === 'denied') decision = state.gate.check(requestFor(state.session, c.permission, rec, state.now));
-  const why = reasonText({ control: name, state: c, rec, policy: state.slice, session: state.session, decision });
+  const why = c.words;
   const text = controlText(label, why);
   const id = `ctl-${name}`;
   // Play is a toggle: a re-render during playback must keep its pressed state, icon and label.
@@ -380,7 +373,8 @@ function renderControl(name, rec, c) {
     type: 'button',
     id,
     'data-control': name,
-    'data-reason': c.reason,
+    'data-status': c.status,
+    'data-reason': c.reason ?? '',
     'data-permission': c.permission ?? '',
     'data-allowed': String(c.allowed),
     'aria-disabled': c.allowed ? 'false' : 'true',
@@ -508,7 +502,7 @@ function onControl(name) {
   const rec = selected();
   if (!rec) return;
   const c = state.controls[name];
-  state.last = { control: name, request: requestFor(state.session, c.permission, rec, state.now) };
+  state.last = { control: name, request: controlRequest(name, rec) };
   renderExplain();
   if (!c.allowed) {
     toast(`${$(`#ctl-${name}`).title}. The decision trace shows each step.`);
@@ -520,6 +514,19 @@ function onControl(name) {
     monitorLive: doMonitor, editRetention: doRetention, legalHold: doLegalHold,
   };
   actions[name](rec, c);
+}
+
+/**
+ * The request a control asks: its permission (the core's pick, in the
+ * control's state) on the recording — or, for the bookmark controls, on a new
+ * public bookmark of the principal's on it (what adding or listing needs).
+ */
+function controlRequest(name, rec) {
+  const { permission } = state.controls[name];
+  const resource = name === 'bookmark' || name === 'viewBookmarks'
+    ? bookmarkResource(rec, { id: 'new', author: state.session.principal, visibility: 'public' })
+    : recordingResource(rec);
+  return requestFor(state.session, permission, resource, state.now);
 }
 
 function doPlay(rec) {
@@ -630,11 +637,12 @@ function doMonitor(rec) {
 }
 
 async function doRetention(rec) {
-  const current = rec.retentionDays ?? '';
+  const kept = state.gate.effective(rec)?.retention;
+  const own = kept && kept.days !== kept.defaultDays ? kept.days : null;
   const form = await openDialog({
     title: 'Retention',
-    body: [h('p', {}, `Organisation default for ${rec.media === 'screen' ? 'screen recordings' : 'recordings'}: ${state.slice.settings?.retentionDays?.[rec.media === 'screen' ? 'screen' : 'default'] ?? 'none'} days. Leave empty to use it.`),
-      h('label', { for: 'ret-days' }, 'Keep for (days)'), h('input', { id: 'ret-days', name: 'days', type: 'number', min: '1', max: '3650', value: String(current) })],
+    body: [h('p', {}, `Organisation default for this recording: ${kept?.defaultDays ?? 'no'} days${kept?.defaultDays == null ? ' limit' : ''}. Leave empty to use it.`),
+      h('label', { for: 'ret-days' }, 'Keep for (days)'), h('input', { id: 'ret-days', name: 'days', type: 'number', min: '1', max: '3650', value: own === null ? '' : String(own) })],
     confirm: 'Save retention',
   });
   if (!form) return;
@@ -748,6 +756,8 @@ function renderExplain() {
       d.obligations.length ? h('div', {}, h('dt', {}, 'Obligations'), h('dd', {}, d.obligations.map((o) => (o.type === 'cascade' ? `cascade → ${o.ids.join(', ')}` : o.type)).join('; '))) : null),
     h('ol.steps', {}, ex.steps.map((s) => h('li', {}, h('span.step-no', { 'aria-label': `step ${s.step}` }, String(s.step)), h('span', {}, s.text)))),
     h('details.req', {}, h('summary', {}, 'Request sent to the core'), h('pre', {}, JSON.stringify(request, null, 2))));
+  // The decision in the core's words, under the verdict (an allow without obligations has none).
+  if (ex.words) root.querySelector('dl.facts').before(h('p.words', { 'data-testid': 'words' }, ex.words));
 }
 
 // ── policy workbench ───────────────────────────────────────────────────

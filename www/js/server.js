@@ -19,7 +19,7 @@
 // ─────────────────────────────────────────────────────────────────────────
 
 import { Gate, PolicyError } from '@recgate/web';
-import { controlsFor, requestFor, sessionKey, visibilityFor } from './session.js';
+import { bookmarkResource, recordingResource, requestFor, sessionKey } from './session.js';
 
 const clone = (v) => JSON.parse(JSON.stringify(v));
 
@@ -35,11 +35,14 @@ export class DemoServer {
   #gate;
   #store;
   #sessions;
+  #fields;
 
   /** @param {string} policyText the organisation policy  @param {object} dataset www/data/recordings.json */
   constructor(policyText, dataset) {
     this.#store = clone(dataset.recordings);
     this.#sessions = dataset.sessions ?? [];
+    // The store's schema: which attribute an administrative action writes.
+    this.#fields = dataset.fields ?? {};
     this.now = dataset.now;
     const result = this.updatePolicy(policyText);
     if (!result.ok) throw new PolicyError(result.errors);
@@ -143,7 +146,7 @@ export class DemoServer {
 
   /** "GET /recordings": what the session may see, media stripped from metadata-only rows. */
   listRecordings(session, now = this.now) {
-    const access = visibilityFor(this.#gate, session, this.#store, now);
+    const access = this.#gate.visibility(session, this.#store, now);
     const rows = [];
     this.#store.forEach((rec, i) => {
       if (access[i] === 'media') rows.push(clone(rec));
@@ -156,18 +159,31 @@ export class DemoServer {
     return this.#store.find((r) => r.id === id) ?? null;
   }
 
-  /** Decides one control of one recording with the whole policy. */
-  #authorize(session, control, id, now, annotation) {
+  /**
+   * Decides one control of one recording with the whole policy: the core
+   * picks the control's permission (`controls()`), then decides it on the
+   * recording — or on `bookmark`, for the bookmark controls.
+   */
+  #authorize(session, control, id, now, bookmark) {
     const rec = this.#find(id);
     if (!rec) return { rec: null, decision: { allow: false, reason: 'unknown_resource', grant: null, obligations: [] } };
-    const permission = controlsFor(this.#gate, session, rec, now)[control].permission;
-    const decision = this.#gate.check(requestFor(session, permission, rec, now, annotation));
-    return { rec, decision, permission };
+    const state = this.#gate.controls(session, rec, now)[control];
+    if (state.permission === null || state.status === 'notApplicable') {
+      return { rec, decision: { allow: false, reason: 'invalid_request', grant: null, obligations: [] } };
+    }
+    const resource = bookmark ? bookmarkResource(rec, bookmark) : recordingResource(rec);
+    const decision = this.#gate.check(requestFor(session, state.permission, resource, now));
+    return { rec, decision, state };
   }
 
-  /** Whether the session may hear sensitive segments of `rec` unredacted. */
-  #sensitiveAllowed(session, rec, now) {
-    return this.#gate.check(requestFor(session, 'recording:recording:viewSensitiveData', rec, now)).allow;
+  /**
+   * Whether sensitive parts of `rec` must be removed for this session: what
+   * the core's decision to play it says (its `redact` obligation) — a
+   * transcript and a live stream follow recording access.
+   */
+  #redacted(session, rec, now) {
+    const play = this.#gate.controls(session, rec, now).play;
+    return play.obligations.some((o) => o.type === 'redact');
   }
 
   /** The media's content with sensitive parts removed when `redact`. */
@@ -201,7 +217,7 @@ export class DemoServer {
   monitor(session, id, now = this.now) {
     const { rec, decision } = this.#authorize(session, 'monitorLive', id, now);
     if (!decision.allow) return { decision };
-    return { decision, content: this.#content(rec, rec.sensitive === true && !this.#sensitiveAllowed(session, rec, now)) };
+    return { decision, content: this.#content(rec, this.#redacted(session, rec, now)) };
   }
 
   /** "GET /recordings/:id/download": allowed only unredacted (SPEC §3 step 12 refuses sensitive exports). */
@@ -215,16 +231,17 @@ export class DemoServer {
   transcript(session, id, now = this.now) {
     const { rec, decision } = this.#authorize(session, 'transcript', id, now);
     if (!decision.allow) return { decision };
-    const redact = rec.sensitive === true && !this.#sensitiveAllowed(session, rec, now);
-    return { decision, content: this.#content(rec, redact) };
+    return { decision, content: this.#content(rec, this.#redacted(session, rec, now)) };
   }
 
   /** "GET /recordings/:id/bookmarks": each bookmark decided on its own (private ones of others are left out). */
   annotations(session, id, now = this.now) {
-    const { rec, decision } = this.#authorize(session, 'viewBookmarks', id, now);
+    const rec = this.#find(id);
+    if (!rec) return { decision: { allow: false, reason: 'unknown_resource', grant: null, obligations: [] } };
+    const state = this.#gate.controls(session, rec, now).viewBookmarks;
+    const decision = { allow: state.allowed, reason: state.reason ?? 'invalid_request', grant: null, obligations: [] };
     if (!decision.allow) return { decision };
-    const list = (rec.details?.annotations ?? []).filter((a) =>
-      this.#gate.check(requestFor(session, 'recording:annotation:view', rec, now, a)).allow);
+    const list = (rec.details?.annotations ?? []).filter((a) => this.#authorize(session, 'viewBookmarks', id, now, a).decision.allow);
     return { decision, annotations: clone(list) };
   }
 
@@ -263,8 +280,10 @@ export class DemoServer {
   setRetention(session, id, days, now = this.now) {
     const { rec, decision } = this.#authorize(session, 'editRetention', id, now);
     if (!decision.allow) return { decision };
-    if (days === null) delete rec.retentionDays;
-    else rec.retentionDays = days;
+    const field = this.#fields.retention;
+    if (typeof field !== 'string') return { decision: { ...decision, allow: false, reason: 'resource_unavailable' } };
+    if (days === null) delete rec[field];
+    else rec[field] = days;
     return { decision };
   }
 

@@ -5,7 +5,11 @@
 // decided by the reference, the native CLI (`target/release/recgate eval`)
 // over the whole organisation policy. The page decides in the browser from
 // the signed-in user's slice; both must agree for every user, every visible
-// row and every control.
+// row and every control. The words the page shows are the core's: each one
+// is what the package (in Node, over the whole policy) gives for the same
+// control, a sample of them is what `recgate explain` says, and a few are
+// spelt out here — so removing or changing the core's words changes what the
+// page shows, and the page has none of its own.
 //
 // One browser and one page for the whole file: a test that needs fresh
 // demo state (the page's in-memory recordings store) navigates again. No
@@ -26,6 +30,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { Gate, initSync } from '../../wasm-web/js/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'target', 'release', 'recgate');
@@ -41,6 +46,11 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 // Every wait is for a condition; this only bounds how long a broken page is waited for.
 const WAIT_MS = 10000;
 const TEST_MS = 60000; // a test's bound: failures end early instead of hanging the run
+
+// The core's words, in Node over the whole policy: what the page (from its
+// slice) must show for each control.
+initSync(readFileSync(join(root, 'wasm-web', 'pkg-web', 'recgate_web_bg.wasm')));
+const WORDS = Gate.fromPolicy(POLICY_TEXT);
 
 // ── the reference: requests built here, decided by the CLI ──────────────
 
@@ -134,13 +144,28 @@ function expectations() {
     } else if (slot.kind === 'sensitive') {
       row.sensitiveData = d.allow;
     } else {
-      row.controls[slot.control] = { ...d, permission: controlPermission(slot.control, slot.rec) };
+      const words = WORDS.controls(slot.s.actor ? { principal: slot.s.principal, actor: slot.s.actor } : slot.s.principal, slot.rec, NOW)[slot.control];
+      row.controls[slot.control] = { ...d, permission: controlPermission(slot.control, slot.rec), words: words.words, status: words.status };
     }
   });
   return out;
 }
 
-// ── the words the page must use ─────────────────────────────────────────
+/** `recgate explain --format json` of one request: its words. */
+function cliWords(req) {
+  const dir = mkdtempSync(join(tmpdir(), 'recgate-www-explain-'));
+  try {
+    const file = join(dir, 'request.json');
+    writeFileSync(file, JSON.stringify(req));
+    const r = spawnSync(CLI, ['explain', '--policy', POLICY_FILE, '--request', file, '--format', 'json'], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, `recgate explain failed: ${r.stderr}`);
+    return JSON.parse(r.stdout).words;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ── the labels the page uses (its own: what each button is called) ──────
 
 const LABELS = {
   play: (r) => (r.media === 'chat' || r.media === 'email' ? 'Open' : 'Play'),
@@ -150,42 +175,8 @@ const LABELS = {
 };
 const MEDIA_LABEL = { audio: 'Call', screen: 'Screen', chat: 'Chat', email: 'Email' };
 
-/** What the reason text must say for a decision (a string: exactly; a RegExp: matches). */
-function expectedReason(control, d, rec, session) {
-  if (d.allow) {
-    const notes = [];
-    if (d.obligations.some((o) => o.type === 'redact')) notes.push('sensitive parts redacted');
-    const n = d.obligations.filter((o) => o.type === 'cascade').flatMap((o) => o.ids).length;
-    if (n) notes.push(`also deletes ${n} related recording${n === 1 ? '' : 's'}`);
-    return notes.join('; ');
-  }
-  switch (d.reason) {
-    case 'legal_hold': return 'blocked: legal hold';
-    case 'expired': return /^blocked: retention expired/;
-    case 'no_permission': return `not in your roles (${d.permission})`;
-    case 'out_of_scope': return /^(outside your group [\w-]+|outside your view [\w-]+|not your own recording|you did not take part in this interaction|line \S+ is not one of your lines|not recorded on one of your lines)( or .+)?$/;
-    case 'condition_unmet': return /^only for (inbound|outbound)/;
-    case 'out_of_division': return /^outside your divisions \(recording in /;
-    case 'region': return new RegExp(`^stored in ${rec.region}, you are in [\\w-]+$`);
-    case 'denied': return /^denied by role .+/;
-    case 'impersonation_denied': return `${session.actor} may not act for ${session.principal}`;
-    case 'principal_disabled': return 'account disabled';
-    case 'prerequisite_missing': return /^requires recording:/;
-    case 'no_access': return /^requires access to the (screen )?recording$/;
-    case 'bpo_restricted': return 'exports are disabled for BPO users';
-    case 'sensitive': return 'sensitive recording: needs sensitive-data access';
-    case 'invalid_request':
-      if (control === 'monitorLive') return 'not a live interaction';
-      if (control === 'blackout') return 'not available for screen recordings';
-      return 'not applicable to this recording';
-    default: return d.reason;
-  }
-}
-
-function assertReason(actual, want, where) {
-  if (want instanceof RegExp) assert.match(actual, want, where);
-  else assert.equal(actual, want, where);
-}
+/** The control's state as the CLI's decision implies it: a control whose permission does not apply is not applicable. */
+const statusOf = (d) => (d.allow ? 'allowed' : d.reason === 'invalid_request' ? 'notApplicable' : 'denied');
 
 // ── harness: one server, one browser, one page ──────────────────────────
 
@@ -260,6 +251,7 @@ const playerState = () => page.evaluate(() => {
       const why = b.getAttribute('aria-describedby');
       return {
         control: b.dataset.control,
+        status: b.dataset.status,
         reason: b.dataset.reason,
         permission: b.dataset.permission,
         ariaDisabled: b.getAttribute('aria-disabled'),
@@ -282,6 +274,7 @@ const playerState = () => page.evaluate(() => {
       reason: explain.dataset.reason ?? null,
       allow: explain.dataset.allow ?? null,
       steps: explain.querySelectorAll('ol.steps li').length,
+      words: explain.querySelector('[data-testid="words"]')?.textContent ?? '',
     },
   };
 });
@@ -338,14 +331,17 @@ describe('every user sees what the core decides', () => {
           const d = row.controls[c.control];
           const where = `${s.key} / ${rec.id} / ${c.control}`;
           assert.equal(c.ariaDisabled, d.allow ? 'false' : 'true', `${where}: enabled state (core: ${d.reason})`);
-          assert.equal(c.reason, d.reason, `${where}: reason code`);
+          assert.equal(c.status, statusOf(d), `${where}: status`);
+          assert.equal(c.status, d.status, `${where}: status, as the package says`);
+          // A control that does not apply has no reason code; every other one has the CLI's.
+          assert.equal(c.reason, c.status === 'notApplicable' ? '' : d.reason, `${where}: reason code`);
           assert.equal(c.permission, d.permission, `${where}: permission`);
           assert.equal(c.disabledAttr, false, `${where}: stays focusable (aria-disabled, not disabled)`);
           assert.equal(c.label, LABELS[c.control](rec), `${where}: label`);
-          const reason = expectedReason(c.control, d, rec, s);
-          assertReason(c.why ?? '', reason, `${where}: reason in words`);
+          assert.equal(c.why ?? '', d.words, `${where}: the core's words`);
           assert.equal(c.title, c.why ? `${c.label} — ${c.why}` : c.label, `${where}: title`);
           if (!d.allow) assert.ok(c.why, `${where}: a disabled control carries its reason (aria-describedby)`);
+          if (!d.allow) assert.notEqual(c.why, d.reason, `${where}: words, not a reason code`);
         }
 
         // The metadata, for media and metadata-only rows alike.
@@ -380,6 +376,7 @@ describe('every user sees what the core decides', () => {
         assert.equal(got.explain.reason, row.controls.play.reason, `${rec.id}: the trace's reason is the core's`);
         assert.equal(got.explain.allow, String(row.controls.play.allow));
         assert.ok(got.explain.steps >= 2, `${rec.id}: the trace lists the steps`);
+        assert.equal(got.explain.words, row.controls.play.words, `${rec.id}: the trace says the decision in the core's words`);
       }
 
       // The browser holds a slice, not the organisation.
@@ -392,6 +389,33 @@ describe('every user sees what the core decides', () => {
       assert.deepEqual(takeProblems(), [], 'no console errors, page errors or requests beyond 127.0.0.1');
     });
   }
+});
+
+describe('the words are the core\'s', () => {
+  test('one control of every reason: the page\'s words are what recgate explain says for the same request', { timeout: TEST_MS }, async () => {
+    const seen = new Map(); // status/reason → one control that has it
+    for (const { session, rows } of expected.values()) {
+      for (const row of rows) {
+        for (const [control, d] of Object.entries(row.controls)) {
+          const key = `${d.status}/${d.reason}/${d.obligations.length}`;
+          if (!seen.has(key)) seen.set(key, { session, row, control, d });
+        }
+      }
+    }
+    assert.ok(seen.size >= 8, `the demo shows many kinds of state (${[...seen.keys()].join(', ')})`);
+    for (const { session, row, control, d } of seen.values()) {
+      const words = cliWords(request(session, d.permission, row.rec));
+      assert.equal(d.words, words, `${session.key} / ${row.rec.id} / ${control}: the package and the CLI say the same`);
+      await load(`?user=${encodeURIComponent(session.key)}&rec=${row.rec.id}`);
+      const got = await page.evaluate((c) => {
+        const b = document.querySelector(`#ctl-${c}`);
+        const why = b.getAttribute('aria-describedby');
+        return why ? document.getElementById(why).textContent : '';
+      }, control);
+      assert.equal(got, words, `${session.key} / ${row.rec.id} / ${control}: the page shows them`);
+    }
+    assert.deepEqual(takeProblems(), []);
+  });
 });
 
 describe('the policy panel', () => {
@@ -592,7 +616,13 @@ describe('player actions', () => {
     assert.match(await page.textContent('#session-banner'), /svc-bpo authenticated and acts on behalf of b-em-1/);
     assert.ok((await rowsOf()).length > 0);
     await signIn('svc-us>b-em-1');
-    assert.match(await page.textContent('#session-banner'), /Impersonation refused/);
+    // The refusal and its words are the core's (SPEC §3 step 3: different regions).
+    const [ref] = cliEval([request({ principal: 'b-em-1', actor: 'svc-us' }, 'recording:metadata:view', DATA.recordings[0])]);
+    assert.equal(ref.reason, 'impersonation_denied');
+    const refusal = WORDS.refusal({ principal: 'b-em-1', actor: 'svc-us' }, NOW);
+    assert.deepEqual(refusal, { reason: 'impersonation_denied', words: 'svc-us may not act for b-em-1: svc-us is in us-east-1, b-em-1 in eu-west-1' });
+    assert.equal(await page.getAttribute('#session-banner', 'data-reason'), 'impersonation_denied');
+    assert.match(await page.textContent('#session-banner'), new RegExp(`Session refused: ${refusal.words} \\(impersonation_denied\\)`));
     assert.deepEqual(await rowsOf(), []);
     assert.deepEqual(takeProblems(), []);
   });

@@ -1,6 +1,10 @@
 //! Shared by the query-plan tests and benchmark: deterministic generated
 //! recordings and the SQLite loader for the documented table layout.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    reason = "shared by several test binaries, each using only part of it"
+)]
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};

@@ -1,5 +1,8 @@
 //! `recgate-corpus`: writes a deterministic corpus of generated cases for the
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a tool for the tests: a panic ends the run with its message"
+)]
 //! other targets (npm package, Envoy) to replay and compare: JSON lines, a
 //! `{"policy": …}` line followed by that policy's `{"request": …, "decision": …}`
 //! lines carrying the native decision (without its random id).

@@ -4,7 +4,10 @@
 //! and divisions) and `requests.jsonl` (sample requests, each with recgate's
 //! decision, so a peer can prove it gives the same answers before it is timed).
 //! Usage: `recgate-org OUT_DIR [USERS] [ROLES] [RECORDINGS] [REQUESTS]`.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a tool for the tests: a panic ends the run with its message"
+)]
 
 use recgate_core::Policy;
 use recgate_tests::org::{org, recordings, sample_requests, OrgSize};

@@ -91,8 +91,8 @@ case("invalid_request: screen permission on a call", "power", "recording:screenR
 case("invalid_request: call permission on a screen recording", "power", "recording:recording:view", rec(media="screen"), False, "invalid_request")
 case("invalid_request: live monitoring of a finished call", "power", "conversation:call:monitor", rec(), False, "invalid_request")
 case("invalid_request: a queue permission on a user", "power", "routing:queue:view", {"type":"user","id":"zoe"}, False, "invalid_request")
-r=rec(); r["colour"]="red"
-case("invalid_request: an unknown resource field", "power", "recording:recording:view", r, False, "invalid_request")
+r=rec(); r["legalhold"]=True
+case("invalid_request: a near-miss of a resource field", "power", "recording:recording:delete", r, False, "invalid_request")
 cases.append({"name":"invalid_request: a misspelt actor field","request":{"principal":"alice","acter":"svc","permission":"recording:recording:view","resource":rec(),"now":NOW},"expect":{"allow":False,"reason":"invalid_request"}})
 cases.append({"name":"invalid_request: no now","request":{"principal":"power","permission":"recording:recording:view","resource":rec()},"expect":{"allow":False,"reason":"invalid_request"}})
 case("invalid_request: an unparseable now", "power", "recording:recording:view", rec(), False, "invalid_request", now="22/11/2026")

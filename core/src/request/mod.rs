@@ -1,17 +1,20 @@
 //! Requests (SPEC §2): who asks, on whose behalf, for which permission, on
-//! which resource, at what time. Unknown fields are refused here too — a
-//! misspelt `actor` must not turn an impersonated call into a direct one.
+//! which resource, at what time. A request's own unknown fields are refused —
+//! a misspelt `actor` must not turn an impersonated call into a direct one;
+//! a resource's are ignored unless they are near-misses of a field recgate
+//! reads ([`fields`]), so that an API entity can be asked about as it is.
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use crate::error::RequestError;
 use crate::model::{Direction, Media};
 use crate::time::Timestamp;
+
+mod fields;
+mod tagged;
 
 /// One authorization question.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -20,7 +23,6 @@ pub struct Request {
     /// On whose behalf the call is made.
     pub principal: String,
     /// Who authenticated; the principal when absent.
-    #[serde(default)]
     pub actor: Option<String>,
     /// A catalog permission (not a pattern).
     pub permission: String,
@@ -37,8 +39,8 @@ impl Request {
             message: alloc::format!("{e}"),
         };
         match serde_json::from_str(text) {
-            Err(e) if crate::tagged::is_tag_later(&e) => {
-                let reordered = crate::tagged::tag_first(text).map_err(error)?;
+            Err(e) if tagged::is_tag_later(&e) => {
+                let reordered = tagged::tag_first(text).map_err(error)?;
                 serde_json::from_str(&reordered).map_err(error)
             }
             parsed => parsed.map_err(error),
@@ -50,7 +52,7 @@ impl Request {
     }
 }
 
-/// A resource (SPEC §2 table), tagged by `type` (read by [`crate::tagged`]).
+/// A resource (SPEC §2 table), tagged by `type` (read by [`tagged`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resource {
     /// A call, screen, chat, email or messaging recording.
@@ -103,83 +105,90 @@ impl Resource {
     }
 }
 
+/// The field of a `kind` resource (`"recording"`, `"annotation"`, …) that a
+/// member named `key` is probably a misspelling of: a resource with such a
+/// member is unreadable rather than the member ignored ([`fields`]).
+pub fn near_miss(kind: &str, key: &str) -> Option<&'static str> {
+    let fields: &[&'static str] = match kind {
+        "recording" => &Recording::FIELDS,
+        "annotation" => &Annotation::FIELDS,
+        "report" => &Report::FIELDS,
+        "queue" | "user" | "role" | "schedule" => &Named::FIELDS,
+        _ => return None,
+    };
+    if fields.contains(&key) {
+        return None;
+    }
+    crate::typo::near_miss(key, fields)
+}
+
 /// A resource known by id only.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// Id.
     pub id: String,
 }
 
+impl Named {
+    /// The attributes of a queue, user, role or schedule resource.
+    pub const FIELDS: [&'static str; 1] = ["id"];
+}
+
 /// A reporting-data row.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Report {
     /// The user the row is about.
-    #[serde(default)]
     pub user: Option<String>,
     /// The queue the row is about.
-    #[serde(default)]
     pub queue: Option<String>,
 }
 
-/// A recording's attributes, as the recordings store knows them.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+impl Report {
+    /// The attributes of a report resource.
+    pub const FIELDS: [&'static str; 2] = ["user", "queue"];
+}
+
+/// A recording's attributes, as the recordings store knows them (read by
+/// [`fields`]: other members of an entity are ignored).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Recording {
     /// Id.
     pub id: String,
     /// The conversation it belongs to.
-    #[serde(default)]
     pub conversation_id: Option<String>,
     /// Media.
-    #[serde(default)]
     pub media: Option<Media>,
     /// Direction of the call.
-    #[serde(default)]
     pub direction: Option<Direction>,
     /// The recorded agent.
-    #[serde(default)]
     pub owner: Option<String>,
     /// Every user on the interaction.
-    #[serde(default)]
     pub participants: Vec<String>,
     /// The queue it came through.
-    #[serde(default)]
     pub queue: Option<String>,
     /// Divisions; `["home"]` when absent.
-    #[serde(default)]
     pub divisions: Option<Vec<String>>,
     /// Data-residency region; the home region when absent.
-    #[serde(default)]
     pub region: Option<String>,
     /// The phone line recorded.
-    #[serde(default)]
     pub line: Option<String>,
     /// When it was recorded.
-    #[serde(default)]
     pub created_at: Option<Timestamp>,
     /// Retention override, days.
-    #[serde(default)]
     pub retention_days: Option<u32>,
     /// Under legal hold (deletion protection).
-    #[serde(default)]
     pub legal_hold: bool,
     /// Holds sensitive segments (PCI, PHI).
-    #[serde(default)]
     pub sensitive: bool,
     /// In progress (live monitoring).
-    #[serde(default)]
     pub live: bool,
     /// Associated recordings (screen recordings, transcripts) deleted with it.
-    #[serde(default)]
     pub related: Vec<String>,
 }
 
 impl Recording {
-    /// Every attribute a recording resource has, as JSON field names: what an
-    /// enforcement point picks out of a recordings API entity (which carries
-    /// many other fields) before handing it to the core.
+    /// Every attribute a recording resource has, as JSON field names, in
+    /// the order [`fields`] reads them.
     pub const FIELDS: [&'static str; 16] = [
         "id",
         "conversationId",
@@ -203,47 +212,41 @@ impl Recording {
     pub fn is_screen(&self) -> bool {
         self.media == Some(Media::Screen)
     }
+
+    /// Reads a recording given on its own as JSON (a recordings API entity:
+    /// members recgate does not read are ignored, near-misses refused).
+    pub fn from_json(text: &str) -> Result<Recording, RequestError> {
+        serde_json::from_str(text).map_err(|e| RequestError {
+            message: alloc::format!("{e}"),
+        })
+    }
 }
 
 /// A bookmark.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
     /// Id.
     pub id: String,
     /// Who wrote it.
-    #[serde(default)]
     pub author: Option<String>,
     /// `public` (default) or `private`.
-    #[serde(default)]
-    pub visibility: Visibility,
+    pub visibility: AnnotationVisibility,
     /// The recording it is on.
     pub recording: Recording,
+}
+
+impl Annotation {
+    /// The attributes of an annotation resource, in the order [`fields`] reads them.
+    pub const FIELDS: [&'static str; 4] = ["id", "author", "visibility", "recording"];
 }
 
 /// Who may see an annotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Visibility {
+pub enum AnnotationVisibility {
     /// Everyone with access to the recording.
     #[default]
     Public,
     /// Its author only.
     Private,
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Timestamp;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an RFC 3339 timestamp such as \"2026-11-22T12:00:00Z\"")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Timestamp, E> {
-                Timestamp::parse(s).ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))
-            }
-        }
-        d.deserialize_str(V)
-    }
 }

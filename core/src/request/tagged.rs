@@ -13,12 +13,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::fields::{self, TypeMember};
+use super::Resource;
 use crate::json::write_str;
-use crate::request::{Annotation, Named, Recording, Report, Resource};
 
 /// The error that sends a request down the reordering path.
 const TAG_LATER: &str = "the resource's \"type\" is not its first member";
@@ -55,15 +55,14 @@ impl<'de> Visitor<'de> for ResourceVisitor {
             None => return Err(de::Error::missing_field("type")),
         }
         let kind: String = map.next_value()?;
-        let rest = MapAccessDeserializer::new(map);
         Ok(match kind.as_str() {
-            "recording" => Resource::Recording(Recording::deserialize(rest)?),
-            "annotation" => Resource::Annotation(Annotation::deserialize(rest)?),
-            "queue" => Resource::Queue(Named::deserialize(rest)?),
-            "user" => Resource::User(Named::deserialize(rest)?),
-            "report" => Resource::Report(Report::deserialize(rest)?),
-            "role" => Resource::Role(Named::deserialize(rest)?),
-            "schedule" => Resource::Schedule(Named::deserialize(rest)?),
+            "recording" => Resource::Recording(fields::recording(map, TypeMember::Read)?),
+            "annotation" => Resource::Annotation(fields::annotation(map, TypeMember::Read)?),
+            "queue" => Resource::Queue(fields::named(map)?),
+            "user" => Resource::User(fields::named(map)?),
+            "report" => Resource::Report(fields::report(map)?),
+            "role" => Resource::Role(fields::named(map)?),
+            "schedule" => Resource::Schedule(fields::named(map)?),
             other => return Err(de::Error::unknown_variant(other, VARIANTS)),
         })
     }
@@ -177,8 +176,11 @@ mod tests {
             r#"{"id":"r","type":"tape"}"#,
             r#"{"type":7,"id":"r"}"#,
             r#"{"id":"r","type":7}"#,
-            r#"{"type":"recording","id":"r","bogus":1}"#,
-            r#"{"bogus":1,"type":"recording","id":"r"}"#,
+            r#"{"type":"recording","id":"r","legalhold":true}"#,
+            r#"{"legalhold":true,"type":"recording","id":"r"}"#,
+            r#"{"type":"annotation","id":"a","recording":{"id":"r","type":"annotation"}}"#,
+            r#"{"type":"annotation","id":"a","recording":{"id":"r","type":"recording","type":"recording"}}"#,
+            r#"{"type":"queue","ID":"q"}"#,
             r#"{"retentionDays":1.0,"type":"recording","id":"r"}"#,
             r#"{"type":"recording","id":"r","retentionDays":1.0}"#,
             r#"{"type":"recording","type":"recording","id":"r"}"#,
@@ -193,5 +195,30 @@ mod tests {
         assert!(parse(r#"{"id":"r","type":"tape"}"#)
             .unwrap_err()
             .contains("unknown variant `tape`"));
+        assert!(parse(r#"{"type":"recording","id":"r","LegalHold":true}"#)
+            .unwrap_err()
+            .contains("unknown field `LegalHold`, did you mean `legalHold`?"));
+    }
+
+    /// Members recgate does not read are ignored, in any order and in a
+    /// nested recording too, which may also say what it is.
+    #[test]
+    fn other_members_are_ignored() {
+        let plain = parse(r#"{"type":"recording","id":"r","media":"screen"}"#).unwrap();
+        for extra in [
+            r#"{"type":"recording","id":"r","media":"screen","title":"Call","details":{"x":[1,null]}}"#,
+            r#"{"title":"Call","id":"r","type":"recording","media":"screen"}"#,
+        ] {
+            assert_eq!(parse(extra).unwrap(), plain, "{extra}");
+        }
+        let ann = parse(r#"{"type":"annotation","id":"a","recording":{"id":"r"}}"#).unwrap();
+        for same in [
+            r#"{"type":"annotation","id":"a","at":12.5,"recording":{"id":"r","type":"recording","title":"t"}}"#,
+            r#"{"recording":{"type":"recording","id":"r"},"type":"annotation","id":"a","text":"hi"}"#,
+        ] {
+            assert_eq!(parse(same).unwrap(), ann, "{same}");
+        }
+        let q = parse(r#"{"type":"queue","id":"q","name":"Support"}"#).unwrap();
+        assert_eq!(q.resource.id(), Some("q"));
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Deciding visibility row by row walks the steps twice per row and resolves
 //! the row's ids against the policy each time. A list asks the same principal
-//! the same question at the same time for every row, so [`ListFilter`] asks
+//! the same question at the same time for every row, so [`ListPlan`] asks
 //! the planner once ([`crate::plan`]: its filters are true for exactly the
 //! recordings a decision allows) and numbers the distinct conditions of the
 //! three view plans as bits. A row then becomes one `u64` of condition truths
@@ -11,7 +11,7 @@
 //! caller with interned strings looks up once per distinct string — and the
 //! plans are evaluated once per distinct truth vector, not once per row.
 //!
-//! More than 64 distinct conditions do not fit: [`Policy::list_filter`] then
+//! More than 64 distinct conditions do not fit: [`Policy::list_plan`] then
 //! returns `None` and the caller decides row by row ([`crate::Subject`]).
 
 use alloc::boxed::Box;
@@ -21,8 +21,8 @@ use alloc::vec::Vec;
 use crate::catalog::Perm;
 use crate::compile::{HashMap, Ix};
 use crate::model::{Direction, Media};
-use crate::plan::{expired, Cond, Filter};
-use crate::policy::{Policy, Visibility};
+use crate::plan::{expired, Cond, RecordingFilter};
+use crate::policy::{Policy, RecordingVisibility};
 use crate::request::Recording;
 use crate::time::Timestamp;
 
@@ -32,7 +32,7 @@ const MAX_CONDS: usize = 64;
 /// the last vector that hashed to it).
 const MEMO_SLOTS: usize = 256;
 
-/// The string attributes, in [`ListFilter::attr`] order.
+/// The string attributes, in [`ListPlan::attr`] order.
 #[derive(Clone, Copy)]
 enum Attr {
     Owner,
@@ -66,8 +66,8 @@ impl Node {
     }
 }
 
-/// The attributes of one row a [`ListFilter`] reads, with every string
-/// replaced by its [`ListFilter::string_bits`] (0 when absent) and every list
+/// The attributes of one row a [`ListPlan`] reads, with every string
+/// replaced by its [`ListPlan::string_bits`] (0 when absent) and every list
 /// by the union of its items' bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RowBits {
@@ -101,7 +101,7 @@ pub struct RowBits {
 
 /// One principal's list visibility at one time, compiled from the plans of
 /// the media view permissions and `recording:metadata:view`.
-pub struct ListFilter {
+pub struct ListPlan {
     /// For each string some condition names: where its bits are in `bits`
     /// (the id tables' map type: no second hash-map instance in the binary).
     values: HashMap<String, Ix>,
@@ -128,7 +128,7 @@ pub struct ListFilter {
     metadata_view: Node,
     nothing: bool,
     /// Truth vectors decided, by slot; `None`: empty.
-    memo: Vec<Option<(u64, Visibility)>>,
+    memo: Vec<Option<(u64, RecordingVisibility)>>,
 }
 
 /// Numbers conditions while the plans are translated.
@@ -139,16 +139,16 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn node(&mut self, f: &Filter) -> Node {
+    fn node(&mut self, f: &RecordingFilter) -> Node {
         match f {
-            Filter::Always => Node::Always,
-            Filter::Never => Node::Never,
-            Filter::And(v) => Node::All(v.iter().map(|f| self.node(f)).collect()),
-            Filter::Or(v) => Node::Any(v.iter().map(|f| self.node(f)).collect()),
-            Filter::Not(f) => Node::Not(Box::new(self.node(f))),
+            RecordingFilter::Always => Node::Always,
+            RecordingFilter::Never => Node::Never,
+            RecordingFilter::And(v) => Node::All(v.iter().map(|f| self.node(f)).collect()),
+            RecordingFilter::Or(v) => Node::Any(v.iter().map(|f| self.node(f)).collect()),
+            RecordingFilter::Not(f) => Node::Not(Box::new(self.node(f))),
             // Past the limit the filter is given up: stop comparing conditions.
-            Filter::Cond(_) if self.full => Node::Never,
-            Filter::Cond(c) => {
+            RecordingFilter::Cond(_) if self.full => Node::Never,
+            RecordingFilter::Cond(c) => {
                 let i = match self.conds.iter().position(|k| k == c) {
                     Some(i) => i,
                     None => {
@@ -171,7 +171,7 @@ impl Numbering {
 impl Policy {
     /// The list filter of `principal` (acting for themselves) at `now`, or
     /// `None` when its plans hold more distinct conditions than it can number.
-    pub fn list_filter(&self, principal: &str, now: Timestamp) -> Option<ListFilter> {
+    pub fn list_plan(&self, principal: &str, now: Timestamp) -> Option<ListPlan> {
         let plan = |perm: Perm| {
             self.plan(principal, perm.name(), now)
                 .ok()
@@ -184,7 +184,7 @@ impl Policy {
         );
         let nothing = [&call, &screen, &metadata]
             .iter()
-            .all(|f| **f == Filter::Never);
+            .all(|f| **f == RecordingFilter::Never);
         let mut numbering = Numbering::default();
         // Each view plan holds its own applicability (screen or not), so at
         // most one of the two media plans is true for a recording: the one
@@ -194,7 +194,7 @@ impl Policy {
         if numbering.full {
             return None;
         }
-        let mut lf = ListFilter {
+        let mut lf = ListPlan {
             values: HashMap::default(),
             bits: Vec::new(),
             attr: [0; 6],
@@ -220,9 +220,9 @@ impl Policy {
     }
 }
 
-impl ListFilter {
+impl ListPlan {
     fn number(&mut self, c: Cond, bit: u64) {
-        let strings = |lf: &mut ListFilter, attr: Attr, values: Vec<String>| {
+        let strings = |lf: &mut ListPlan, attr: Attr, values: Vec<String>| {
             if let Some(a) = lf.attr.get_mut(attr as usize) {
                 *a |= bit;
             }
@@ -291,9 +291,9 @@ impl ListFilter {
 
     /// How much of the recording `row` describes the principal may see:
     /// exactly [`crate::Subject::visibility`].
-    pub fn visibility(&mut self, row: &RowBits) -> Visibility {
+    pub fn visibility(&mut self, row: &RowBits) -> RecordingVisibility {
         if self.nothing {
-            return Visibility::Hidden;
+            return RecordingVisibility::Hidden;
         }
         let truth = self.truth(row);
         // Fibonacci hashing: the top bits of the product mix every bit of the vector.
@@ -304,11 +304,11 @@ impl ListFilter {
             }
         }
         let v = if self.media_view.holds(truth) {
-            Visibility::Media
+            RecordingVisibility::Media
         } else if self.metadata_view.holds(truth) {
-            Visibility::Metadata
+            RecordingVisibility::Metadata
         } else {
-            Visibility::Hidden
+            RecordingVisibility::Hidden
         };
         if let Some(m) = self.memo.get_mut(slot) {
             *m = Some((truth, v));
@@ -412,24 +412,27 @@ mod tests {
             .collect::<Vec<_>>()
             .join(",");
         let now = Timestamp::parse(NOW).unwrap();
-        assert!(policy(&grants).list_filter("u", now).is_none());
+        assert!(policy(&grants).list_plan("u", now).is_none());
         let few = (0..3)
             .map(|i| format!(r#"{{ "permission": "recording:recording:view", "when": {{ "queues": ["q{i}"] }} }}"#))
             .collect::<Vec<_>>()
             .join(",");
         let p = policy(&few);
-        let mut lf = p.list_filter("u", now).unwrap();
+        let mut lf = p.list_plan("u", now).unwrap();
         assert!(!lf.sees_nothing());
         let rec = |queue: &str| Recording {
             media: Some(Media::Audio),
             queue: Some(queue.into()),
             ..Recording::default()
         };
-        for (q, want) in [("q1", Visibility::Media), ("q9", Visibility::Hidden)] {
+        for (q, want) in [
+            ("q1", RecordingVisibility::Media),
+            ("q9", RecordingVisibility::Hidden),
+        ] {
             let r = rec(q);
             assert_eq!(lf.visibility(&lf.row_bits(&r)), want, "{q}");
             assert_eq!(p.subject("u", None, now).visibility(&r, now), want, "{q}");
         }
-        assert!(p.list_filter("nobody", now).unwrap().sees_nothing());
+        assert!(p.list_plan("nobody", now).unwrap().sees_nothing());
     }
 }
