@@ -891,3 +891,422 @@ impl<'p> Evaluator<'p> {
 fn is_sensitive(tg: &Target) -> bool {
     tg.kind == TKind::Recording && tg.rec.is_some_and(|r| r.sensitive)
 }
+
+/// One test per SPEC §3 step: the reason it gives, the step's place in the
+/// order (an earlier step's reason wins), and the words it finds.
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::String;
+
+    use crate::{Policy, Reason, Request};
+
+    const POLICY: &str = r#"{
+      "schema": "recgate/v1", "revision": "eval",
+      "settings": { "retentionDays": { "screen": 30, "default": 365 } },
+      "divisions": { "d1": {} },
+      "groups": { "team": { "members": ["agent"] }, "bpo": { "members": ["partner"], "bpo": true } },
+      "prerequisites": { "recording:recording:download": ["recording:recording:restore"] },
+      "roles": {
+        "qa": { "name": "QA", "grants": [
+          { "permission": "recording:recording:view", "scope": { "group": "team" } },
+          { "permission": "recording:screenRecording:view", "scope": { "group": "team" } },
+          { "permission": "recording:annotation:*", "scope": { "group": "team" } },
+          { "permission": "recording:recording:delete", "scope": { "group": "team" } },
+          { "permission": "recording:recording:download", "scope": { "group": "team" } },
+          { "permission": "conversation:transcript:view", "when": { "directions": ["inbound"] } },
+          { "permission": "recording:metadata:view", "crossRegion": true } ] },
+        "no-delete": { "name": "No Delete", "denies": [ { "permission": "recording:*:delete", "when": { "media": ["audio"] } } ] },
+        "restorer": { "grants": [ { "permission": "recording:recording:restore" } ] },
+        "impersonator": { "grants": [ { "permission": "directory:user:impersonate", "scope": { "group": "team" } } ] },
+        "sensitive": { "grants": [ { "permission": "recording:recording:viewSensitiveData" } ] }
+      },
+      "users": {
+        "quinn": { "roles": [ { "role": "qa" }, { "role": "restorer" } ] },
+        "dee": { "roles": [ { "role": "qa" }, { "role": "no-delete" } ] },
+        "div": { "roles": [ { "role": "qa", "divisions": ["d1"] } ] },
+        "eu": { "region": "eu-west-1", "roles": [ { "role": "qa" } ] },
+        "partner": { "bpo": true, "region": "eu-west-1", "roles": [ { "role": "qa" }, { "role": "restorer" } ] },
+        "agent": {},
+        "svc": { "kind": "service", "roles": [ { "role": "impersonator" } ] },
+        "svc-eu": { "kind": "service", "region": "eu-west-1", "roles": [ { "role": "impersonator" } ] },
+        "robot": { "kind": "service" },
+        "off": { "disabled": true }
+      }
+    }"#;
+
+    const NOW: &str = "2026-11-22T12:00:00Z";
+
+    /// A recording of `agent`'s, with `extra` members.
+    fn rec(extra: &str) -> String {
+        format!(
+            r#"{{"type":"recording","id":"r","media":"audio","direction":"inbound","owner":"agent","createdAt":"2026-11-20T09:00:00Z"{extra}}}"#
+        )
+    }
+
+    /// The reason and words of `principal` (with `actor`) asking `permission` on `resource`.
+    fn ask(who: &str, permission: &str, resource: &str) -> (Reason, String) {
+        let (principal, actor) = match who.split_once('>') {
+            Some((a, p)) => (p, format!(r#","actor":"{a}""#)),
+            None => (who, String::new()),
+        };
+        let text = format!(
+            r#"{{"principal":"{principal}"{actor},"permission":"{permission}","resource":{resource},"now":"{NOW}"}}"#
+        );
+        let policy = Policy::from_json(POLICY).unwrap();
+        let req = Request::from_json(&text).unwrap();
+        let ex = policy.explain(&req);
+        assert_eq!(
+            ex.decision.reason,
+            policy.decide(&req).reason,
+            "{text}: explain = decide"
+        );
+        (ex.decision.reason, ex.words)
+    }
+
+    fn reason(who: &str, permission: &str, resource: &str) -> Reason {
+        ask(who, permission, resource).0
+    }
+
+    #[test]
+    fn step_1_a_catalog_permission_that_applies() {
+        let policy = Policy::from_json(POLICY).unwrap();
+        let pattern = format!(
+            r#"{{"principal":"quinn","permission":"recording:*:view","resource":{},"now":"{NOW}"}}"#,
+            rec("")
+        );
+        let ex = policy.explain(&Request::from_json(&pattern).unwrap());
+        assert_eq!(ex.decision.reason, Reason::InvalidRequest);
+        assert_eq!(ex.words, "\"recording:*:view\" is not a catalog permission");
+        assert_eq!(
+            ask("quinn", "recording:screenRecording:view", &rec("")),
+            (
+                Reason::InvalidRequest,
+                String::from("only for screen recordings")
+            )
+        );
+        assert_eq!(
+            ask("quinn", "conversation:call:monitor", &rec("")),
+            (
+                Reason::InvalidRequest,
+                String::from("not a live interaction")
+            )
+        );
+        // Step 1 comes before step 2.
+        assert_eq!(
+            reason("ghost", "routing:queue:view", &rec("")),
+            Reason::InvalidRequest
+        );
+    }
+
+    #[test]
+    fn step_2_principal_actor_and_resource_exist() {
+        assert_eq!(
+            ask("ghost", "recording:recording:view", &rec("")),
+            (Reason::UnknownPrincipal, String::from("unknown user ghost"))
+        );
+        assert_eq!(
+            reason("nobody>quinn", "recording:recording:view", &rec("")),
+            Reason::UnknownPrincipal
+        );
+        assert_eq!(
+            ask("off", "recording:recording:view", &rec("")),
+            (
+                Reason::PrincipalDisabled,
+                String::from("account off is disabled")
+            )
+        );
+        assert_eq!(
+            ask(
+                "quinn",
+                "routing:queue:view",
+                r#"{"type":"queue","id":"q9"}"#
+            ),
+            (Reason::UnknownResource, String::from("unknown queue q9"))
+        );
+        assert_eq!(
+            reason("off", "routing:queue:view", r#"{"type":"queue","id":"q9"}"#),
+            Reason::PrincipalDisabled
+        );
+    }
+
+    #[test]
+    fn step_3_impersonation() {
+        assert_eq!(
+            reason("svc>agent", "recording:recording:view", &rec("")),
+            Reason::NoPermission,
+            "allowed: agent's roles decide"
+        );
+        assert_eq!(
+            ask("svc>quinn", "recording:recording:view", &rec("")),
+            (
+                Reason::ImpersonationDenied,
+                String::from("svc may not act for quinn")
+            )
+        );
+        assert_eq!(
+            ask("svc-eu>agent", "recording:recording:view", &rec("")),
+            (
+                Reason::ImpersonationDenied,
+                String::from(
+                    "svc-eu may not act for agent: svc-eu is in eu-west-1, agent in us-east-1"
+                )
+            )
+        );
+        assert_eq!(
+            reason("robot>agent", "recording:recording:view", &rec("")),
+            Reason::ImpersonationDenied
+        );
+        assert_eq!(
+            reason("quinn>quinn", "recording:recording:view", &rec("")),
+            Reason::Allow,
+            "acting for oneself"
+        );
+    }
+
+    #[test]
+    fn step_4_retention() {
+        let expired = r#"{"type":"recording","id":"r","media":"audio","owner":"agent","createdAt":"2025-11-22T12:00:00Z"}"#;
+        assert_eq!(
+            ask("quinn", "recording:recording:view", expired),
+            (
+                Reason::Expired,
+                String::from("blocked: retention expired 2026-11-22")
+            )
+        );
+        let last_moment = r#"{"type":"recording","id":"r","media":"audio","owner":"agent","createdAt":"2025-11-22T12:00:01Z"}"#;
+        assert_eq!(
+            reason("quinn", "recording:recording:view", last_moment),
+            Reason::Allow
+        );
+        let held = r#"{"type":"recording","id":"r","media":"audio","owner":"agent","createdAt":"2020-01-01T00:00:00Z","legalHold":true}"#;
+        assert_eq!(
+            reason("quinn", "recording:recording:view", held),
+            Reason::Allow,
+            "a held recording never expires"
+        );
+    }
+
+    #[test]
+    fn step_5_legal_hold_refuses_destructive_permissions() {
+        assert_eq!(
+            ask(
+                "quinn",
+                "recording:recording:delete",
+                &rec(r#","legalHold":true"#)
+            ),
+            (Reason::LegalHold, String::from("blocked: legal hold"))
+        );
+        assert_eq!(
+            reason(
+                "quinn",
+                "recording:recording:view",
+                &rec(r#","legalHold":true"#)
+            ),
+            Reason::Allow
+        );
+        // Someone with no delete grant at all is told that.
+        assert_eq!(
+            ask(
+                "eu",
+                "recording:recording:blackout",
+                &rec(r#","legalHold":true"#)
+            ),
+            (
+                Reason::LegalHold,
+                String::from("not in your roles (recording:recording:blackout)")
+            )
+        );
+    }
+
+    #[test]
+    fn step_6_private_and_own_annotations() {
+        let ann = |author: &str, visibility: &str| {
+            format!(
+                r#"{{"type":"annotation","id":"a","author":"{author}","visibility":"{visibility}","recording":{}}}"#,
+                rec("")
+            )
+        };
+        assert_eq!(
+            ask("quinn", "recording:annotation:view", &ann("dee", "private")),
+            (Reason::PrivateAnnotation, String::from("private bookmark"))
+        );
+        assert_eq!(
+            reason(
+                "quinn",
+                "recording:annotation:view",
+                &ann("quinn", "private")
+            ),
+            Reason::Allow
+        );
+        assert_eq!(
+            reason(
+                "quinn",
+                "recording:annotation:edit",
+                &ann("quinn", "public")
+            ),
+            Reason::Allow,
+            "own edit is add"
+        );
+    }
+
+    #[test]
+    fn step_7_a_matching_deny_wins() {
+        assert_eq!(
+            ask("dee", "recording:recording:delete", &rec("")),
+            (Reason::Denied, String::from("denied by role No Delete"))
+        );
+        // The deny's `when` does not hold on a chat: the grant decides.
+        let chat = r#"{"type":"recording","id":"r","media":"chat","owner":"agent","createdAt":"2026-11-20T09:00:00Z"}"#;
+        assert_eq!(
+            reason("dee", "recording:recording:delete", chat),
+            Reason::Allow
+        );
+    }
+
+    #[test]
+    fn step_8_grants_divisions_scope_when() {
+        assert_eq!(
+            ask("agent", "recording:recording:view", &rec("")),
+            (
+                Reason::NoPermission,
+                String::from("not in your roles (recording:recording:view)")
+            )
+        );
+        assert_eq!(
+            ask("div", "recording:recording:view", &rec("")),
+            (
+                Reason::OutOfDivision,
+                String::from("outside your divisions (recording in home)")
+            )
+        );
+        let strangers = r#"{"type":"recording","id":"r","media":"audio","owner":"quinn","createdAt":"2026-11-20T09:00:00Z"}"#;
+        assert_eq!(
+            ask("quinn", "recording:recording:view", strangers),
+            (Reason::OutOfScope, String::from("outside your group team"))
+        );
+        let outbound = r#"{"type":"recording","id":"r","media":"audio","direction":"outbound","owner":"agent","createdAt":"2026-11-20T09:00:00Z"}"#;
+        assert_eq!(
+            ask("quinn", "conversation:transcript:view", outbound),
+            (
+                Reason::ConditionUnmet,
+                String::from("only for inbound interactions")
+            )
+        );
+    }
+
+    #[test]
+    fn step_9_region() {
+        let eu = rec(r#","region":"eu-west-1""#);
+        assert_eq!(
+            ask("quinn", "recording:recording:view", &eu),
+            (
+                Reason::Region,
+                String::from("stored in eu-west-1, you are in us-east-1")
+            )
+        );
+        assert_eq!(
+            reason("quinn", "recording:metadata:view", &eu),
+            Reason::Allow,
+            "crossRegion metadata"
+        );
+        let us = rec("");
+        assert_eq!(
+            reason("partner", "recording:metadata:view", &us),
+            Reason::Region,
+            "never for a BPO user"
+        );
+    }
+
+    #[test]
+    fn step_10_prerequisites() {
+        assert_eq!(
+            ask("dee", "recording:recording:download", &rec("")),
+            (
+                Reason::PrerequisiteMissing,
+                String::from("requires recording:recording:restore")
+            )
+        );
+        assert_eq!(
+            reason("quinn", "recording:recording:download", &rec("")),
+            Reason::Allow
+        );
+    }
+
+    #[test]
+    fn step_11_access_to_the_media() {
+        // A transcript (any direction-matching grant) needs the media view too.
+        let strangers = r#"{"type":"recording","id":"r","media":"audio","direction":"inbound","owner":"quinn","createdAt":"2026-11-20T09:00:00Z"}"#;
+        assert_eq!(
+            ask("quinn", "conversation:transcript:view", strangers),
+            (
+                Reason::NoAccess,
+                String::from("requires access to the recording")
+            )
+        );
+        let on_screen = r#"{"type":"annotation","id":"a","author":"quinn","recording":{"id":"s","media":"screen","owner":"quinn"}}"#;
+        assert_eq!(
+            ask("quinn", "recording:annotation:view", on_screen),
+            (Reason::OutOfScope, String::from("outside your group team")),
+            "scope first (step 8), on the annotation's recording"
+        );
+    }
+
+    #[test]
+    fn step_12_export() {
+        assert_eq!(
+            ask(
+                "partner",
+                "recording:recording:download",
+                &rec(r#","region":"eu-west-1""#)
+            ),
+            (
+                Reason::BpoRestricted,
+                String::from("exports are disabled for BPO users")
+            )
+        );
+        assert_eq!(
+            ask(
+                "quinn",
+                "recording:recording:download",
+                &rec(r#","sensitive":true"#)
+            ),
+            (
+                Reason::Sensitive,
+                String::from("sensitive recording: needs sensitive-data access")
+            )
+        );
+    }
+
+    #[test]
+    fn step_13_allow_with_obligations_of_the_request_only() {
+        assert_eq!(
+            ask(
+                "quinn",
+                "recording:recording:view",
+                &rec(r#","sensitive":true"#)
+            ),
+            (Reason::Allow, String::from("sensitive parts redacted"))
+        );
+        assert_eq!(
+            ask(
+                "quinn",
+                "recording:recording:delete",
+                &rec(r#","related":["s1","s2"]"#)
+            ),
+            (
+                Reason::Allow,
+                String::from("also deletes 2 related recordings")
+            )
+        );
+        // The inner view check of a sensitive recording's transcript carries no obligation.
+        assert_eq!(
+            ask(
+                "quinn",
+                "conversation:transcript:view",
+                &rec(r#","sensitive":true"#)
+            ),
+            (Reason::Allow, String::new())
+        );
+    }
+}

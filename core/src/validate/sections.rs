@@ -1,200 +1,19 @@
-//! Validation (SPEC §1): a JSON document becomes a [`PolicyDoc`] or a list of
-//! every problem in it. Unknown and duplicate keys, wrong types, dangling
-//! references, unknown permissions and cycles are all reported with a JSON
-//! pointer, so a typo can never silently widen or narrow access.
+//! The sections of a policy document (SPEC §1), each read into the model
+//! with its defaults: settings, divisions, groups, queues, views, roles with
+//! their grants and denies (permission patterns, scopes, `when`), users with
+//! their role assignments, and prerequisites.
 
-use crate::compile::{HashMap, HashSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::{get, Limits, Validator};
 use crate::catalog::{is_pattern, Perm, PermSet, CATALOG};
-use crate::error::{PolicyError, ValidationError};
 use crate::json::{Json, Pointer};
 use crate::model::*;
 
-/// Limits on what a policy document may be.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Largest accepted document, bytes (default 16 MiB).
-    pub max_bytes: usize,
-    /// Longest role inheritance chain (default 32).
-    pub max_inheritance_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_bytes: 16 * 1024 * 1024,
-            max_inheritance_depth: 32,
-        }
-    }
-}
-
-/// Parses and validates a policy document.
-pub fn parse_policy(text: &str, limits: &Limits) -> Result<PolicyDoc, PolicyError> {
-    if text.len() > limits.max_bytes {
-        return Err(one(
-            "",
-            format!(
-                "document is {} bytes, over the limit of {} bytes",
-                text.len(),
-                limits.max_bytes
-            ),
-        ));
-    }
-    let json = Json::parse(text).map_err(|e| one("", format!("not valid JSON: {e}")))?;
-    validate_json(&json, limits)
-}
-
-/// Validates an already parsed document.
-pub fn validate_json(json: &Json, limits: &Limits) -> Result<PolicyDoc, PolicyError> {
-    let mut v = Validator { errors: Vec::new() };
-    let doc = v.document(json, limits);
-    match doc {
-        Some(doc) if v.errors.is_empty() => Ok(doc),
-        _ => Err(PolicyError { errors: v.errors }),
-    }
-}
-
-fn one(path: &str, message: String) -> PolicyError {
-    PolicyError {
-        errors: alloc::vec![ValidationError {
-            path: path.into(),
-            message
-        }],
-    }
-}
-
-struct Validator {
-    errors: Vec<ValidationError>,
-}
-
-type Members<'a> = &'a [(String, Json)];
-
 impl Validator {
-    fn err(&mut self, path: &Pointer, message: impl Into<String>) {
-        self.errors.push(ValidationError {
-            path: path.as_str().into(),
-            message: message.into(),
-        });
-    }
-
-    /// Checks that `v` is an object with only `allowed` keys, each once.
-    fn object<'a>(&mut self, v: &'a Json, path: &Pointer, allowed: &[&str]) -> Option<Members<'a>> {
-        let Json::Obj(members) = v else {
-            self.err(path, format!("expected an object, found {}", v.kind()));
-            return None;
-        };
-        let mut seen: HashSet<&str> = HashSet::default();
-        for (k, _) in members {
-            if !seen.insert(k.as_str()) {
-                self.err(&path.key(k), format!("duplicate key \"{k}\""));
-            } else if !allowed.is_empty() && !allowed.contains(&k.as_str()) {
-                self.err(
-                    &path.key(k),
-                    format!(
-                        "unknown field \"{k}\" (expected one of: {})",
-                        allowed.join(", ")
-                    ),
-                );
-            }
-        }
-        Some(members)
-    }
-
-    /// A map object (any keys, each once), entries in document order.
-    fn map<'a>(&mut self, v: Option<&'a Json>, path: &Pointer) -> Members<'a> {
-        match v {
-            None => &[],
-            Some(v) => self.object(v, path, &[]).unwrap_or(&[]),
-        }
-    }
-
-    fn string(&mut self, v: &Json, path: &Pointer) -> Option<String> {
-        match v {
-            Json::Str(s) => Some(s.clone()),
-            other => {
-                self.err(path, format!("expected a string, found {}", other.kind()));
-                None
-            }
-        }
-    }
-
-    fn id(&mut self, v: &Json, path: &Pointer) -> Option<String> {
-        let s = self.string(v, path)?;
-        self.check_id(&s, path);
-        Some(s)
-    }
-
-    fn check_id(&mut self, s: &str, path: &Pointer) {
-        if s.is_empty() {
-            self.err(path, "an id must not be empty");
-        } else if s.len() > 256 {
-            self.err(path, "an id must be at most 256 bytes");
-        } else if s.chars().any(char::is_control) {
-            self.err(path, "an id must not contain control characters");
-        }
-    }
-
-    fn boolean(&mut self, v: Option<&Json>, path: &Pointer, default: bool) -> bool {
-        match v {
-            None => default,
-            Some(Json::Bool(b)) => *b,
-            Some(other) => {
-                self.err(
-                    path,
-                    format!("expected true or false, found {}", other.kind()),
-                );
-                default
-            }
-        }
-    }
-
-    fn count(&mut self, v: &Json, path: &Pointer, max: i64) -> Option<i64> {
-        match v {
-            Json::Int(n) if (0..=max).contains(n) => Some(*n),
-            Json::Int(_) => {
-                self.err(path, format!("expected a whole number from 0 to {max}"));
-                None
-            }
-            other => {
-                self.err(
-                    path,
-                    format!("expected a whole number, found {}", other.kind()),
-                );
-                None
-            }
-        }
-    }
-
-    fn id_list(&mut self, v: Option<&Json>, path: &Pointer) -> Vec<String> {
-        let Some(v) = v else { return Vec::new() };
-        let Json::Arr(items) = v else {
-            self.err(
-                path,
-                format!("expected an array of ids, found {}", v.kind()),
-            );
-            return Vec::new();
-        };
-        let mut out: Vec<String> = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            if let Some(s) = self.id(item, &path.index(i)) {
-                if out.contains(&s) {
-                    self.err(&path.index(i), format!("\"{s}\" is listed twice"));
-                } else {
-                    out.push(s);
-                }
-            }
-        }
-        out
-    }
-
-    fn opt_text(&mut self, v: Option<&Json>, path: &Pointer) -> Option<String> {
-        v.and_then(|v| self.string(v, path))
-    }
-
-    fn document(&mut self, json: &Json, limits: &Limits) -> Option<PolicyDoc> {
+    pub(super) fn document(&mut self, json: &Json, limits: &Limits) -> Option<PolicyDoc> {
         let root = Pointer::root();
         let m = self.object(
             json,
@@ -383,7 +202,7 @@ impl Validator {
         Some(doc)
     }
 
-    fn settings(&mut self, v: Option<&Json>, p: &Pointer) -> Settings {
+    pub(super) fn settings(&mut self, v: Option<&Json>, p: &Pointer) -> Settings {
         let mut s = Settings::default();
         let Some(v) = v else { return s };
         let Some(o) = self.object(
@@ -459,7 +278,7 @@ impl Validator {
         s
     }
 
-    fn user(&mut self, v: &Json, p: &Pointer, settings: &Settings) -> Option<User> {
+    pub(super) fn user(&mut self, v: &Json, p: &Pointer, settings: &Settings) -> Option<User> {
         let o = self.object(
             v,
             p,
@@ -539,7 +358,7 @@ impl Validator {
         })
     }
 
-    fn rules(&mut self, v: Option<&Json>, p: &Pointer, grants: bool) -> Vec<Rule> {
+    pub(super) fn rules(&mut self, v: Option<&Json>, p: &Pointer, grants: bool) -> Vec<Rule> {
         let Some(v) = v else { return Vec::new() };
         let Json::Arr(items) = v else {
             self.err(p, format!("expected an array, found {}", v.kind()));
@@ -586,7 +405,7 @@ impl Validator {
         out
     }
 
-    fn permission_pattern(&mut self, s: &str, p: &Pointer) -> PermSet {
+    pub(super) fn permission_pattern(&mut self, s: &str, p: &Pointer) -> PermSet {
         let set = PermSet::matching(s);
         if set.is_empty() {
             let hint = suggest(s)
@@ -604,7 +423,7 @@ impl Validator {
         set
     }
 
-    fn scope(&mut self, v: &Json, p: &Pointer) -> Scope {
+    pub(super) fn scope(&mut self, v: &Json, p: &Pointer) -> Scope {
         match v {
             Json::Str(s) => match s.as_str() {
                 "all" => Scope::All,
@@ -636,7 +455,7 @@ impl Validator {
         }
     }
 
-    fn when(&mut self, v: &Json, p: &Pointer) -> When {
+    pub(super) fn when(&mut self, v: &Json, p: &Pointer) -> When {
         let Some(o) = self.object(v, p, &["queues", "media", "directions"]) else {
             return When::default();
         };
@@ -678,16 +497,11 @@ impl Validator {
         w
     }
 
-    fn non_empty(&mut self, list: &[String], p: &Pointer) {
-        if list.is_empty() {
-            self.err(
-                p,
-                "an empty list can never match: remove the condition or name what it allows",
-            );
-        }
-    }
-
-    fn prerequisites(&mut self, v: Option<&Json>, p: &Pointer) -> Vec<(Perm, Vec<Perm>)> {
+    pub(super) fn prerequisites(
+        &mut self,
+        v: Option<&Json>,
+        p: &Pointer,
+    ) -> Vec<(Perm, Vec<Perm>)> {
         let mut out = Vec::new();
         for (k, v) in self.map(v, p) {
             let kp = p.key(k);
@@ -715,7 +529,7 @@ impl Validator {
         out
     }
 
-    fn exact_permission(&mut self, s: &str, p: &Pointer) -> Option<Perm> {
+    pub(super) fn exact_permission(&mut self, s: &str, p: &Pointer) -> Option<Perm> {
         let found = Perm::parse(s);
         if found.is_none() {
             if is_pattern(s) {
@@ -732,275 +546,141 @@ impl Validator {
         }
         found
     }
-
-    fn references(&mut self, doc: &PolicyDoc) {
-        let users: HashSet<&str> = doc.users.iter().map(|(k, _)| k.as_str()).collect();
-        let groups: HashSet<&str> = doc.groups.iter().map(|(k, _)| k.as_str()).collect();
-        let queues: HashSet<&str> = doc.queues.iter().map(|(k, _)| k.as_str()).collect();
-        let views: HashSet<&str> = doc.views.iter().map(|(k, _)| k.as_str()).collect();
-        let roles: HashSet<&str> = doc.roles.iter().map(|(k, _)| k.as_str()).collect();
-        let divisions: HashSet<&str> = doc.divisions.iter().map(|(k, _)| k.as_str()).collect();
-        let root = Pointer::root();
-        let check = |errs: &mut Vec<ValidationError>,
-                     set: &HashSet<&str>,
-                     what: &str,
-                     id: &str,
-                     p: Pointer| {
-            if !set.contains(id) {
-                errs.push(ValidationError {
-                    path: p.as_str().into(),
-                    message: format!("unknown {what} \"{id}\""),
-                });
-            }
-        };
-        let e = &mut self.errors;
-        for (g, group) in &doc.groups {
-            for (i, m) in group.members.iter().enumerate() {
-                check(
-                    e,
-                    &users,
-                    "user",
-                    m,
-                    root.key("groups").key(g).key("members").index(i),
-                );
-            }
-        }
-        for (q, queue) in &doc.queues {
-            let qp = root.key("queues").key(q);
-            check(
-                e,
-                &divisions,
-                "division",
-                &queue.division,
-                qp.key("division"),
-            );
-            for (i, m) in queue.members.iter().enumerate() {
-                check(e, &users, "user", m, qp.key("members").index(i));
-            }
-            for (i, g) in queue.groups.iter().enumerate() {
-                check(e, &groups, "group", g, qp.key("groups").index(i));
-            }
-        }
-        for (v, view) in &doc.views {
-            let vp = root.key("views").key(v);
-            for (i, x) in view.queues.iter().enumerate() {
-                check(e, &queues, "queue", x, vp.key("queues").index(i));
-            }
-            for (i, x) in view.users.iter().enumerate() {
-                check(e, &users, "user", x, vp.key("users").index(i));
-            }
-            for (i, x) in view.groups.iter().enumerate() {
-                check(e, &groups, "group", x, vp.key("groups").index(i));
-            }
-        }
-        for (r, role) in &doc.roles {
-            let rp = root.key("roles").key(r);
-            for (i, x) in role.inherits.iter().enumerate() {
-                check(e, &roles, "role", x, rp.key("inherits").index(i));
-            }
-            for (kind, rules) in [("grants", &role.grants), ("denies", &role.denies)] {
-                for (i, rule) in rules.iter().enumerate() {
-                    let ip = rp.key(kind).index(i);
-                    match &rule.scope {
-                        Scope::Group(g) => {
-                            check(e, &groups, "group", g, ip.key("scope").key("group"))
-                        }
-                        Scope::View(v) => check(e, &views, "view", v, ip.key("scope").key("view")),
-                        _ => {}
-                    }
-                    for (j, q) in rule.when.queues.iter().flatten().enumerate() {
-                        check(
-                            e,
-                            &queues,
-                            "queue",
-                            q,
-                            ip.key("when").key("queues").index(j),
-                        );
-                    }
-                }
-            }
-        }
-        for (u, user) in &doc.users {
-            let up = root.key("users").key(u);
-            check(
-                e,
-                &divisions,
-                "division",
-                &user.division,
-                up.key("division"),
-            );
-            for (i, a) in user.roles.iter().enumerate() {
-                let ap = up.key("roles").index(i);
-                check(e, &roles, "role", &a.role, ap.key("role"));
-                for (j, d) in a.divisions.iter().enumerate() {
-                    if d != "*" {
-                        check(e, &divisions, "division", d, ap.key("divisions").index(j));
-                    }
-                }
-            }
-        }
-    }
-
-    fn inheritance(&mut self, doc: &PolicyDoc, limits: &Limits) {
-        let index: HashMap<&str, usize> = doc
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _))| (k.as_str(), i))
-            .collect();
-        // 0 = unvisited, 1 = on the current path, 2 = done; depth memoised per role.
-        let mut state = alloc::vec![0u8; doc.roles.len()];
-        let mut depth = alloc::vec![0usize; doc.roles.len()];
-        let mut reported_depth = false;
-        for start in 0..doc.roles.len() {
-            let mut path: Vec<(usize, usize)> = alloc::vec![(start, 0)];
-            if state.get(start) != Some(&0) {
-                continue;
-            }
-            set(&mut state, start, 1);
-            while let Some(&(node, next)) = path.last() {
-                let inherits = doc
-                    .roles
-                    .get(node)
-                    .map(|(_, r)| r.inherits.as_slice())
-                    .unwrap_or(&[]);
-                if let Some(child_id) = inherits.get(next) {
-                    if let Some(top) = path.last_mut() {
-                        top.1 += 1;
-                    }
-                    let Some(&child) = index.get(child_id.as_str()) else {
-                        continue;
-                    };
-                    match state.get(child) {
-                        Some(0) => {
-                            set(&mut state, child, 1);
-                            path.push((child, 0));
-                        }
-                        Some(1) => {
-                            let names: Vec<&str> = path
-                                .iter()
-                                .skip_while(|(n, _)| *n != child)
-                                .filter_map(|(n, _)| doc.roles.get(*n).map(|(k, _)| k.as_str()))
-                                .chain(core::iter::once(child_id.as_str()))
-                                .collect();
-                            let (rid, _) = doc
-                                .roles
-                                .get(node)
-                                .map_or(("", 0), |(k, _)| (k.as_str(), 0));
-                            self.err(
-                                &Pointer::root()
-                                    .key("roles")
-                                    .key(rid)
-                                    .key("inherits")
-                                    .index(next),
-                                format!("inheritance cycle: {}", names.join(" → ")),
-                            );
-                        }
-                        _ => {}
-                    }
-                } else {
-                    path.pop();
-                    set(&mut state, node, 2);
-                    let d = inherits
-                        .iter()
-                        .filter_map(|c| index.get(c.as_str()))
-                        .filter_map(|c| depth.get(*c))
-                        .map(|d| d + 1)
-                        .max()
-                        .unwrap_or(0);
-                    if let Some(slot) = depth.get_mut(node) {
-                        *slot = d;
-                    }
-                    if d > limits.max_inheritance_depth && !reported_depth {
-                        reported_depth = true;
-                        let rid = doc.roles.get(node).map_or("", |(k, _)| k.as_str());
-                        self.err(
-                            &Pointer::root().key("roles").key(rid).key("inherits"),
-                            format!(
-                                "inheritance is {d} levels deep, over the limit of {}",
-                                limits.max_inheritance_depth
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    fn prerequisite_cycles(&mut self, doc: &PolicyDoc) {
-        let n = CATALOG.len();
-        let mut edges: Vec<Vec<Perm>> = alloc::vec![Vec::new(); n];
-        for (p, list) in &doc.prerequisites {
-            if let Some(e) = edges.get_mut(p.index()) {
-                e.extend(list.iter().copied());
-            }
-        }
-        for p in Perm::all() {
-            if let Some(e) = edges.get_mut(p.index()) {
-                e.extend(p.implicit_checks());
-            }
-        }
-        let mut state = alloc::vec![0u8; n];
-        let mut reported: Vec<Perm> = Vec::new();
-        for start in Perm::all() {
-            if state.get(start.index()) != Some(&0) {
-                continue;
-            }
-            let mut path: Vec<(Perm, usize)> = alloc::vec![(start, 0)];
-            set(&mut state, start.index(), 1);
-            while let Some(&(node, next)) = path.last() {
-                if let Some(&child) = edges.get(node.index()).and_then(|e| e.get(next)) {
-                    if let Some(top) = path.last_mut() {
-                        top.1 += 1;
-                    }
-                    match state.get(child.index()) {
-                        Some(0) => {
-                            set(&mut state, child.index(), 1);
-                            path.push((child, 0));
-                        }
-                        Some(1) => {
-                            let names: Vec<&str> = path
-                                .iter()
-                                .skip_while(|(p, _)| *p != child)
-                                .map(|(p, _)| p.name())
-                                .chain(core::iter::once(child.name()))
-                                .collect();
-                            let at = path
-                                .iter()
-                                .skip_while(|(p, _)| *p != child)
-                                .find(|(p, _)| doc.prerequisites.iter().any(|(k, _)| k == p))
-                                .map_or(node, |(p, _)| *p);
-                            if reported.contains(&at) {
-                                continue;
-                            }
-                            reported.push(at);
-                            self.err(
-                                &Pointer::root().key("prerequisites").key(at.name()),
-                                format!("prerequisite cycle (counting the implicit access edges of SPEC §3 steps 11–12): {}", names.join(" → ")),
-                            );
-                        }
-                        _ => {}
-                    }
-                } else {
-                    path.pop();
-                    set(&mut state, node.index(), 2);
-                }
-            }
-        }
-    }
-}
-
-fn set(state: &mut [u8], i: usize, v: u8) {
-    if let Some(s) = state.get_mut(i) {
-        *s = v;
-    }
-}
-
-fn get<'a>(m: Members<'a>, key: &str) -> Option<&'a Json> {
-    m.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// The closest catalog permission by edit distance, when close enough to be a typo.
 fn suggest(s: &str) -> Option<&'static str> {
     crate::typo::closest(s, CATALOG.iter().map(|(name, _)| *name), 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::paths;
+    use super::super::{parse_policy, Limits};
+    use crate::model::{Kind, Media, RecordingMode, Scope, Tier};
+
+    fn doc(body: &str) -> crate::model::PolicyDoc {
+        parse_policy(
+            &alloc::format!(r#"{{"schema":"recgate/v1","revision":"r",{body}}}"#),
+            &Limits::default(),
+        )
+        .unwrap()
+    }
+
+    fn problems(body: &str) -> alloc::vec::Vec<alloc::string::String> {
+        paths(&alloc::format!(
+            r#"{{"schema":"recgate/v1","revision":"r",{body}}}"#
+        ))
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let d = doc(
+            r#""settings":{"homeRegion":"eu-west-1"},"roles":{"r":{"grants":[{"permission":"recording:*:view"}]}},
+                       "users":{"u":{"roles":[{"role":"r"}]}}"#,
+        );
+        assert_eq!(d.divisions[0].0, "home", "home always exists");
+        let u = d.user("u").unwrap();
+        assert_eq!(
+            (u.division.as_str(), u.region.as_str(), u.kind),
+            ("home", "eu-west-1", Kind::User)
+        );
+        assert_eq!(
+            u.roles[0].divisions,
+            ["home"],
+            "an assignment without divisions is home"
+        );
+        let g = &d.role("r").unwrap().grants[0];
+        assert_eq!(g.scope, Scope::All);
+        assert!(g.when.is_empty());
+        assert_eq!(g.perms.iter().count(), 6, "the pattern's catalog entries");
+        assert_eq!(d.settings.recording_mode, RecordingMode::Interactions);
+        assert_eq!(d.settings.token_max_age_seconds, 300);
+        assert_eq!(
+            d.settings.retention_screen, None,
+            "no retention: nothing expires"
+        );
+    }
+
+    #[test]
+    fn scopes_and_conditions() {
+        let d = doc(r#""groups":{"g":{}},"views":{"v":{}},"queues":{"q":{}},
+            "roles":{"r":{"grants":[
+              {"permission":"recording:recording:view","scope":"self"},
+              {"permission":"recording:recording:view","scope":{"group":"g"}},
+              {"permission":"recording:recording:view","scope":{"view":"v"},"when":{"media":["audio"],"queues":["q"]}}]}}"#);
+        let grants = &d.role("r").unwrap().grants;
+        assert_eq!(grants[0].scope, Scope::Own);
+        assert_eq!(grants[1].scope, Scope::Group("g".into()));
+        assert_eq!(grants[2].when.media.as_deref(), Some(&[Media::Audio][..]));
+        assert_eq!(
+            problems(
+                r#""roles":{"r":{"grants":[{"permission":"recording:recording:view","scope":"own"},
+                {"permission":"recording:recording:view","scope":{"group":"g","view":"v"}},
+                {"permission":"recording:recording:view","when":{"media":["video"],"directions":[]}}]}}"#
+            ),
+            [
+                "/roles/r/grants/0/scope",
+                "/roles/r/grants/1/scope",
+                "/roles/r/grants/2/when/media/0",
+                "/roles/r/grants/2/when/directions"
+            ]
+        );
+    }
+
+    #[test]
+    fn permissions_must_be_in_the_catalog_with_a_hint_for_typos() {
+        let e = parse_policy(
+            r#"{"schema":"recgate/v1","revision":"r","roles":{"r":{"grants":[
+                {"permission":"recording:screnRecording:view"},{"permission":"recording:*:fly"}]}}}"#,
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.errors[0].message,
+            "unknown permission \"recording:screnRecording:view\" (did you mean \"recording:screenRecording:view\"?)"
+        );
+        assert!(e.errors[1]
+            .message
+            .starts_with("permission pattern \"recording:*:fly\" matches no catalog permission"));
+        assert_eq!(
+            problems(r#""prerequisites":{"recording:recording:download":["recording:*:view"]}"#),
+            ["/prerequisites/recording:recording:download/0"]
+        );
+        assert_eq!(
+            problems(
+                r#""roles":{"r":{"denies":[{"permission":"recording:recording:view","crossRegion":true}]}}"#
+            ),
+            ["/roles/r/denies/0/crossRegion"],
+            "crossRegion is for grants"
+        );
+    }
+
+    #[test]
+    fn settings_are_checked_value_by_value() {
+        let d = doc(
+            r#""settings":{"retentionDays":{"screen":30},"licenseTiers":{"recording:*:*":"cx2"},"recordingMode":"continuous"}"#,
+        );
+        assert_eq!(d.settings.retention_screen, Some(30));
+        assert_eq!(
+            d.settings.license_tiers,
+            [("recording:*:*".into(), Tier::Cx2)]
+        );
+        assert_eq!(d.settings.recording_mode, RecordingMode::Continuous);
+        assert_eq!(
+            problems(
+                r#""settings":{"retentionDays":{"screen":-1},"recordingMode":"always","interactionTypes":["fax"],"licenseTiers":{"recording:*:*":"cx9"}}"#
+            ),
+            [
+                "/settings/retentionDays/screen",
+                "/settings/recordingMode",
+                "/settings/interactionTypes/0",
+                "/settings/licenseTiers/recording:*:*"
+            ]
+        );
+        assert_eq!(
+            problems(r#""users":{"u":{"kind":"robot","bpo":"yes"}}"#),
+            ["/users/u/kind", "/users/u/bpo"]
+        );
+    }
 }
