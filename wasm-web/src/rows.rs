@@ -408,8 +408,16 @@ pub fn decode<'l>(
     lists: &'l [u32],
 ) -> Result<Decoded<'l>, Unreadable> {
     use Unreadable::{Structure, Value};
-    let [flags, media, direction, owner, queue, region, line, created_at, retention, divisions_at, divisions_len, participants_at, participants_len] =
-        *row;
+    // Columns by name (the constants above, which the wrapper reads through
+    // `layout`); every one is inside the row, so the `get`s cannot fail — a
+    // missing flags word would read as not VALID.
+    let col = |c: usize| row.get(c).copied().unwrap_or(NONE);
+    let flags = row.get(FLAGS).copied().unwrap_or(0);
+    let (media, direction, created_at) = (col(MEDIA), col(DIRECTION), col(CREATED_AT));
+    let (owner, queue, region, line) = (col(OWNER), col(QUEUE), col(REGION), col(LINE));
+    let retention = col(RETENTION);
+    let (divisions_at, divisions_len) = (col(DIVISIONS_AT), col(DIVISIONS_LEN));
+    let (participants_at, participants_len) = (col(PARTICIPANTS_AT), col(PARTICIPANTS_LEN));
     if flags & VALID == 0 {
         return Err(Value);
     }
