@@ -188,20 +188,10 @@ impl Evaluator<'_> {
                 None => String::from(Reason::OutOfDivision.describe()),
             },
             Why::OutOfScope(rules) => {
-                let texts = self.each_rule(rules, resource, scope_words);
-                if texts.is_empty() {
-                    String::from(Reason::OutOfScope.describe())
-                } else {
-                    texts.join(" or ")
-                }
+                self.each_rule(rules, resource, scope_words, Reason::OutOfScope)
             }
             Why::ConditionUnmet(rules) => {
-                let texts = self.each_rule(rules, resource, when_words);
-                if texts.is_empty() {
-                    String::from(Reason::ConditionUnmet.describe())
-                } else {
-                    texts.join(" or ")
-                }
+                self.each_rule(rules, resource, when_words, Reason::ConditionUnmet)
             }
             Why::Region {
                 resource,
@@ -217,13 +207,16 @@ impl Evaluator<'_> {
         }
     }
 
-    /// `words` of each rule, each distinct text once, in rule order.
+    /// `words` of each rule, each distinct text once, in rule order, joined
+    /// by "or" — what any of the grants would need; `reason`'s own words
+    /// when no rule is known.
     fn each_rule(
         &self,
         rules: &[Ix],
         resource: Option<&Resource>,
         words: fn(&Rule, Option<&Resource>) -> String,
-    ) -> Vec<String> {
+        reason: Reason,
+    ) -> String {
         let mut out: Vec<String> = Vec::new();
         for (_, rule) in rules.iter().filter_map(|ri| self.rule_def(*ri)) {
             let w = words(rule, resource);
@@ -231,7 +224,11 @@ impl Evaluator<'_> {
                 out.push(w);
             }
         }
-        out
+        if out.is_empty() {
+            String::from(reason.describe())
+        } else {
+            out.join(" or ")
+        }
     }
 }
 

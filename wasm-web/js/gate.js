@@ -131,6 +131,19 @@ function isNearMiss(kind, key) {
   return near;
 }
 
+/** isNearMiss without asking the core: `undefined` for a name not asked about yet. */
+function knownNearMiss(kind, key) {
+  return nearMisses.get(kind)?.get(key);
+}
+
+/**
+ * The first member of a request's resource whose kind the words path does
+ * not know yet (set by encodeRequest when it gives up on one): asked about
+ * once the request is decided, so the next request with it stays on words.
+ * @type {[string, string] | null}
+ */
+let unknownMember = null;
+
 /** Whether the wasm module is ready. */
 export function isReady() {
   return glue !== null;
@@ -230,7 +243,7 @@ function recordingText(rec, idOptional = false) {
   const picked = idOptional ? { id: '' } : {};
   for (const k of Object.keys(rec)) {
     const v = rec[k];
-    const c = rowKey(k);
+    const c = recordingKey(k);
     if (c === KEY_FIELD || c === KEY_TYPE) {
       if (v !== undefined) picked[k] = v;
     } else if (c === KEY_NEAR_MISS) {
@@ -249,8 +262,17 @@ const KEY_TYPE = 3; // `type`: the row is unreadable unless it says "recording"
 let rowKeys = Object.create(null);
 let rowKeyCount = 0;
 
-/** What the member `k` of a recording row is (KEY_*). */
-function rowKey(k) {
+/**
+ * What the member `k` of a recording is, as far as it is known without
+ * asking the core (KEY_*), or `undefined`: the words encoders use it, which
+ * must not call into wasm while they write into its memory.
+ */
+function knownRecordingKey(k) {
+  return rowKeys[k];
+}
+
+/** What the member `k` of a recording is (KEY_*), asking the core once for a new name. */
+function recordingKey(k) {
   let c = rowKeys[k];
   if (c === undefined) {
     c = k === 'type' ? KEY_TYPE : RECORDING_FIELDS.includes(k) ? KEY_FIELD : isNearMiss('recording', k) ? KEY_NEAR_MISS : KEY_IGNORED;
@@ -364,11 +386,12 @@ function usesBad(bad, cols, o, lists, from, to) {
  * `conversationId` and `related`) into `cols`, all STRIDE words of every row
  * (see wasm-web/src/rows.rs), and the items of `divisions` and
  * `participants` into `lists`. Each value's JSON type is checked as the
- * core's Recording deserializer checks it, and so are the other members'
- * names (rowKey); a row that fails is written not VALID and the core hides it. `table` numbers the strings (it may hold strings of earlier calls);
+ * core's Recording deserializer checks it; a row that fails, or that
+ * `unreadable` (from unreadableRows) marks, is written not VALID and the core
+ * hides it. Nothing here calls into wasm: `cols` may be a view of its memory. `table` numbers the strings (it may hold strings of earlier calls);
  * `lists` is emptied first (it may be reused from call to call).
  */
-export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16)) {
+export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null) {
   const n = rows.length;
   lists.n = 0;
   let la = lists.a;
@@ -379,9 +402,6 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
   let lastCreated = null, lastCreatedIx = 0, lastDiv = null, lastDivIx = 0;
   let lastPart = null, lastPartIx = 0;
-  // The member names of the row before, in order, and what each is (KEY_*).
-  const shapeKeys = [];
-  const shapeClass = [];
   for (let r = 0; r < n; r++) {
     const rec = rows[r];
     const o = r * STRIDE;
@@ -467,30 +487,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     v = rec.live;
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
     if (ok && table.bad !== null && usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
-    // The members recgate does not read are skipped, as the core skips
-    // them; a near-miss of an attribute, or a `type` that is not
-    // "recording", makes the row unreadable, as it makes the core refuse it.
-    // Rows of one list share their members: a name where the row before had
-    // the same one is not looked up again (a pointer comparison).
-    if (ok) {
-      let m = 0;
-      let same = true;
-      for (const k in rec) {
-        let c;
-        if (same && shapeKeys[m] === k) c = shapeClass[m];
-        else {
-          same = false;
-          c = rowKey(k);
-          shapeKeys[m] = k;
-          shapeClass[m] = c;
-        }
-        if (c >= KEY_NEAR_MISS && (c === KEY_NEAR_MISS || rec.type !== 'recording')) {
-          ok = false;
-          break;
-        }
-        m++;
-      }
-    }
+    if (ok && unreadable !== null && unreadable[r] !== 0) ok = false;
     cols[o] = ok ? flags : 0;
   }
   lists.n = ln;
@@ -500,6 +497,59 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     cols,
     lists: la.subarray(0, ln),
   };
+}
+
+/**
+ * Hides (sets to 0) the code of every row of `rows` whose code is not 0 and
+ * that has a member the core would refuse: a near-miss of an attribute, or a
+ * `type` that is not "recording" (recordingKey). Members recgate does not
+ * read are skipped, as the core skips them. Only rows shown need looking at:
+ * a hidden row stays hidden. Rows of one list share their members, so a name
+ * where the row before had the same one costs a pointer comparison, not a
+ * lookup. May call into wasm (to classify a new name): never while a view of
+ * its memory is being written.
+ */
+function hideUnreadable(rows, codes) {
+  const shapeKeys = [];
+  const shapeClass = [];
+  for (let r = 0; r < codes.length; r++) {
+    if (codes[r] === 0) continue;
+    const rec = rows[r];
+    let m = 0;
+    let same = true;
+    for (const k in rec) {
+      let c;
+      if (same && shapeKeys[m] === k) c = shapeClass[m];
+      else {
+        same = false;
+        c = recordingKey(k);
+        shapeKeys[m] = k;
+        shapeClass[m] = c;
+      }
+      if (c >= KEY_NEAR_MISS && (c === KEY_NEAR_MISS || rec.type !== 'recording')) {
+        codes[r] = 0;
+        break;
+      }
+      m++;
+    }
+  }
+  return codes;
+}
+
+/** hideUnreadable for a list to be prepared: one byte per row, 1 where the row is unreadable. */
+function unreadableRows(rows) {
+  const flags = new Uint8Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const rec = rows[r];
+    if (rec !== null && typeof rec === 'object') flags[r] = 1;
+  }
+  hideUnreadable(rows, flags);
+  // hideUnreadable zeroed the unreadable ones among the objects.
+  for (let r = 0; r < rows.length; r++) {
+    const rec = rows[r];
+    flags[r] = rec !== null && typeof rec === 'object' && flags[r] === 0 ? 1 : 0;
+  }
+  return flags;
 }
 
 /**
@@ -603,8 +653,13 @@ function encodeRequest(req, w, at, sink) {
       const v = resource[k];
       if (k === 'type') continue;
       if (k !== 'user' && k !== 'queue') {
-        // Another member: skipped as the core skips it, unless a near-miss.
-        if (isNearMiss(type, k)) return false;
+        // Another member: skipped as the core skips it, unless a near-miss
+        // (or not known yet: decided from the JSON, asked about after).
+        const near = knownNearMiss(type, k);
+        if (near !== false) {
+          if (near === undefined) unknownMember = [type, k];
+          return false;
+        }
         continue;
       }
       if (v == null) continue;
@@ -614,7 +669,12 @@ function encodeRequest(req, w, at, sink) {
     return true;
   }
   for (const k in resource) {
-    if (k !== 'type' && k !== 'id' && isNearMiss(type, k)) return false;
+    if (k === 'type' || k === 'id') continue;
+    const near = knownNearMiss(type, k);
+    if (near !== false) {
+      if (near === undefined) unknownMember = [type, k];
+      return false;
+    }
   }
   if (typeof resource.id !== 'string') return false;
   w[at + REQ_ID] = sink.add(resource.id);
@@ -679,11 +739,17 @@ function encodeRecording(r, w, at, sink) {
         }
         continue;
       }
-      default:
+      default: {
         // A member recgate does not read: skipped, as the core skips it —
-        // unless it is a near-miss of an attribute, which the core refuses.
-        if (rowKey(k) === KEY_NEAR_MISS) return false;
+        // unless it is a near-miss of an attribute, which the core refuses
+        // (or not known yet: decided from the JSON, asked about after).
+        const c = knownRecordingKey(k);
+        if (c !== KEY_IGNORED) {
+          if (c === undefined) unknownMember = ['recording', k];
+          return false;
+        }
         continue;
+      }
     }
     if (v == null) continue;
     if (typeof v !== 'string') return false;
@@ -863,12 +929,25 @@ export class Gate {
 
   /** Decides `request`: from words when it has the usual shape, else from its JSON. */
   #ask(request, withId) {
-    this.#views();
     const sink = this.#sink;
-    sink.reset(this.#text, this.#u32, this.#endsAt);
-    if (encodeRequest(request, this.#u32, this.#wordsAt, sink) && sink.ok) {
-      const code = this.#w.check_words(sink.pos, sink.count, withId);
-      if ((code & RETRY) === 0) return code;
+    // A resource member never seen before is asked about (a call into wasm)
+    // between two attempts, never while the words are being written: each
+    // attempt learns one more name, so this ends.
+    for (let attempt = 0; attempt < 64; attempt++) {
+      this.#views();
+      sink.reset(this.#text, this.#u32, this.#endsAt);
+      unknownMember = null;
+      if (encodeRequest(request, this.#u32, this.#wordsAt, sink) && sink.ok) {
+        const code = this.#w.check_words(sink.pos, sink.count, withId);
+        if ((code & RETRY) === 0) return code;
+        break;
+      }
+      if (unknownMember === null) break;
+      const [kind, key] = unknownMember;
+      if (kind === 'recording') recordingKey(key);
+      else isNearMiss(kind, key);
+      // A full cache keeps nothing new: the JSON path decides.
+      if ((kind === 'recording' ? knownRecordingKey(key) : knownNearMiss(kind, key)) === undefined) break;
     }
     return this.#w.check(jsonText(request), withId);
   }
@@ -971,13 +1050,13 @@ export class Gate {
    * in `strings` (and their list items in `lists`, when given); returns what
    * `visibility` needs besides the columns.
    */
-  #encode(recordings, strings, lists) {
+  #encode(recordings, strings, lists, unreadable = null) {
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     const words = recordings.length * STRIDE;
     // The columns are written straight into wasm memory (no copy); nothing
     // calls into wasm while they are written, so the memory cannot grow under them.
     const at = this.#w.cols_buffer(words);
-    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists);
+    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists, unreadable);
   }
 
   /**
@@ -986,7 +1065,9 @@ export class Gate {
    * array. A snapshot: prepare again after the recordings change.
    */
   prepare(recordings) {
-    const e = this.#encode(recordings, new StringTable());
+    if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
+    // A set is decided again and again: its unreadable rows are found once, now.
+    const e = this.#encode(recordings, new StringTable(), undefined, unreadableRows(recordings));
     const rows = this.#w.prepare(e.table, e.count, e.tableIsJson, e.lists);
     return new RecordingSet(this.#g, rows, recordings.slice());
   }
@@ -1010,7 +1091,7 @@ export class Gate {
       const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
       if (codes.length === e.rows) {
         strings.markSent();
-        return codes;
+        return hideUnreadable(recordings, codes);
       }
       // The wasm table did not hold what this one sent before (it emptied
       // itself): number everything again, once.
