@@ -46,7 +46,7 @@ pub use review::{review, Review, ReviewRow};
 pub use verify::{verify, ClaimResult, Violation};
 pub use whocan::{who_can, WhoCan};
 
-/// A recording as request JSON (`"type": "recording"` first), attributes
+/// A recording as request JSON (with `"type": "recording"`), attributes
 /// that are absent or default left out — how counterexamples are shown.
 pub fn recording_json(r: &recgate_core::Recording) -> serde_json::Value {
     use serde_json::{Map, Value};

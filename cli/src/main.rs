@@ -8,7 +8,10 @@ mod diff;
 mod eval;
 mod inspect;
 mod plan;
+mod review;
 mod vectors;
+mod verify;
+mod whocan;
 
 use std::process::ExitCode;
 
@@ -26,9 +29,13 @@ USAGE:
   recgate diff OLD NEW --requests LOG.jsonl [--format text|json]
   recgate licenses POLICY [--format text|json]
   recgate hash POLICY
+  recgate who-can --policy POLICY --permission PERM --resource RES.json [--now T] [--format text|json]
+  recgate review --policy POLICY [--format md|csv|html|json] [--now T]
+  recgate verify --policy POLICY CLAIMS.json [--now T] [--format text|json]
 
 Exit codes: 0 success; 1 invalid policy, failed vector or (with --strict) an
-error-level lint finding; 2 usage or I/O error.
+error-level lint finding, or a claim that does not hold; 2 usage or I/O
+error, or an invalid claims file.
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +55,9 @@ fn main() -> ExitCode {
         "diff" => diff::diff(rest),
         "plan" => plan::plan(rest),
         "hash" => inspect::hash(rest),
+        "who-can" => whocan::who_can(rest),
+        "review" => review::review(rest),
+        "verify" => verify::verify(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
