@@ -6,6 +6,7 @@
 mod args;
 mod diff;
 mod eval;
+mod import;
 mod inspect;
 mod plan;
 mod review;
@@ -29,6 +30,7 @@ USAGE:
   recgate diff OLD NEW --requests LOG.jsonl [--format text|json]
   recgate licenses POLICY [--format text|json]
   recgate hash POLICY
+  recgate import genesys DIR [--out POLICY.json] [--report REPORT.json] [--format text|json] [--strict]
   recgate who-can --policy POLICY --permission PERM --resource RES.json [--now T] [--format text|json]
   recgate review --policy POLICY [--format md|csv|html|json] [--now T]
   recgate verify --policy POLICY CLAIMS.json [--now T] [--format text|json]
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         "diff" => diff::diff(rest),
         "plan" => plan::plan(rest),
         "hash" => inspect::hash(rest),
+        "import" => import::import(rest),
         "who-can" => whocan::who_can(rest),
         "review" => review::review(rest),
         "verify" => verify::verify(rest),
