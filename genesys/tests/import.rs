@@ -381,7 +381,7 @@ fn what_recgate_cannot_express_is_dropped_and_reported_never_widened() {
     let team = json!({ "variableName": "team", "operator": "EQ", "operands": [ { "type": "TEAM", "team": { "id": "t-1" } } ] });
     let ranged = json!({ "variableName": "queue", "operator": "GE", "operands": [ { "type": "SCALAR", "value": "x" } ] });
     // Each mutation adds something recgate cannot express to one condition.
-    type Mutation = Box<dyn Fn(&mut Value)>;
+    type Mutation<'a> = Box<dyn Fn(&mut Value) + 'a>;
     let mutations: Vec<(&str, Mutation)> = vec![
         (
             "a work-team term in an AND",
