@@ -48,9 +48,9 @@ fn holder(row: &ReviewRow) -> String {
     let name = row.name.as_deref().unwrap_or("");
     match (name.is_empty(), flags.is_empty()) {
         (true, true) => row.user.clone(),
-        (false, true) => format!("{} ({name})", row.user),
+        (false, true) => format!("{} — {name}", row.user),
         (true, false) => format!("{} [{}]", row.user, flags.join(", ")),
-        (false, false) => format!("{} ({name}) [{}]", row.user, flags.join(", ")),
+        (false, false) => format!("{} — {name} [{}]", row.user, flags.join(", ")),
     }
 }
 

@@ -14,6 +14,7 @@ import { DemoServer } from './server.js';
 import { controlsFor, parseSessionKey, requestFor, visibilityFor, visibleFor } from './session.js';
 import { CONTROL_ORDER, controlLabel, controlText, icon, reasonText, retentionEnd } from './controls.js';
 import { drawScreenFrame, drawWaveform, peaks, synthCall, synthScreen, wavBlob, SAMPLE_RATE } from './media.js';
+import { WhoCanPanel } from './whocan.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -76,6 +77,8 @@ const state = {
 async function main() {
   await init();
   state.server = await DemoServer.load();
+  state.whoCan = new WhoCanPanel($('#whocan'));
+  state.whoCan.adopt(state.server.policyText).catch(() => {});
   const params = new URLSearchParams(location.search);
   state.now = params.get('now') ?? state.server.now;
   state.sessions = state.server.sessions();
@@ -303,6 +306,7 @@ function renderPlayer() {
   if (!rec) {
     root.append(h('div.placeholder', {}, h('p', {}, 'Select a recording to see what you may do with it.')));
     renderExplain();
+    state.whoCan.show(null);
     return;
   }
   const access = state.access.get(rec.id);
@@ -364,6 +368,7 @@ function renderPlayer() {
   root.append(h('div.aux', { id: 'aux' }));
   renderAux();
   renderExplain();
+  state.whoCan.show(rec, state.now);
 }
 
 function renderControl(name, rec, c) {
@@ -784,6 +789,7 @@ function applyPolicy() {
   const result = state.server.updatePolicy(text);
   showPolicyResult(result);
   if (!result.ok) return;
+  state.whoCan.adopt(text).catch(() => {});
   state.sessions = state.server.sessions();
   buildUserSelect();
   const key = state.sessions.some((s) => s.key === state.session.key) ? state.session.key : state.sessions[0].key;
