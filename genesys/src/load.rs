@@ -51,34 +51,31 @@ fn parse<T: DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
     serde_json::from_str(&text).map_err(|e| error(path, format!("not the API's JSON: {e}")))
 }
 
-/// The pages of a listing: `NAME.json` then `NAME-N.json` by N.
+/// The pages of a listing: `NAME.json` and every `NAME-SUFFIX.json`
+/// (`roles-2.json`, `users-inactive-1.json`). Their order does not matter:
+/// the import sorts what it builds.
 fn pages(dir: &Path, name: &str) -> Result<Vec<PathBuf>, LoadError> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
-    let mut found: Vec<(u64, PathBuf)> = Vec::new();
+    let mut found: Vec<PathBuf> = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| error(dir, e.to_string()))?;
         let file = entry.file_name();
-        let Some(file) = file.to_str() else { continue };
-        let Some(stem) = file.strip_suffix(".json") else {
+        let Some(stem) = file.to_str().and_then(|f| f.strip_suffix(".json")) else {
             continue;
         };
-        let n = if stem == name {
-            1
-        } else if let Some(n) = stem
-            .strip_prefix(name)
-            .and_then(|r| r.strip_prefix('-'))
-            .and_then(|n| n.parse::<u64>().ok())
-        {
-            n
-        } else {
-            continue;
-        };
-        found.push((n, entry.path()));
+        let page = stem == name
+            || stem
+                .strip_prefix(name)
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|suffix| !suffix.is_empty());
+        if page && entry.path().is_file() {
+            found.push(entry.path());
+        }
     }
     found.sort();
-    Ok(found.into_iter().map(|(_, p)| p).collect())
+    Ok(found)
 }
 
 fn listing<T: DeserializeOwned>(

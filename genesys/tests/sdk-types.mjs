@@ -24,16 +24,16 @@ if (!dir) {
 
 // Export path (relative, '/'-separated) → the SDK model of that response.
 const MODELS = [
-  [/^authorization\/roles(-\d+)?\.json$/, 'OrganizationRoleEntityListing'],
-  [/^authorization\/divisions(-\d+)?\.json$/, 'AuthzDivisionEntityListing'],
+  [/^authorization\/roles(-[\w.-]+)?\.json$/, 'OrganizationRoleEntityListing'],
+  [/^authorization\/divisions(-[\w.-]+)?\.json$/, 'AuthzDivisionEntityListing'],
   [/^authorization\/subjects\/[^/]+\.json$/, 'AuthzSubject'],
-  [/^authorization\/policies(-\d+)?\.json$/, 'AuthorizationPolicyEntityListing'],
-  [/^users(-\d+)?\.json$/, 'UserEntityListing'],
-  [/^groups(-\d+)?\.json$/, 'GroupEntityListing'],
-  [/^groups\/[^/]+\/members(-\d+)?\.json$/, 'UserEntityListing'],
-  [/^routing\/queues(-\d+)?\.json$/, 'QueueEntityListing'],
-  [/^routing\/queues\/[^/]+\/members(-\d+)?\.json$/, 'QueueMemberEntityListing'],
-  [/^oauth\/clients(-\d+)?\.json$/, 'OAuthClientEntityListing'],
+  [/^authorization\/policies(-[\w.-]+)?\.json$/, 'AuthorizationPolicyEntityListing'],
+  [/^users(-[\w.-]+)?\.json$/, 'UserEntityListing'],
+  [/^groups(-[\w.-]+)?\.json$/, 'GroupEntityListing'],
+  [/^groups\/[^/]+\/members(-[\w.-]+)?\.json$/, 'UserEntityListing'],
+  [/^routing\/queues(-[\w.-]+)?\.json$/, 'QueueEntityListing'],
+  [/^routing\/queues\/[^/]+\/members(-[\w.-]+)?\.json$/, 'QueueMemberEntityListing'],
+  [/^oauth\/clients(-[\w.-]+)?\.json$/, 'OAuthClientEntityListing'],
 ];
 const NOT_GENESYS = new Set(['recgate-overlay.json', 'README.md']);
 
