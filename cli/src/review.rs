@@ -85,6 +85,18 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+fn md_finding(o: &mut String, f: &recgate_core::lint::LintFinding) {
+    let _ = writeln!(
+        o,
+        "- **{}** `{}` at `{}`: {} — fix: {}",
+        f.severity.as_str(),
+        f.id,
+        f.path,
+        md_cell(&f.message),
+        f.fix
+    );
+}
+
 fn markdown(r: &Review) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# Access review: recordings\n");
@@ -96,15 +108,7 @@ fn markdown(r: &Review) -> String {
     if !r.unattached.is_empty() {
         let _ = writeln!(o, "## Findings about the organisation\n");
         for f in r.unattached.iter().filter_map(|i| r.findings.get(*i)) {
-            let _ = writeln!(
-                o,
-                "- **{}** `{}` at `{}`: {} — fix: {}",
-                f.severity.as_str(),
-                f.id,
-                f.path,
-                md_cell(&f.message),
-                f.fix
-            );
+            md_finding(&mut o, f);
         }
         o.push('\n');
     }
@@ -137,15 +141,7 @@ fn markdown(r: &Review) -> String {
     if !r.findings.is_empty() {
         let _ = writeln!(o, "## Lint findings\n");
         for f in &r.findings {
-            let _ = writeln!(
-                o,
-                "- **{}** `{}` at `{}`: {} — fix: {}",
-                f.severity.as_str(),
-                f.id,
-                f.path,
-                md_cell(&f.message),
-                f.fix
-            );
+            md_finding(&mut o, f);
         }
     }
     o

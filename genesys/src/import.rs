@@ -71,6 +71,13 @@ fn set(v: &mut Value, key: &str, value: Value) {
     }
 }
 
+/// Sets a string member when there is a value.
+fn set_some(v: &mut Value, key: &str, value: Option<String>) {
+    if let Some(x) = value {
+        set(v, key, Value::String(x));
+    }
+}
+
 fn grant_json(perm: Perm, d: &Disjunct) -> Value {
     let mut g = json!({ "permission": perm.name(), "scope": d.scope.clone().unwrap_or(Scope::All).to_json() });
     let mut when = Map::new();
@@ -382,15 +389,9 @@ impl<'e> Builder<'e> {
                 "kind": "user", "roles": roles, "bpo": bpo, "lines": lines,
                 "disabled": u.state.as_deref().is_some_and(|s| s != "active"),
             });
-            if let Some(n) = &u.name {
-                set(&mut v, "name", json!(n));
-            }
-            if let Some(d) = division {
-                set(&mut v, "division", json!(d));
-            }
-            if let Some(r) = region {
-                set(&mut v, "region", json!(r));
-            }
+            set_some(&mut v, "name", u.name.clone());
+            set_some(&mut v, "division", division);
+            set_some(&mut v, "region", region);
             self.users.insert(id, v);
         }
         for c in &export.clients {
@@ -422,15 +423,9 @@ impl<'e> Builder<'e> {
                 "kind": "service", "roles": roles, "bpo": bpo,
                 "disabled": c.state.as_deref().is_some_and(|s| s != "active"),
             });
-            if let Some(n) = &c.name {
-                set(&mut v, "name", json!(n));
-            }
-            if let Some(r) = region {
-                set(&mut v, "region", json!(r));
-            }
-            if let Some(h) = home {
-                set(&mut v, "division", json!(h));
-            }
+            set_some(&mut v, "name", c.name.clone());
+            set_some(&mut v, "region", region);
+            set_some(&mut v, "division", home);
             self.users.insert(id, v);
         }
         let overlay_ids: Vec<String> = export
@@ -486,9 +481,7 @@ impl<'e> Builder<'e> {
                 .and_then(|f| f.bpo)
                 .unwrap_or(false);
             let mut v = json!({ "members": members, "bpo": bpo });
-            if let Some(n) = &g.name {
-                set(&mut v, "name", json!(n));
-            }
+            set_some(&mut v, "name", g.name.clone());
             out.insert(id, v);
         }
         Value::Object(out)
@@ -527,9 +520,7 @@ impl<'e> Builder<'e> {
                 }
             }
             let mut v = json!({ "division": division, "members": members, "groups": attached });
-            if let Some(n) = &q.name {
-                set(&mut v, "name", json!(n));
-            }
+            set_some(&mut v, "name", q.name.clone());
             out.insert(id, v);
         }
         Value::Object(out)

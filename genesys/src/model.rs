@@ -19,317 +19,248 @@ pub struct Listing<T> {
     /// The entities on this page.
     #[serde(default = "Vec::new")]
     pub entities: Vec<T>,
-    /// `pageNumber`, when the listing is paged by number.
-    #[serde(default)]
-    pub page_number: Option<u64>,
-    /// `pageCount`.
-    #[serde(default)]
-    pub page_count: Option<u64>,
 }
 
 /// `DomainEntityRef`, `Division`, `UserReference`, `AuthzGrantRole`: an id and a name.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EntityRef {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
 }
 
 /// `DomainOrganizationRole` (`GET /api/v2/authorization/roles`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct DomainOrganizationRole {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
     /// `description`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `permissions`: the flat permission list.
-    #[serde(default)]
     pub permissions: Vec<String>,
     /// `permissionPolicies`.
-    #[serde(default)]
     pub permission_policies: Vec<DomainPermissionPolicy>,
     /// `default`: a Genesys default (system) role.
-    #[serde(default)]
     pub default: Option<bool>,
 }
 
 /// `DomainPermissionPolicy`.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct DomainPermissionPolicy {
     /// `domain`.
-    #[serde(default)]
     pub domain: Option<String>,
     /// `entityName` (`*`: every entity of the domain).
-    #[serde(default)]
     pub entity_name: Option<String>,
     /// `policyName`.
-    #[serde(default)]
     pub policy_name: Option<String>,
     /// `actionSet` (`*`: every action).
-    #[serde(default)]
     pub action_set: Vec<String>,
     /// `namedResources`: the policy reaches these objects only.
-    #[serde(default)]
     pub named_resources: Vec<String>,
     /// `allowConditions`.
-    #[serde(default)]
     pub allow_conditions: Option<bool>,
     /// `resourceConditionNode`.
-    #[serde(default)]
     pub resource_condition_node: Option<ConditionNode>,
 }
 
 /// `DomainResourceConditionNode` (the same shape as `ResourceConditionNode`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ConditionNode {
     /// `variableName` (a leaf).
-    #[serde(default)]
     pub variable_name: Option<String>,
     /// `operator`: `EQ`, `IN`, `GE`, `GT`, `LE`, `LT`.
-    #[serde(default)]
     pub operator: Option<String>,
     /// `operands`.
-    #[serde(default)]
     pub operands: Vec<ConditionValue>,
     /// `conjunction`: `AND`, `OR` (a junction).
-    #[serde(default)]
     pub conjunction: Option<String>,
     /// `terms`.
-    #[serde(default)]
     pub terms: Vec<ConditionNode>,
 }
 
 /// `DomainResourceConditionValue`.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ConditionValue {
     /// `user` (`UserFullReference`).
-    #[serde(default)]
     pub user: Option<EntityRef>,
     /// `queue` (`QueueFullReference`).
-    #[serde(default)]
     pub queue: Option<EntityRef>,
     /// `team` (`TeamFullReference`).
-    #[serde(default)]
     pub team: Option<EntityRef>,
     /// `value`.
-    #[serde(default)]
     pub value: Option<String>,
     /// `type`: `SCALAR`, `VARIABLE`, `USER`, `QUEUE`, `TEAM`.
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
 }
 
 /// `AuthzDivision` (`GET /api/v2/authorization/divisions`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthzDivision {
     /// `id` (`*` in a grant: every division).
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
     /// `homeDivision`.
-    #[serde(default)]
     pub home_division: Option<bool>,
 }
 
 /// `AuthzSubject` (`GET /api/v2/authorization/subjects/{subjectId}`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthzSubject {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `grants`.
-    #[serde(default)]
     pub grants: Vec<AuthzGrant>,
 }
 
 /// `AuthzGrant`.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthzGrant {
     /// `subjectId`.
-    #[serde(default)]
     pub subject_id: Option<String>,
     /// `division`.
-    #[serde(default)]
     pub division: Option<AuthzDivision>,
     /// `role` (`AuthzGrantRole`).
-    #[serde(default)]
     pub role: Option<EntityRef>,
 }
 
 /// `Contact` (a user's `addresses` / `primaryContactInfo`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Contact {
     /// `address`: a phone number, for `mediaType: PHONE`.
-    #[serde(default)]
     pub address: Option<String>,
     /// `mediaType`.
-    #[serde(default)]
     pub media_type: Option<String>,
 }
 
 /// `User` (`GET /api/v2/users`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct User {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
     /// `division`.
-    #[serde(default)]
     pub division: Option<EntityRef>,
     /// `state`: `active`, `inactive`, `deleted`.
-    #[serde(default)]
     pub state: Option<String>,
     /// `addresses`: phone lines among them.
-    #[serde(default)]
     pub addresses: Vec<Contact>,
 }
 
 /// `Group` (`GET /api/v2/groups`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Group {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
 }
 
 /// `MemberGroup` (a queue's `memberGroups`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct MemberGroup {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `type`: `GROUP`, `TEAM`, `SKILLGROUP`.
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
 }
 
 /// `Queue` (`GET /api/v2/routing/queues`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Queue {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
     /// `division`.
-    #[serde(default)]
     pub division: Option<EntityRef>,
     /// `memberGroups`.
-    #[serde(default)]
     pub member_groups: Vec<MemberGroup>,
 }
 
 /// `QueueMember` (`GET /api/v2/routing/queues/{queueId}/members`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct QueueMember {
     /// `id` (the user's id).
-    #[serde(default)]
     pub id: Option<String>,
     /// `user`.
-    #[serde(default)]
     pub user: Option<EntityRef>,
 }
 
 /// `RoleDivision` (an OAuth client's `roleDivisions`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct RoleDivision {
     /// `roleId`.
-    #[serde(default)]
     pub role_id: Option<String>,
     /// `divisionId`.
-    #[serde(default)]
     pub division_id: Option<String>,
 }
 
 /// `OAuthClient` (`GET /api/v2/oauth/clients`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct OAuthClient {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
     /// `authorizedGrantType`: only `CLIENT-CREDENTIALS` clients hold roles of their own.
-    #[serde(default)]
     pub authorized_grant_type: Option<String>,
     /// `roleDivisions`.
-    #[serde(default)]
     pub role_divisions: Vec<RoleDivision>,
     /// `state`.
-    #[serde(default)]
     pub state: Option<String>,
 }
 
 /// `Subject` of an access policy.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PolicySubject {
     /// `type`: `USER`, `GROUP`, `CLIENT`, …
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
 }
 
 /// `AuthorizationPolicy` (`GET /api/v2/authorization/policies`): access policies (ABAC).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthorizationPolicy {
     /// `id`.
-    #[serde(default)]
     pub id: Option<String>,
     /// `name`.
-    #[serde(default)]
     pub name: Option<String>,
     /// `targetResource`: a `domain:entity:action` permission.
-    #[serde(default)]
     pub target_resource: Option<String>,
     /// `subject`.
-    #[serde(default)]
     pub subject: Option<PolicySubject>,
     /// `effect`: `ALLOW` or `DENY`.
-    #[serde(default)]
     pub effect: Option<String>,
     /// `condition`: attribute logic recgate cannot read.
-    #[serde(default)]
     pub condition: Option<serde_json::Value>,
     /// `active`.
-    #[serde(default)]
     pub active: Option<bool>,
 }
 
@@ -337,50 +268,40 @@ pub struct AuthorizationPolicy {
 /// API does not hold — data-residency regions, BPO flags, settings,
 /// prerequisites, the revision name. Keys are Genesys ids.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Overlay {
     /// The policy revision (default: derived from the content).
-    #[serde(default)]
     pub revision: Option<String>,
     /// `settings` of the recgate policy, as written there.
-    #[serde(default)]
     pub settings: Option<serde_json::Value>,
     /// `prerequisites` of the recgate policy, as written there.
-    #[serde(default)]
     pub prerequisites: Option<serde_json::Value>,
     /// Defaults for the users of a division.
-    #[serde(default)]
     pub divisions: BTreeMap<String, Residency>,
     /// Per user or OAuth client (over the division's defaults).
-    #[serde(default)]
     pub users: BTreeMap<String, Residency>,
     /// BPO partner groups.
-    #[serde(default)]
     pub groups: BTreeMap<String, GroupFlags>,
     /// Role id → permissions whose grants reach other data-residency regions
     /// (`crossRegion`: Genesys configures cross-region access outside roles).
-    #[serde(default)]
     pub cross_region: BTreeMap<String, Vec<String>>,
 }
 
 /// A region and BPO flag.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Residency {
     /// Data-residency region.
-    #[serde(default)]
     pub region: Option<String>,
     /// A BPO partner's user.
-    #[serde(default)]
     pub bpo: Option<bool>,
 }
 
 /// Flags of a group.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct GroupFlags {
     /// A BPO partner's group.
-    #[serde(default)]
     pub bpo: Option<bool>,
 }
 
