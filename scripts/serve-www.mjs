@@ -8,12 +8,14 @@
 //   /wasm-web/js/     wasm-web/js/    the package's ES modules
 //   /wasm-web/pkg-web/ wasm-web/pkg-web/  its wasm-pack output (build it with wasm-web/build.sh)
 //   /examples/        examples/       the sample organisation (acme.json)
+//   /api/             the analysis API (scripts/analysis-api.mjs): who-can and the access review, by the CLI
 // and prints the URL on stdout as its first line. Stops on SIGINT/SIGTERM.
 
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { analysisApi } from './analysis-api.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -71,7 +73,10 @@ function locate(pathname) {
   return null;
 }
 
+const api = analysisApi(root);
+
 const server = createServer((req, res) => {
+  if (api.owns(req.url ?? '')) return api.handle(req, res);
   const send = (status, text) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(text);

@@ -26,7 +26,8 @@ core_no_std() {
   # wasm32v1-none has no std at all: the core building there proves it needs none.
   cargo build -p recgate-core --release --target wasm32v1-none &&
     cargo build -p recgate-core --release --target wasm32-unknown-unknown &&
-    cargo build -p recgate-core --release --target wasm32-wasip1
+    cargo build -p recgate-core --release --target wasm32-wasip1 &&
+    cargo build -p recgate-analysis --release --target wasm32v1-none
 }
 vectors() {
   cargo build --release -p recgate-cli &&
@@ -39,7 +40,7 @@ stage "core builds without std for wasm" core_no_std
 stage "cargo tests (unit, properties)" cargo test --workspace --release
 stage "conformance vectors" vectors
 stage "fuzzing (${FUZZ_SECONDS:-60}s per target)" bash scripts/fuzz.sh
-for extra in test-web test-www test-envoy test-db test-cross; do
+for extra in test-web test-www test-envoy test-db test-cross test-analysis; do
   [ -f "scripts/$extra.sh" ] && stage "$extra" bash "scripts/$extra.sh"
 done
 echo

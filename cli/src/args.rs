@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use recgate_core::{Policy, PolicyError};
+use recgate_core::{Policy, PolicyError, Timestamp};
 
 pub struct Args {
     pub positional: Vec<String>,
@@ -133,4 +133,29 @@ pub fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>
             Err(ExitCode::from(1))
         }
     })
+}
+
+/// `--now T` (RFC 3339), or the system clock: the core has none of its own.
+pub fn now(args: &Args) -> Result<Timestamp, String> {
+    match args.value("now") {
+        Some(t) => {
+            Timestamp::parse(t).ok_or_else(|| format!("--now \"{t}\" is not an RFC 3339 time"))
+        }
+        None => Ok(Timestamp(
+            i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_err(|e| e.to_string())?
+                    .as_millis(),
+            )
+            .unwrap_or(i64::MAX),
+        )),
+    }
+}
+
+/// Writes a scope the way a policy spells it: `all`, `{"group":"g"}`.
+pub fn scope_text(scope: &recgate_core::model::Scope) -> String {
+    let mut out = String::new();
+    recgate_core::model::write_scope(&mut out, scope);
+    out.trim_matches('"').to_string()
 }

@@ -6,9 +6,13 @@
 mod args;
 mod diff;
 mod eval;
+mod import;
 mod inspect;
 mod plan;
+mod review;
 mod vectors;
+mod verify;
+mod whocan;
 
 use std::process::ExitCode;
 
@@ -26,9 +30,14 @@ USAGE:
   recgate diff OLD NEW --requests LOG.jsonl [--format text|json]
   recgate licenses POLICY [--format text|json]
   recgate hash POLICY
+  recgate import genesys DIR [--out POLICY.json] [--report REPORT.json] [--format text|json] [--strict]
+  recgate who-can --policy POLICY (--permission PERM | --control C) --resource RES.json [--now T] [--format text|json]
+  recgate review --policy POLICY [--format md|csv|html|json] [--now T]
+  recgate verify --policy POLICY CLAIMS.json [--now T] [--format text|json]
 
 Exit codes: 0 success; 1 invalid policy, failed vector or (with --strict) an
-error-level lint finding; 2 usage or I/O error.
+error-level lint finding, or a claim that does not hold; 2 usage or I/O
+error, or an invalid claims file.
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +57,10 @@ fn main() -> ExitCode {
         "diff" => diff::diff(rest),
         "plan" => plan::plan(rest),
         "hash" => inspect::hash(rest),
+        "import" => import::import(rest),
+        "who-can" => whocan::who_can(rest),
+        "review" => review::review(rest),
+        "verify" => verify::verify(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

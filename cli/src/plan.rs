@@ -4,8 +4,6 @@
 
 use std::process::ExitCode;
 
-use recgate_core::Timestamp;
-
 use crate::args::{policy_or_exit, Args};
 
 pub fn plan(argv: &[String]) -> Result<ExitCode, String> {
@@ -19,20 +17,7 @@ pub fn plan(argv: &[String]) -> Result<ExitCode, String> {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let now = match args.value("now") {
-        Some(t) => {
-            Timestamp::parse(t).ok_or_else(|| format!("--now \"{t}\" is not an RFC 3339 time"))?
-        }
-        None => Timestamp(
-            i64::try_from(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_err(|e| e.to_string())?
-                    .as_millis(),
-            )
-            .unwrap_or(i64::MAX),
-        ),
-    };
+    let now = crate::args::now(&args)?;
     let plan = policy
         .plan(
             args.required("principal")?,

@@ -16,6 +16,7 @@ import { DemoServer } from './server.js';
 import { bookmarkResource, parseSessionKey, recordingResource, requestFor } from './session.js';
 import { controlLabel, controlText, icon } from './controls.js';
 import { drawScreenFrame, drawWaveform, peaks, synthCall, synthScreen, wavBlob, SAMPLE_RATE } from './media.js';
+import { WhoCanPanel } from './whocan.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -78,6 +79,8 @@ const state = {
 async function main() {
   await init();
   state.server = await DemoServer.load();
+  state.whoCan = new WhoCanPanel($('#whocan'));
+  state.whoCan.adopt(state.server.policyText).catch(() => {});
   const params = new URLSearchParams(location.search);
   state.now = params.get('now') ?? state.server.now;
   state.sessions = state.server.sessions();
@@ -297,6 +300,7 @@ function renderPlayer() {
   if (!rec) {
     root.append(h('div.placeholder', {}, h('p', {}, 'Select a recording to see what you may do with it.')));
     renderExplain();
+    state.whoCan.show(null);
     return;
   }
   const access = state.access.get(rec.id);
@@ -359,6 +363,7 @@ function renderPlayer() {
   root.append(h('div.aux', { id: 'aux' }));
   renderAux();
   renderExplain();
+  state.whoCan.show(rec, state.now);
 }
 
 function renderControl(name, rec, c) {
@@ -794,6 +799,7 @@ function applyPolicy() {
   const result = state.server.updatePolicy(text);
   showPolicyResult(result);
   if (!result.ok) return;
+  state.whoCan.adopt(text).catch(() => {});
   state.sessions = state.server.sessions();
   buildUserSelect();
   const key = state.sessions.some((s) => s.key === state.session.key) ? state.session.key : state.sessions[0].key;
