@@ -3,13 +3,13 @@
 //! decision for each. This is policy knowledge, so it lives here and not in
 //! the browser package.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::catalog::Perm;
 use crate::decision::{obligation_list, Obligation, Reason};
+use crate::enforce::{annotation_to_create, RecordingAction};
 use crate::policy::Subject;
-use crate::request::{Annotation, Recording, Resource, Visibility};
+use crate::request::{Recording, Resource};
 use crate::time::Timestamp;
 
 /// The player's controls, in the order a player shows them.
@@ -43,14 +43,10 @@ pub struct ControlState {
 
 /// The permission a control needs on a recording.
 pub fn control_permission(control: &str, rec: &Recording) -> Option<Perm> {
-    let screen = rec.is_screen();
     Some(match control {
-        "play" if screen => Perm::SCREEN_VIEW,
-        "play" => Perm::RECORDING_VIEW,
-        "download" if screen => Perm::SCREEN_DOWNLOAD,
-        "download" => Perm::RECORDING_DOWNLOAD,
-        "delete" if screen => Perm::SCREEN_DELETE,
-        "delete" => Perm::RECORDING_DELETE,
+        "play" => RecordingAction::View.permission(rec),
+        "download" => RecordingAction::Download.permission(rec),
+        "delete" => RecordingAction::Delete.permission(rec),
         "blackout" => Perm::RECORDING_BLACKOUT,
         "bookmark" => Perm::ANNOTATION_ADD,
         "viewBookmarks" => Perm::ANNOTATION_VIEW,
@@ -69,12 +65,7 @@ impl Subject<'_> {
     /// which is what adding or listing bookmarks needs.
     pub fn controls(&self, principal: &str, rec: &Recording, now: Timestamp) -> Vec<ControlState> {
         let as_recording = Resource::Recording(rec.clone());
-        let as_annotation = Resource::Annotation(Annotation {
-            id: String::from("new"),
-            author: Some(String::from(principal)),
-            visibility: Visibility::Public,
-            recording: rec.clone(),
-        });
+        let as_annotation = Resource::Annotation(annotation_to_create(principal, rec));
         CONTROLS
             .iter()
             .filter_map(|control| {
