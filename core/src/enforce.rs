@@ -152,7 +152,10 @@ pub fn annotation_to_create(principal: &str, rec: &Recording) -> Annotation {
 impl Subject<'_> {
     fn rule(&self, perm: Perm, resource: &Resource, rec: &Recording, now: Timestamp) -> Ruling {
         let decision = self.decide_perm(perm, resource, now).record(None);
-        let hidden = !decision.allow && self.visibility(rec, now) == Visibility::Hidden;
+        // A principal refused as such (unknown, disabled, impersonation refused) is told so.
+        let hidden = !decision.allow
+            && self.refusal().is_none()
+            && self.visibility(rec, now) == Visibility::Hidden;
         Ruling {
             permission: perm,
             decision,
@@ -211,7 +214,7 @@ impl Subject<'_> {
             ruling: Ruling {
                 permission: view_perm,
                 decision: view,
-                hidden: true,
+                hidden: self.refusal().is_none(),
             },
         }
     }
@@ -225,6 +228,12 @@ impl Subject<'_> {
     ) -> Ruling {
         let resource = Resource::Annotation(annotation.clone());
         self.rule(action.permission(), &resource, &annotation.recording, now)
+    }
+
+    /// Reading a recording's metadata: `recording:metadata:view`.
+    pub fn read_metadata(&self, rec: &Recording, now: Timestamp) -> Ruling {
+        let resource = Resource::Recording(rec.clone());
+        self.rule(Perm::METADATA_VIEW, &resource, rec, now)
     }
 
     /// Adding an annotation to `rec`, decided on [`annotation_to_create`].
@@ -474,7 +483,10 @@ mod tests {
                     let r = rec(media, sensitive);
                     let plain = s.open(&r, false, now());
                     assert_eq!(plain.visibility, s.visibility(&r, now()), "{user}");
-                    assert_eq!(plain.ruling.hidden, plain.visibility == Visibility::Hidden);
+                    assert_eq!(
+                        plain.ruling.hidden,
+                        plain.visibility == Visibility::Hidden && s.refusal().is_none()
+                    );
                     let dl = s.open(&r, true, now());
                     let perm = RecordingAction::Download.permission(&r);
                     let res = Resource::Recording(r.clone());
@@ -484,7 +496,8 @@ mod tests {
                         assert_eq!(dl.ruling.decision.allow, direct.allow, "{user} {media:?}");
                         assert_eq!(dl.ruling.decision.reason, direct.reason);
                     } else {
-                        assert!(!dl.ruling.decision.allow && dl.ruling.hidden);
+                        assert!(!dl.ruling.decision.allow);
+                        assert_eq!(dl.ruling.hidden, s.refusal().is_none());
                     }
                 }
             }

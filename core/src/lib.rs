@@ -41,6 +41,7 @@
 
 extern crate alloc;
 
+pub mod bulk;
 pub mod catalog;
 mod compile;
 pub mod controls;
