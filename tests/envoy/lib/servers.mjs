@@ -158,6 +158,20 @@ export async function startUpstream(data = fixtures(), { gate, homeRegion = 'us-
         res.addTrailers({ 'x-checksum': 'abc' });
         return res.end();
       }
+      if (mode === 'odd-headers') {
+        // Latin-1 strings go out as those bytes: response headers that are not UTF-8.
+        return send(res, 200, list, { 'x-odd': '\u00ff\u00fe' });
+      }
+      if (mode === 'odd-trailers') {
+        res.writeHead(200, { 'content-type': 'application/json', trailer: 'x-odd', 'x-served-by': 'test-upstream' });
+        res.write(JSON.stringify(list));
+        res.addTrailers({ 'x-odd': '\u00ff\u00fe' });
+        return res.end();
+      }
+      if (mode === 'extra') {
+        // An entity the attributes service knows nothing about: dropped, never judged with defaults.
+        return send(res, 200, [...list, { ...apiRecording(data.recordings[0], data), id: 'rec-unknown', conversationId: conv }]);
+      }
       if (mode === 'partial') return send(res, 206, list, { 'content-range': 'bytes 0-99/1000' });
       if (mode === 'error-with-data') return send(res, 500, { message: 'oops', entities: list });
       if (mode === 'error') return send(res, 503, { message: 'try later', code: 'service.unavailable', status: 503 });
