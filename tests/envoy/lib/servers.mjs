@@ -65,7 +65,7 @@ export function factsOf(r, data) {
 /** An `Annotation` as the API returns it. */
 export function apiAnnotation(a) {
   const out = { id: a.id, name: a.text ?? a.id, type: 'Bookmark', location: 1000, durationMs: 0, description: a.text ?? '', selfUri: `/api/v2/recording/annotations/${a.id}` };
-  if (a.author !== undefined) out.user = { id: a.author, selfUri: `/api/v2/users/${a.author}` };
+  if (a.author !== undefined) out.user = { id: a.author, version: 1, selfUri: `/api/v2/users/${a.author}` };
   return out;
 }
 
