@@ -10,29 +10,22 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
 import { makeIssuer, unsignedToken, foreignToken } from './lib/jwt.mjs';
-import { startUpstream, startAttributes } from './lib/servers.mjs';
-import { startEnvoy, stat, repoRoot } from './lib/envoy.mjs';
+import { stat, repoRoot } from './lib/envoy.mjs';
+import { startEdge } from './lib/edge.mjs';
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();
+let edge;
 let up;
 let attrs;
 let envoy;
 
 before(async () => {
-  up = await startUpstream();
-  attrs = await startAttributes();
-  envoy = await startEnvoy({
-    jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
-    plugin: { policy, attributes: { cluster: 'recgate_attributes', timeoutMs: 500, cacheTtlSeconds: 1 }, listFilter: { maxBodyBytes: 65536 } },
-  });
+  edge = await startEdge(idp, { policy, attributes: { timeoutMs: 500, cacheTtlSeconds: 1 }, plugin: { listFilter: { maxBodyBytes: 65536 } } });
+  ({ up, attrs, envoy } = edge);
 });
 
-after(async () => {
-  await envoy?.stop();
-  up?.server.close();
-  attrs?.server.close();
-});
+after(() => edge?.stop());
 
 const DELETE_NOW = { deleteDate: new Date(Date.now() + 60_000).toISOString() };
 

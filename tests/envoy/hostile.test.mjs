@@ -10,29 +10,20 @@ import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 
 import { makeIssuer, unsignedToken, foreignToken, sign } from './lib/jwt.mjs';
-import { startUpstream, startAttributes } from './lib/servers.mjs';
-import { startEnvoy, repoRoot } from './lib/envoy.mjs';
+import { repoRoot } from './lib/envoy.mjs';
+import { startEdge } from './lib/edge.mjs';
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();
-let up;
-let attrs;
+let edge;
 let envoy;
 
 before(async () => {
-  up = await startUpstream();
-  attrs = await startAttributes();
-  envoy = await startEnvoy({
-    jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
-    plugin: { policy, attributes: { cluster: 'recgate_attributes' }, listFilter: { maxBodyBytes: 65536 } },
-  });
+  edge = await startEdge(idp, { policy, plugin: { listFilter: { maxBodyBytes: 65536 } } });
+  ({ envoy } = edge);
 });
 
-after(async () => {
-  await envoy?.stop();
-  up?.server.close();
-  attrs?.server.close();
-});
+after(() => edge?.stop());
 
 /** Sends a request byte for byte; resolves {status, body} or {status: 'reset'}. */
 function send({ method = 'GET', path, headers = {}, body }) {

@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { makeIssuer } from './lib/jwt.mjs';
-import { startUpstream, startAttributes } from './lib/servers.mjs';
-import { startEnvoy, repoRoot } from './lib/envoy.mjs';
+import { repoRoot } from './lib/envoy.mjs';
+import { startEdge } from './lib/edge.mjs';
 
 const SDK = join(repoRoot, 'node_modules', 'purecloud-platform-client-v2');
 
@@ -37,23 +37,16 @@ function documented() {
   return rows;
 }
 
-const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();
-let up;
-let attrs;
+let edge;
 let envoy;
 
 before(async () => {
-  up = await startUpstream();
-  attrs = await startAttributes();
-  envoy = await startEnvoy({ jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, plugin: { policy, attributes: { cluster: 'recgate_attributes' } } });
+  edge = await startEdge(idp);
+  ({ envoy } = edge);
 });
 
-after(async () => {
-  await envoy?.stop();
-  up?.server.close();
-  attrs?.server.close();
-});
+after(() => edge?.stop());
 
 test('every RecordingApi endpoint of the SDK is documented, decided or refused with a reason', () => {
   const endpoints = sdkEndpoints();

@@ -14,29 +14,21 @@ import { request as httpRequest } from 'node:http';
 import { execFileSync } from 'node:child_process';
 
 import { makeIssuer } from './lib/jwt.mjs';
-import { startUpstream, startAttributes } from './lib/servers.mjs';
-import { startEnvoy, repoRoot } from './lib/envoy.mjs';
+import { repoRoot } from './lib/envoy.mjs';
+import { startEdge } from './lib/edge.mjs';
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();
+let edge;
 let up;
-let attrs;
 let envoy;
 
 before(async () => {
-  up = await startUpstream();
-  attrs = await startAttributes(up.data);
-  envoy = await startEnvoy({
-    jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
-    plugin: { policy, attributes: { cluster: 'recgate_attributes', cacheTtlSeconds: 60 } },
-  });
+  edge = await startEdge(idp, { policy, attributes: { cacheTtlSeconds: 60 } });
+  ({ up, envoy } = edge);
 });
 
-after(async () => {
-  await envoy?.stop();
-  up?.server.close();
-  attrs?.server.close();
-});
+after(() => edge?.stop());
 
 /** A request sent with node:http (so TE and other hop headers go as given); resolves status, headers, body, trailers. */
 function get(path, sub, headers = {}, method = 'GET', body) {

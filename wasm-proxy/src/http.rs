@@ -119,7 +119,8 @@ pub struct EdgeRequest {
     answers: BTreeMap<FactsKey, Answer>,
     rewrite: Rewrite,
     decision: Option<(String, String)>,
-    response_body: Option<Vec<u8>>,
+    /// The response's status is neither 200 nor 201: only an API error body may pass.
+    error_status: bool,
     /// The decision id a body route's headers went upstream with.
     early_id: Option<String>,
 }
@@ -173,7 +174,7 @@ impl EdgeRequest {
             answers: BTreeMap::new(),
             rewrite: Rewrite::None,
             decision: None,
-            response_body: None,
+            error_status: false,
             early_id: None,
         }
     }
@@ -1301,9 +1302,7 @@ impl EdgeRequest {
             }
             _ => {
                 // Anything else must be an API error body: checked when complete.
-                if !matches!(status.as_slice(), b"200" | b"201") {
-                    self.rewrite_error_only();
-                }
+                self.error_status = !matches!(status.as_slice(), b"200" | b"201");
                 let declared = headers
                     .get("content-length")
                     .and_then(crate::headers::readable)
@@ -1322,18 +1321,20 @@ impl EdgeRequest {
         }
     }
 
-    fn rewrite_error_only(&mut self) {
-        self.response_body = Some(Vec::new());
-    }
-
-    fn unfilterable(&mut self, why: &str) -> Flow {
+    /// Counts and logs a response refused, and stops judging it.
+    fn give_up_response(&mut self, how: &str, why: &str) {
         self.count("recgate.lists.unfilterable");
         log(
             LogLevel::Error,
-            &format!("recgate: a response that cannot be filtered was refused: {why}"),
+            &format!("recgate: a response that cannot be filtered was {how}: {why}"),
         );
         self.rewrite = Rewrite::None;
         self.phase = Phase::Done;
+    }
+
+    /// Refuses a response before its headers left: a clean 502.
+    fn unfilterable(&mut self, why: &str) -> Flow {
+        self.give_up_response("refused", why);
         let id = self
             .decision
             .as_ref()
@@ -1370,13 +1371,7 @@ impl EdgeRequest {
     /// Refuses a response whose headers already left: the stream is reset,
     /// so nothing of the unfiltered body reaches the client.
     fn reset_response(&mut self, why: &str) -> Flow {
-        self.count("recgate.lists.unfilterable");
-        log(
-            LogLevel::Error,
-            &format!("recgate: a response could not be filtered, stream reset: {why}"),
-        );
-        self.rewrite = Rewrite::None;
-        self.phase = Phase::Done;
+        self.give_up_response("reset", why);
         let _ = host::reset(Stream::Response);
         Flow::Pause
     }
@@ -1386,7 +1381,7 @@ impl EdgeRequest {
         let Ok(body) = host::buffer(BufferType::HttpResponseBody, 0, body_size) else {
             return self.reset_response("the body could not be read");
         };
-        if self.response_body.is_some() {
+        if self.error_status {
             // An error status: only an API error body passes.
             if is_error_body(&body) {
                 self.rewrite = Rewrite::None;
@@ -1404,7 +1399,6 @@ impl EdgeRequest {
             });
             match batch_keys(&body, max_body, max_items) {
                 Ok(keys) => {
-                    self.response_body = None;
                     self.body = body;
                     let keys = keys
                         .into_iter()
