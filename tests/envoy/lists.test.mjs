@@ -170,3 +170,13 @@ test('the decision log is replayed by recgate diff', async () => {
   const changes = out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
   assert.ok(changes.some((c) => c.principal === 'qa-1' && c.permission === 'recording:recording:view' && c.old.allow && !c.new.allow), out.slice(0, 500));
 });
+
+test('a recording list asked with download=true keeps media only where the download is allowed', async () => {
+  const qa = await get('/api/v2/conversations/c-1/recordings?download=true', 'qa-1');
+  assert.equal(qa.status, 200);
+  assert.deepEqual(qa.json.map((r) => [r.id, r.mediaUris === undefined]), [['rec-us-call-1', true], ['rec-us-screen-1', true]], 'QA may play, not download');
+  const comp = await get('/api/v2/conversations/c-1/recordings?download=true', 'comp-2');
+  assert.deepEqual(comp.json.map((r) => [r.id, r.mediaUris === undefined]), [['rec-us-call-1', false], ['rec-us-screen-1', true]]);
+  const bad = await get('/api/v2/conversations/c-1/recordings?download=yes', 'comp-2');
+  assert.equal(bad.status, 400);
+});

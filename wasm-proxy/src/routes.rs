@@ -364,8 +364,21 @@ pub fn default_routes() -> Vec<RouteSpec> {
         },
     );
     download.query.insert("download".into(), "true".into());
+    // The SDK sends no download flag on lists; an API that honoured one would hand out downloads.
+    let mut download_list = route(
+        "GET",
+        "/api/v2/conversations/{conversationId}/recordings",
+        Action::List {
+            entities: ListKind::Recordings,
+            conversation: Some(c()),
+            recording: None,
+            download: true,
+        },
+    );
+    download_list.query.insert("download".into(), "true".into());
     vec![
         download,
+        download_list,
         route(
             "GET",
             rec,

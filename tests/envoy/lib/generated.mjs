@@ -30,7 +30,8 @@ const RECORDING_ROUTES = {
   'recording:recording:view': (r) => (SCREEN(r) ? null : { method: 'GET', kind: 'view' }),
   'recording:screenRecording:view': (r) => (SCREEN(r) ? { method: 'GET', kind: 'view' } : null),
   'recording:recording:download': (r) => (SCREEN(r) ? null : { method: 'GET', query: '?download=true', kind: 'download' }),
-  'recording:screenRecording:download': (r) => (SCREEN(r) ? { method: 'GET', query: '?download=true', kind: 'download' } : null),
+  // Screen downloads go through the batch endpoint: one item, refused as a whole when refused.
+  'recording:screenRecording:download': (r) => (SCREEN(r) ? { method: 'POST', batch: true, okStatus: 202 } : null),
   'recording:metadata:view': () => ({ method: 'GET', metadata: true, kind: 'metadata' }),
   // The API deletes by a deleteDate: the media's delete permission.
   'recording:recording:delete': (r) => (SCREEN(r) ? null : { method: 'PUT', body: { deleteDate: LATER }, okStatus: 200 }),
@@ -64,8 +65,21 @@ export function routeFor(generated, tag) {
       path = `/api/v2/recordings/deletionprotection?protect=${shape.protection}`;
       body = { conversationIds: [conversation] };
     }
+    if (shape.batch) {
+      path = '/api/v2/recording/batchrequests';
+      body = { batchDownloadRequestList: [{ conversationId: conversation, recordingId: recording.id }] };
+    }
     const [mediaRequest, metaRequest] = visibility(recording);
     return { ...who, ...shape, body, hideable: true, path, request, mediaRequest, metaRequest, recording };
+  }
+  if (resource.type === 'annotation' && permission === 'recording:annotation:add') {
+    // Adding is decided on the annotation the principal would create: public, theirs.
+    const recording = { ...resource.recording, id: `rec-${tag}`, conversationId: conversation };
+    const created = { type: 'annotation', id: 'new', author: principal, visibility: 'public', recording };
+    const request = { ...generated, resource: created };
+    const path = `${recordingPath(conversation, recording.id)}/annotations`;
+    const [mediaRequest, metaRequest] = visibility(recording);
+    return { ...who, method: 'POST', okStatus: 201, body: { name: 'bookmark' }, hideable: true, path, request, mediaRequest, metaRequest, recording };
   }
   if (resource.type === 'annotation') {
     const shape = ANNOTATION_METHODS[permission];
@@ -108,7 +122,7 @@ export function expected(route, main, media, meta) {
   }
   if (main.allow) return { status: route.okStatus ?? 200 };
   // A request naming several recordings refuses as a whole, naming each refused one.
-  if (route.protection) return { status: 403, reason: hidden ? 'not_found' : main.reason };
+  if (route.protection || route.batch) return { status: 403, reason: hidden ? 'not_found' : main.reason };
   if (route.hideable && hidden) return { status: 404, reason: 'not_found' };
   return { status: 403, reason: main.reason };
 }
