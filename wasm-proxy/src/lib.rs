@@ -9,6 +9,7 @@
 //! context and an HTTP context):
 //! - [`root`]: the root context — configuration and the policy lifecycle;
 //! - [`http`]: the HTTP context — one request's state machine;
+//! - [`operations`]: each route's action as the core's operations, and the verdict;
 //! - [`shared`]: what both contexts of a VM share;
 //! - [`host`]: the byte-safe host-call layer (no SDK call that can panic on
 //!   bytes from the network);
@@ -30,6 +31,7 @@ pub mod identity;
 pub mod ids;
 pub mod judging;
 mod metrics;
+mod operations;
 pub mod path;
 mod respond;
 pub mod rewrite;
