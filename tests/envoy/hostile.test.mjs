@@ -150,6 +150,8 @@ const cases = [
   ['user creation is not a default route', { path: '/api/v2/users', method: 'POST', body: '{"name":"x"}', headers: bearer('b-em-1') }, 403],
   ['a batch download naming a recording one may not download', { path: '/api/v2/recording/batchrequests', method: 'POST', body: JSON.stringify({ batchDownloadRequestList: [{ conversationId: 'c-1', recordingId: 'rec-us-call-1' }] }), headers: bearer('qa-1') }, 403],
   ['a bulk delete job by a scoped principal', { path: '/api/v2/recording/jobs', method: 'POST', body: JSON.stringify({ action: 'DELETE', actionDate: '2026-12-24T00:00:00Z' }), headers: bearer('comp-2') }, 403],
+  ['a legal-hold flag a server would read as true', { path: '/api/v2/recordings/deletionprotection?protect=1', method: 'PUT', body: JSON.stringify({ conversationIds: ['c-4'] }), headers: bearer('comp-1') }, 400],
+  ['a legal-hold flag given twice', { path: '/api/v2/recordings/deletionprotection?protect=false&protect=true', method: 'PUT', body: JSON.stringify({ conversationIds: ['c-4'] }), headers: bearer('comp-1') }, 400],
   ['a bulk job with an unmapped action', { path: '/api/v2/recording/jobs', method: 'POST', body: JSON.stringify({ action: 'ARCHIVE' }), headers: bearer('comp-2') }, 400],
   // Resources and lists.
   ['a hidden recording is not confirmed', { path: '/api/v2/conversations/c-2/recordings/rec-uk-screen-1', headers: bearer('a-us-1') }, 404],

@@ -63,11 +63,22 @@ impl Routed {
     pub(crate) fn param(&self, name: &str) -> String {
         self.params.get(name).cloned().unwrap_or_default()
     }
-    pub(crate) fn flag(&self, name: &str) -> Option<bool> {
-        self.query
+    /// A boolean query flag the decision depends on: `Ok(None)` when absent;
+    /// given twice, or with a value other than `true`/`false`, it is `Err`
+    /// (servers read `1`, `yes`, `on` as true, and differ on which of two counts).
+    pub(crate) fn flag(&self, name: &str) -> Result<Option<bool>, ()> {
+        let given: Vec<&str> = self
+            .query
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.eq_ignore_ascii_case("true"))
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        match given.as_slice() {
+            [] => Ok(None),
+            [v] if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            [v] if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            _ => Err(()),
+        }
     }
 }
 
@@ -389,7 +400,6 @@ impl Ask<'_> {
             } => {
                 let (c, r) = (p(conversation), p(recording));
                 let update = body!(bodies::recording_update(self.body, &c, &r));
-                // clearExport=true clears a pending export: a retention edit, which is always decided.
                 let f = facts!(self.recording_facts(&c, &r));
                 // deleteDate deletes, archiveDate edits retention, exportDate exports (downloads);
                 // a body naming none of them is a retention edit.
@@ -403,7 +413,13 @@ impl Ask<'_> {
                 if update.export_date {
                     actions.push(RecordingAction::Download);
                 }
-                if actions.is_empty() {
+                // clearExport=true clears a pending export: a retention edit too.
+                let Ok(clear_export) = routed.flag("clearExport") else {
+                    return self.body_refused(&bodies::BadBody(
+                        "clearExport is neither true nor false".into(),
+                    ));
+                };
+                if actions.is_empty() || clear_export == Some(true) {
                     actions.push(RecordingAction::EditRetention);
                 }
                 let mut obligations = Vec::new();
@@ -563,7 +579,12 @@ impl Ask<'_> {
                 if !missing.is_empty() {
                     return Verdict::Need(missing);
                 }
-                let protect = routed.flag("protect").unwrap_or(true);
+                let Ok(protect) = routed.flag("protect") else {
+                    return self.body_refused(&bodies::BadBody(
+                        "protect is neither true nor false".into(),
+                    ));
+                };
+                let protect = protect.unwrap_or(true);
                 let query = matches!(routed.action, Action::DeletionProtectionQuery);
                 let mut refused = Vec::new();
                 let mut stale_keys = Vec::new();

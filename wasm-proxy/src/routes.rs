@@ -627,14 +627,6 @@ impl Matched<'_> {
     pub fn param(&self, name: &str) -> String {
         self.params.get(name).cloned().unwrap_or_default()
     }
-
-    /// A boolean query flag: `Some(true/false)` when given, `None` when absent.
-    pub fn flag(&self, name: &str) -> Option<bool> {
-        self.query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.eq_ignore_ascii_case("true"))
-    }
 }
 
 /// Why a request cannot be matched at all (answered 400).
