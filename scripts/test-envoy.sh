@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The Envoy filter in real Envoy: builds the filter for wasm32-wasip1 and runs
-# the integration tests (jwt_authn + filter + test APIs on 127.0.0.1), among them
-# ≥ 500 generated requests whose statuses must match the native decisions.
+# the integration tests (jwt_authn + filter + buffer + test APIs on 127.0.0.1):
+# seed scenarios, hostile requests, bad bytes under every Wasm failure policy,
+# response filtering, the official Genesys Cloud SDK as the client and its
+# endpoint inventory, an embedded Tomcat behind pass-through (setup.sh installs
+# it), lifecycle, restart, soak, and ≥ 500 generated requests whose statuses
+# must match the native decisions.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

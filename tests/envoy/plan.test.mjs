@@ -49,10 +49,10 @@ test('the demo API answers list requests from a plan; the edge filters again', a
   const idp = makeIssuer();
   const envoy = await startEnvoy({ jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, plugin: { policy, attributes: { cluster: 'recgate_attributes' } } });
   try {
-    const r = await fetch(`${envoy.url}/api/v2/screenrecordings`, { headers: { authorization: `Bearer ${idp.token({ sub: 'qa-1' })}` } });
+    const r = await fetch(`${envoy.url}/api/v2/conversations/c-1/recordings`, { headers: { authorization: `Bearer ${idp.token({ sub: 'qa-1' })}` } });
     const body = await r.json();
     assert.equal(r.status, 200);
-    assert.deepEqual(body.entities.map((e) => e.id), ['rec-us-screen-1']);
+    assert.deepEqual(body.map((e) => e.id), ['rec-us-call-1', 'rec-us-screen-1']);
     assert.equal(planned.count, 1, 'the API planned the query');
     assert.equal(up.seen.at(-1).headers['x-recgate-principal'], 'qa-1');
   } finally {

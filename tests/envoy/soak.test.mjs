@@ -41,7 +41,7 @@ test(`soak: ${SECONDS} s of mixed traffic, no unexpected status, heap flat`, { t
       ['GET', '/api/v2/conversations/c-1/recordings/rec-us-screen-1', tok('qa-1'), 200],
       ['GET', '/api/v2/conversations/c-2/recordings/rec-uk-screen-1', tok('qa-1'), 404],
       ['GET', '/api/v2/conversations/c-3/recordings', tok('audit-1'), 200],
-      ['GET', '/api/v2/screenrecordings', tok('qa-1'), 200],
+      ['GET', '/api/v2/conversations/c-1/recordings', tok('qa-1'), 200],
       ['GET', '/api/v2/users/a-us-1', () => ({ ...tok('svc-bpo')(), 'gen-usersubject': 'a-us-1' }), 403],
       ['GET', '/api/v2/routing/queues', () => ({}), 401],
     ];
@@ -64,7 +64,7 @@ test(`soak: ${SECONDS} s of mixed traffic, no unexpected status, heap flat`, { t
         sent += 1;
         i += 1;
         if (!r.ok) wrong.push(r);
-        if (r.path === '/api/v2/screenrecordings') listBodies.add(r.body);
+        if (r.path === '/api/v2/conversations/c-1/recordings') listBodies.add(r.body);
       }
     }));
     const heapEnd = await heap(envoy.admin);

@@ -60,7 +60,9 @@ impl Default for Identity {
     }
 }
 
-/// The attributes service for recordings and annotations.
+/// The attributes service: what the recordings store knows about
+/// conversations, recordings (with their annotations) and bulk jobs — the
+/// only source of attributes the filter trusts (never upstream bodies).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Attributes {
@@ -69,37 +71,65 @@ pub struct Attributes {
     /// `:authority` of its requests.
     #[serde(default = "default_attributes_authority")]
     pub authority: String,
-    /// Path template of a recording, `{id}` replaced.
+    /// Path template of a conversation's facts, `{conversationId}` replaced.
+    #[serde(default = "default_conversation_path")]
+    pub conversation_path: String,
+    /// Path template of one recording's facts, `{conversationId}` and `{recordingId}` replaced.
     #[serde(default = "default_recording_path")]
     pub recording_path: String,
-    /// Path template of an annotation, `{id}` replaced.
-    #[serde(default = "default_annotation_path")]
-    pub annotation_path: String,
+    /// Path template of a bulk job's query, `{jobId}` replaced.
+    #[serde(default = "default_job_path")]
+    pub job_path: String,
     /// Timeout of one lookup.
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
-    /// How long an answer is cached in shared data.
+    /// How long an answer is cached in shared data for reads (writes never use the cache).
     #[serde(default = "default_ttl")]
     pub cache_ttl_seconds: u64,
+    /// Largest answer read; a larger one is `resource_unavailable`.
+    #[serde(default = "default_max_body")]
+    pub max_bytes: usize,
 }
 
-/// Limits of list-response filtering.
+/// Limits and shapes of response filtering.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ListFilter {
-    /// Largest list body filtered; larger ones are refused, never passed through.
+pub struct ResponseLimits {
+    /// Largest response body filtered; larger ones are refused, never passed through.
     #[serde(default = "default_max_body")]
     pub max_body_bytes: usize,
-    /// Entity fields that carry media (removed from metadata-only entities).
-    #[serde(default = "default_media_fields")]
-    pub media_fields: Vec<String>,
+    /// The fields a metadata-only recording keeps (an allow-list: the SDK's
+    /// `RecordingMetadata` model); every other field is removed.
+    #[serde(default = "default_metadata_fields")]
+    pub metadata_fields: Vec<String>,
 }
 
-impl Default for ListFilter {
-    fn default() -> ListFilter {
-        ListFilter {
+impl Default for ResponseLimits {
+    fn default() -> ResponseLimits {
+        ResponseLimits {
             max_body_bytes: default_max_body(),
-            media_fields: default_media_fields(),
+            metadata_fields: default_metadata_fields(),
+        }
+    }
+}
+
+/// Limits of request bodies the filter reads to decide.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RequestLimits {
+    /// Largest request body read; a larger one is refused (413).
+    #[serde(default = "default_max_request")]
+    pub max_body_bytes: usize,
+    /// Most items (conversations, recordings) one request may name.
+    #[serde(default = "default_max_items")]
+    pub max_items: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> RequestLimits {
+        RequestLimits {
+            max_body_bytes: default_max_request(),
+            max_items: default_max_items(),
         }
     }
 }
@@ -121,23 +151,25 @@ struct RawConfig {
     impersonation_header: String,
     attributes: Attributes,
     #[serde(default)]
-    list_filter: ListFilter,
+    list_filter: ResponseLimits,
+    #[serde(default)]
+    request_body: RequestLimits,
     #[serde(default)]
     mode: Mode,
     #[serde(default = "default_true")]
     decision_log: bool,
 }
 
-/// A validated configuration.
+/// A validated plugin configuration.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub struct PluginConfig {
     /// The inline policy text, if any.
     pub policy: Option<String>,
     /// The policy server, if any.
     pub policy_server: Option<PolicyServer>,
     /// Route table.
     pub routes: Vec<RouteSpec>,
-    /// Path prefixes passed through without a decision.
+    /// Path prefixes passed through without a decision (whole segments).
     pub pass_through: Vec<String>,
     /// Identity source.
     pub identity: Identity,
@@ -145,17 +177,19 @@ pub struct Config {
     pub impersonation_header: String,
     /// Attributes service.
     pub attributes: Attributes,
-    /// List filtering.
-    pub list_filter: ListFilter,
+    /// Response filtering.
+    pub list_filter: ResponseLimits,
+    /// Request bodies read.
+    pub request_body: RequestLimits,
     /// Enforce or shadow.
     pub mode: Mode,
     /// One log line per decision.
     pub decision_log: bool,
 }
 
-impl Config {
+impl PluginConfig {
     /// Parses and checks a configuration; the error says what is wrong.
-    pub fn parse(bytes: &[u8]) -> Result<Config, String> {
+    pub fn parse(bytes: &[u8]) -> Result<PluginConfig, String> {
         let raw: RawConfig =
             serde_json::from_slice(bytes).map_err(|e| format!("invalid configuration: {e}"))?;
         if raw.policy.is_none() && raw.policy_server.is_none() {
@@ -192,15 +226,26 @@ impl Config {
                 "invalid configuration: impersonationHeader \"{header}\" is not a header name"
             ));
         }
-        Ok(Config {
+        let mut pass_through = Vec::new();
+        for p in raw.pass_through {
+            let canon = crate::path::normalize(&p)
+                .ok()
+                .filter(|c| c.query.is_empty() && c.path == p.trim_end_matches('/'))
+                .ok_or_else(|| {
+                    format!("invalid configuration: passThrough \"{p}\" is not a canonical path")
+                })?;
+            pass_through.push(canon.path);
+        }
+        Ok(PluginConfig {
             policy: raw.policy.map(|p| p.to_string()),
             policy_server: raw.policy_server,
             routes,
-            pass_through: raw.pass_through,
+            pass_through,
             identity: raw.identity,
             impersonation_header: header,
             attributes: raw.attributes,
             list_filter: raw.list_filter,
+            request_body: raw.request_body,
             mode: raw.mode,
             decision_log: raw.decision_log,
         })
@@ -231,20 +276,53 @@ fn default_payload_key() -> String {
 fn default_attributes_authority() -> String {
     "attributes.local".into()
 }
-fn default_recording_path() -> String {
-    "/attributes/recordings/{id}".into()
+fn default_conversation_path() -> String {
+    "/attributes/conversations/{conversationId}".into()
 }
-fn default_annotation_path() -> String {
-    "/attributes/annotations/{id}".into()
+fn default_recording_path() -> String {
+    "/attributes/conversations/{conversationId}/recordings/{recordingId}".into()
+}
+fn default_job_path() -> String {
+    "/attributes/recordingjobs/{jobId}".into()
 }
 fn default_max_body() -> usize {
     1 << 20
 }
-fn default_media_fields() -> Vec<String> {
-    ["mediaUris", "mediaUri", "downloadUrl"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+fn default_max_request() -> usize {
+    64 << 10
+}
+fn default_max_items() -> usize {
+    100
+}
+/// The SDK's `RecordingMetadata` model (index.d.ts of
+/// purecloud-platform-client-v2 262.0.0); `tests/envoy/sdk.test.mjs` checks
+/// this list against it.
+pub const METADATA_FIELDS: [&str; 22] = [
+    "id",
+    "name",
+    "conversationId",
+    "path",
+    "startTime",
+    "endTime",
+    "media",
+    "mediaSubtype",
+    "mediaSubject",
+    "annotations",
+    "fileState",
+    "restoreExpirationTime",
+    "archiveDate",
+    "archiveMedium",
+    "deleteDate",
+    "exportDate",
+    "exportedDate",
+    "maxAllowedRestorationsForOrg",
+    "remainingRestorationsAllowedForOrg",
+    "sessionId",
+    "region",
+    "selfUri",
+];
+fn default_metadata_fields() -> Vec<String> {
+    METADATA_FIELDS.iter().map(|s| s.to_string()).collect()
 }
 fn default_impersonation_header() -> String {
     "gen-usersubject".into()
@@ -262,13 +340,17 @@ mod tests {
 
     #[test]
     fn defaults_fill_in() {
-        let c =
-            Config::parse(format!(r#"{{"policy":{{"schema":"recgate/v1"}},{ATTR}}}"#).as_bytes())
-                .unwrap();
+        let c = PluginConfig::parse(
+            format!(r#"{{"policy":{{"schema":"recgate/v1"}},{ATTR}}}"#).as_bytes(),
+        )
+        .unwrap();
         assert_eq!(c.impersonation_header, "gen-usersubject");
         assert_eq!(c.mode, Mode::Enforce);
         assert!(c.routes.len() >= 15);
-        assert_eq!(c.attributes.recording_path, "/attributes/recordings/{id}");
+        assert_eq!(
+            c.attributes.conversation_path,
+            "/attributes/conversations/{conversationId}"
+        );
     }
 
     #[test]
@@ -281,11 +363,14 @@ mod tests {
             r#"{"policy":{}}"#.to_string(),
             format!(r#"{{"policy":{{}},{ATTR},"impersonationHeader":"bad header"}}"#),
             format!(r#"{{"policyServer":{{"cluster":"p","pollSeconds":0}},{ATTR}}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"passThrough":["/healthz/..;"]}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"passThrough":["healthz"]}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"listFilter":{{"mediaFields":["x"]}}}}"#),
             format!(
-                r#"{{"policy":{{}},{ATTR},"routes":[{{"method":"GET","path":"/x","permission":"recording:nope:view","resource":{{"type":"queue","id":"{{id}}"}}}}]}}"#
+                r#"{{"policy":{{}},{ATTR},"routes":[{{"method":"GET","path":"/x","action":{{"kind":"decide","permission":"recording:nope:view","resource":{{"type":"queue","id":"{{id}}"}}}}}}]}}"#
             ),
         ] {
-            assert!(Config::parse(bad.as_bytes()).is_err(), "{bad}");
+            assert!(PluginConfig::parse(bad.as_bytes()).is_err(), "{bad}");
         }
     }
 }

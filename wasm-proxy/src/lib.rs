@@ -3,20 +3,44 @@
 //! The recgate Envoy filter: a proxy-wasm HTTP filter that decides every API
 //! request with the recgate core — the same decisions the browser package
 //! makes, enforced at the edge. Configuration and wire contract:
-//! `docs/envoy-filter.md`. Module map: [`config`] (plugin configuration),
-//! [`routes`] (path normalisation and the route table), [`listing`] (list
-//! response filtering), `root` (policy lifecycle), `http` (one request),
-//! `metrics` (stats).
+//! `docs/envoy-filter.md`.
+//!
+//! Module map, one job each (the proxy-wasm Rust SDK's layout: a root
+//! context and an HTTP context):
+//! - [`root`]: the root context — configuration and the policy lifecycle;
+//! - [`http`]: the HTTP context — one request's state machine;
+//! - [`operations`]: each route's action as the core's operations, and the verdict;
+//! - [`shared`]: what both contexts of a VM share;
+//! - [`host`]: the byte-safe host-call layer (no SDK call that can panic on
+//!   bytes from the network);
+//! - host-free, driven by unit tests and fuzz targets: [`headers`] (header
+//!   maps as bytes), [`path`] (canonical paths, queries), [`routes`] (the
+//!   route table), [`config`] (plugin configuration), [`identity`] (claims,
+//!   impersonation), [`attributes`] (facts lookups and their cache),
+//!   [`bodies`] (request bodies decided on), [`rewrite`] (JSON bodies),
+//!   [`judging`] (entities judged by the core), [`respond`] (replies, logs),
+//!   [`ids`] (decision ids), [`metrics`] (stats).
 
+pub mod attributes;
+pub mod bodies;
 pub mod config;
+pub mod headers;
+mod host;
 mod http;
-pub mod listing;
+pub mod identity;
+pub mod ids;
+pub mod judging;
 mod metrics;
+mod operations;
+pub mod path;
+mod respond;
+pub mod rewrite;
 mod root;
 pub mod routes;
+mod shared;
 
 /// The proxy-wasm entry point. The SDK's macro needs `unsafe` (module
-/// constructors) and `#[no_mangle]`; nothing else in the crate does.
+/// constructors) and `#[no_mangle]`; only [`host`] needs it besides.
 #[allow(unsafe_code)]
 mod entry {
     use proxy_wasm::traits::RootContext;
@@ -24,6 +48,6 @@ mod entry {
 
     proxy_wasm::main! {{
         proxy_wasm::set_log_level(LogLevel::Info);
-        proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(crate::root::Root::default()) });
+        proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(crate::root::PolicyRoot::default()) });
     }}
 }

@@ -1,44 +1,34 @@
-//! The root context: reads the configuration, holds the active policy, polls
-//! the policy server (ETag / If-None-Match) on a timer, compiles a new policy
-//! off the request path and switches to it at once — keeping the last good
-//! one when a fetch or a validation fails — and hands every request context
-//! the policy of the moment.
+//! The root context — configuration and the policy's lifecycle, nothing
+//! else: reads the plugin configuration, holds the active policy, polls the
+//! policy server (ETag / If-None-Match) on a timer, compiles a new policy off
+//! the request path and switches to it at once — keeping the last good one
+//! when a fetch, an answer's bytes or a validation fail — and creates the
+//! request contexts ([`crate::http::EdgeRequest`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
-use proxy_wasm::types::{ContextType, LogLevel};
+use proxy_wasm::types::{BufferType, ContextType, LogLevel, MapType};
 use recgate_core::Policy;
 
-use crate::config::Config;
-use crate::http::Gate;
+use crate::config::PluginConfig;
+use crate::headers::readable;
+use crate::host;
+use crate::http::EdgeRequest;
 use crate::metrics::{stat_safe, Metrics};
-
-/// State shared by the root context and the request contexts of one VM.
-pub struct Shared {
-    /// The configuration.
-    pub config: Rc<Config>,
-    /// The active policy.
-    pub policy: Option<Rc<Policy>>,
-    /// Counters and gauges.
-    pub metrics: Metrics,
-}
+use crate::shared::{log, Shared};
 
 /// The plugin's root context.
 #[derive(Default)]
-pub struct Root {
+pub struct PolicyRoot {
     shared: Option<Rc<RefCell<Shared>>>,
     etag: Option<String>,
     revision_stat: Option<String>,
 }
 
-pub(crate) fn log(level: LogLevel, msg: &str) {
-    let _ = proxy_wasm::hostcalls::log(level, msg);
-}
-
-impl Root {
+impl PolicyRoot {
     fn install(&mut self, policy: Policy, source: &str) {
         let Some(shared) = &self.shared else { return };
         let mut s = shared.borrow_mut();
@@ -62,6 +52,19 @@ impl Root {
         s.policy = Some(Rc::new(policy));
     }
 
+    fn failed(&self, why: &str) {
+        log(
+            LogLevel::Warn,
+            &format!("recgate: {why}; keeping the active policy"),
+        );
+        if let Some(shared) = &self.shared {
+            shared
+                .borrow_mut()
+                .metrics
+                .count("recgate.policy.reload_failures");
+        }
+    }
+
     fn poll(&mut self) {
         let Some(shared) = &self.shared else { return };
         let config = shared.borrow().config.clone();
@@ -76,26 +79,22 @@ impl Root {
         if let Some(tag) = &self.etag {
             headers.push(("if-none-match", tag.as_str()));
         }
-        if let Err(e) = self.dispatch_http_call(
-            &server.cluster,
-            headers,
-            None,
-            vec![],
-            Duration::from_millis(server.timeout_ms),
-        ) {
-            log(
-                LogLevel::Warn,
-                &format!("recgate: policy poll could not be sent: {e:?}"),
-            );
-            shared
-                .borrow_mut()
-                .metrics
-                .count("recgate.policy.reload_failures");
+        if self
+            .dispatch_http_call(
+                &server.cluster,
+                headers,
+                None,
+                vec![],
+                Duration::from_millis(server.timeout_ms),
+            )
+            .is_err()
+        {
+            self.failed("the policy poll could not be sent");
         }
     }
 }
 
-impl Context for Root {
+impl Context for PolicyRoot {
     fn on_http_call_response(
         &mut self,
         _token: u32,
@@ -103,53 +102,45 @@ impl Context for Root {
         body_size: usize,
         _trailers: usize,
     ) {
-        let status = self.get_http_call_response_header(":status");
-        let Some(shared) = self.shared.clone() else {
-            return;
-        };
-        match status.as_deref() {
-            Some("304") => {}
-            Some("200") => {
-                let body = self
-                    .get_http_call_response_body(0, body_size)
+        let headers = host::map(MapType::HttpCallResponseHeaders).unwrap_or_default();
+        match headers.get(":status") {
+            Some(b"304") => {}
+            Some(b"200") => {
+                let body = host::buffer(BufferType::HttpCallResponseBody, 0, body_size)
                     .unwrap_or_default();
-                let text = String::from_utf8_lossy(&body);
-                match Policy::from_json(&text) {
+                let Ok(text) = std::str::from_utf8(&body) else {
+                    return self.failed("the policy server sent a policy that is not UTF-8");
+                };
+                match Policy::from_json(text) {
                     Ok(p) => {
-                        self.etag = self.get_http_call_response_header("etag");
+                        // An ETag that is not printable text is not sent back; the next poll fetches in full.
+                        self.etag = headers.get("etag").and_then(readable).map(str::to_string);
                         self.install(p, "the policy server");
-                        shared.borrow_mut().metrics.count("recgate.policy.reloads");
+                        if let Some(shared) = &self.shared {
+                            shared.borrow_mut().metrics.count("recgate.policy.reloads");
+                        }
                     }
                     Err(e) => {
                         let first = e.errors.first().map(|x| x.to_string()).unwrap_or_default();
-                        log(LogLevel::Error, &format!("recgate: the policy server sent an invalid policy ({} problems, first: {first}); keeping the active one", e.errors.len()));
-                        shared
-                            .borrow_mut()
-                            .metrics
-                            .count("recgate.policy.reload_failures");
+                        self.failed(&format!(
+                            "the policy server sent an invalid policy ({} problems, first: {first})",
+                            e.errors.len()
+                        ));
                     }
                 }
             }
             other => {
-                log(
-                    LogLevel::Warn,
-                    &format!(
-                        "recgate: policy poll failed (status {other:?}); keeping the active policy"
-                    ),
-                );
-                shared
-                    .borrow_mut()
-                    .metrics
-                    .count("recgate.policy.reload_failures");
+                let status = other.map(String::from_utf8_lossy);
+                self.failed(&format!("policy poll failed (status {status:?})"));
             }
         }
     }
 }
 
-impl RootContext for Root {
-    fn on_configure(&mut self, _size: usize) -> bool {
-        let bytes = self.get_plugin_configuration().unwrap_or_default();
-        let config = match Config::parse(&bytes) {
+impl RootContext for PolicyRoot {
+    fn on_configure(&mut self, size: usize) -> bool {
+        let bytes = host::buffer(BufferType::PluginConfiguration, 0, size).unwrap_or_default();
+        let config = match PluginConfig::parse(&bytes) {
             Ok(c) => Rc::new(c),
             Err(e) => {
                 log(
@@ -187,9 +178,9 @@ impl RootContext for Root {
         self.poll();
     }
 
-    fn create_http_context(&self, _id: u32) -> Option<Box<dyn HttpContext>> {
-        let shared = self.shared.clone()?;
-        Some(Box::new(Gate::new(shared)))
+    fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
+        // Always a context: without a configuration it refuses every request.
+        Some(Box::new(EdgeRequest::new(self.shared.clone(), context_id)))
     }
 
     fn get_type(&self) -> Option<ContextType> {

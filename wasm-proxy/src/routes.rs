@@ -1,12 +1,62 @@
-//! Routes: how an API request (method and path) maps to a decision. Paths are
-//! normalised first — and a path that only an attacker would send (encoded
-//! slashes or dots, dot segments, control characters) is refused outright, so
-//! the path the filter decides on is the path the upstream receives.
+//! The route table: how an API request (method, canonical path, query
+//! flags) maps to an operation of the core. The default table is the Genesys
+//! Cloud Platform API's recording endpoints as the official SDK
+//! (`purecloud-platform-client-v2` 262.0.0, `RecordingApi`) calls them, plus
+//! the queue and user reads an integration makes beside them; every other
+//! endpoint is refused (`route_unknown`). docs/envoy-filter.md has the table
+//! with the reason for every endpoint left out, and `tests/envoy/sdk` checks
+//! it against the SDK's own source.
 
 use std::collections::BTreeMap;
 
 use recgate_core::Perm;
 use serde::Deserialize;
+
+use crate::path::CanonicalPath;
+
+/// An action on one recording (`recording` routes), as the core names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RecordingVerb {
+    /// The media's delete permission.
+    Delete,
+    /// Retention dates.
+    EditRetention,
+    /// Restore from the archive.
+    Restore,
+    /// Legal hold on.
+    ProtectionApply,
+    /// Legal hold off.
+    ProtectionRevoke,
+    /// Transcript.
+    Transcript,
+}
+
+/// What an annotation route does to an existing annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AnnotationVerb {
+    /// Read it.
+    View,
+    /// Change it (or create it, when it does not exist: the API's PUT).
+    Edit,
+    /// Remove it.
+    Delete,
+}
+
+/// The entities of a list response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ListKind {
+    /// A JSON array of `Recording`: kept whole, as metadata only, or removed.
+    Recordings,
+    /// A JSON array of `RecordingMetadata`: `recording:metadata:view` each.
+    Metadata,
+    /// A JSON array of `Annotation` of one recording: `recording:annotation:view` each.
+    Annotations,
+    /// A `QueueEntityListing` (`{"entities": [...]}`): `routing:queue:view` each.
+    Queues,
+}
 
 /// What a route decides.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -19,59 +69,99 @@ pub enum Action {
         /// The resource.
         resource: ResourceRef,
     },
-    /// Playing a recording: the media's view permission; hidden → 404,
-    /// metadata-only → forwarded with media fields removed.
-    ViewRecording {
+    /// Fetching one recording: its media, or its metadata only (media
+    /// fields removed), or 404. With `download`, the media's download
+    /// permission too.
+    OpenRecording {
+        /// Path parameter holding the conversation id.
+        conversation: String,
+        /// Path parameter holding the recording id.
+        recording: String,
+        /// A download is asked.
+        #[serde(default)]
+        download: bool,
+    },
+    /// One recording's metadata: `recording:metadata:view`.
+    RecordingMetadata {
+        /// Path parameter holding the conversation id.
+        conversation: String,
         /// Path parameter holding the recording id.
         recording: String,
     },
-    /// Deleting a recording: the media's delete permission.
-    DeleteRecording {
+    /// An action on a recording, its permission picked by its media.
+    Recording {
+        /// The action.
+        verb: RecordingVerb,
+        /// Path parameter holding the conversation id.
+        conversation: String,
         /// Path parameter holding the recording id.
         recording: String,
     },
-    /// A permission on a recording whose attributes come from the service.
-    OnRecording {
-        /// The catalog permission.
-        permission: String,
+    /// The API's `PUT` of a recording: decided on the fields of its body
+    /// (`deleteDate`, `archiveDate`, `exportDate`; see docs/envoy-filter.md).
+    UpdateRecording {
+        /// Path parameter holding the conversation id.
+        conversation: String,
         /// Path parameter holding the recording id.
         recording: String,
     },
-    /// A permission on an existing annotation (attributes from the service).
-    OnAnnotation {
-        /// The catalog permission.
-        permission: String,
+    /// An existing annotation (attributes from the recording's facts).
+    Annotation {
+        /// What is done to it.
+        verb: AnnotationVerb,
+        /// Path parameter holding the conversation id.
+        conversation: String,
+        /// Path parameter holding the recording id.
+        recording: String,
         /// Path parameter holding the annotation id.
         annotation: String,
     },
-    /// Adding an annotation to a recording: `recording:annotation:add` on a new
-    /// public annotation by the principal.
+    /// Adding an annotation: `recording:annotation:add` on one by the principal.
     AddAnnotation {
+        /// Path parameter holding the conversation id.
+        conversation: String,
         /// Path parameter holding the recording id.
         recording: String,
     },
-    /// A list response filtered entity by entity.
+    /// A list response, filtered entity by entity.
     List {
         /// What the entities are.
         entities: ListKind,
-        /// For annotation lists: the path parameter holding their recording.
+        /// Path parameter holding the conversation (recording lists).
+        #[serde(default)]
+        conversation: Option<String>,
+        /// Path parameter holding the recording (annotation lists).
         #[serde(default)]
         recording: Option<String>,
+        /// A download is asked (recording lists).
+        #[serde(default)]
+        download: bool,
     },
-}
-
-/// The entities of a list response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ListKind {
-    /// Recordings: kept with media, kept as metadata only, or removed.
-    Recordings,
-    /// Recording metadata: `recording:metadata:view` each.
-    Metadata,
-    /// Queues: `routing:queue:view` each.
-    Queues,
-    /// Annotations of one recording: `recording:annotation:view` each.
-    Annotations,
+    /// Legal hold on the recordings of the conversations a body names
+    /// (`{"conversationIds": [...]}`); `protect` flag true (the default) or false.
+    DeletionProtection,
+    /// Which of the named conversations hold protected recordings: every
+    /// recording of each must be visible to the principal.
+    DeletionProtectionQuery,
+    /// A batch download: every `{conversationId, recordingId}` of the body
+    /// needs the download permission; one refusal refuses the batch.
+    BatchDownload,
+    /// A batch download's results: items the principal may not download are removed.
+    BatchResults,
+    /// A query-based bulk job: allowed only to a principal unrestricted over
+    /// every recording the job can touch (`recgate_core::bulk`).
+    BulkJob,
+    /// Reading or managing bulk jobs: `recording:job:*` on the organisation,
+    /// plus being unrestricted for every bulk action when `unrestricted`.
+    Jobs {
+        /// The catalog permission.
+        permission: String,
+        /// Whether the principal must be unrestricted over every recording too.
+        #[serde(default)]
+        unrestricted: bool,
+    },
+    /// A figure over every screen recording: unrestricted screen-recording view.
+    ScreenSessions,
 }
 
 /// A resource named by a route: `{param}`, `$principal` or a literal id.
@@ -93,42 +183,54 @@ pub struct RouteSpec {
     pub method: String,
     /// Path template: literal segments and `{param}` segments.
     pub path: String,
+    /// Query parameters the route requires, by value (names and values
+    /// compared without case; `true`/`false` values make the parameter a
+    /// flag whose value must then be `true` or `false`).
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
     /// The decision.
     pub action: Action,
+}
+
+fn template_params(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
 }
 
 impl RouteSpec {
     /// Checks permissions and parameters; the error names the route.
     pub fn check(&self) -> Result<(), String> {
-        let params: Vec<&str> = self
-            .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .collect();
-        let err = |m: String| {
-            Err(format!(
-                "invalid configuration: route {} {}: {m}",
-                self.method, self.path
-            ))
-        };
+        let params = template_params(&self.path);
+        let name = format!("{} {}", self.method, self.path);
+        let err = |m: String| Err(format!("invalid configuration: route {name}: {m}"));
         let param = |p: &str| -> Result<(), String> {
             if params.contains(&p) {
                 Ok(())
             } else {
                 Err(format!(
-                    "invalid configuration: route {} {}: no path parameter {{{p}}}",
-                    self.method, self.path
+                    "invalid configuration: route {name}: no path parameter {{{p}}}"
                 ))
             }
         };
+        let permission = |p: &str| -> Result<(), String> {
+            if Perm::parse(p).is_some() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "invalid configuration: route {name}: unknown permission \"{p}\""
+                ))
+            }
+        };
+        if !self.path.starts_with('/') {
+            return err("the path must start with /".into());
+        }
         match &self.action {
             Action::Decide {
-                permission,
+                permission: p,
                 resource,
             } => {
-                if Perm::parse(permission).is_none() {
-                    return err(format!("unknown permission \"{permission}\""));
-                }
+                permission(p)?;
                 if !["queue", "user", "role", "schedule"].contains(&resource.kind.as_str()) {
                     return err(format!(
                         "resource type \"{}\" needs attributes: use a recording action",
@@ -143,37 +245,70 @@ impl RouteSpec {
                     param(p)?;
                 }
             }
-            Action::OnRecording {
-                permission,
+            Action::OpenRecording {
+                conversation,
+                recording,
+                ..
+            }
+            | Action::RecordingMetadata {
+                conversation,
+                recording,
+            }
+            | Action::Recording {
+                conversation,
+                recording,
+                ..
+            }
+            | Action::UpdateRecording {
+                conversation,
+                recording,
+            }
+            | Action::AddAnnotation {
+                conversation,
                 recording,
             } => {
-                if Perm::parse(permission).is_none() {
-                    return err(format!("unknown permission \"{permission}\""));
-                }
+                param(conversation)?;
                 param(recording)?;
             }
-            Action::OnAnnotation {
-                permission,
+            Action::Annotation {
+                conversation,
+                recording,
                 annotation,
+                ..
             } => {
-                if Perm::parse(permission).is_none() {
-                    return err(format!("unknown permission \"{permission}\""));
-                }
+                param(conversation)?;
+                param(recording)?;
                 param(annotation)?;
             }
-            Action::ViewRecording { recording }
-            | Action::DeleteRecording { recording }
-            | Action::AddAnnotation { recording } => param(recording)?,
             Action::List {
                 entities,
+                conversation,
                 recording,
-            } => match (entities, recording) {
-                (ListKind::Annotations, Some(r)) => param(r)?,
-                (ListKind::Annotations, None) => {
-                    return err("an annotation list needs its recording parameter".into())
+                ..
+            } => {
+                let needs = match entities {
+                    ListKind::Recordings | ListKind::Metadata => (true, false),
+                    ListKind::Annotations => (true, true),
+                    ListKind::Queues => (false, false),
+                };
+                match (needs.0, conversation) {
+                    (true, Some(c)) => param(c)?,
+                    (true, None) => return err("a recording list needs \"conversation\"".into()),
+                    _ => {}
                 }
-                _ => {}
-            },
+                match (needs.1, recording) {
+                    (true, Some(r)) => param(r)?,
+                    (true, None) => return err("an annotation list needs \"recording\"".into()),
+                    _ => {}
+                }
+            }
+            Action::Jobs { permission: p, .. } => permission(p)?,
+            Action::DeletionProtection
+            | Action::DeletionProtectionQuery
+            | Action::BatchDownload
+            | Action::BatchResults
+            | Action::BulkJob
+            | Action::ScreenSessions => {}
         }
         Ok(())
     }
@@ -183,44 +318,272 @@ fn route(method: &str, path: &str, action: Action) -> RouteSpec {
     RouteSpec {
         method: method.into(),
         path: path.into(),
+        query: BTreeMap::new(),
         action,
     }
 }
 
-/// The default table: the seeds' endpoints and Genesys' recording endpoints.
+const CONV: &str = "conversationId";
+const REC: &str = "recordingId";
+
+/// The default table: the real API (see the module documentation).
 pub fn default_routes() -> Vec<RouteSpec> {
-    let conv = "/api/v2/conversations/{conversationId}/recordings";
-    let rec = format!("{conv}/{{recordingId}}");
-    let ann = format!("{rec}/annotations");
-    let one_ann = format!("{ann}/{{annotationId}}");
-    let on_ann = |p: &str| Action::OnAnnotation {
-        permission: p.into(),
+    let c = || CONV.to_string();
+    let r = || REC.to_string();
+    let rec = "/api/v2/conversations/{conversationId}/recordings/{recordingId}";
+    let anns = format!("{rec}/annotations");
+    let ann = format!("{rec}/annotations/{{annotationId}}");
+    let on_ann = |verb| Action::Annotation {
+        verb,
+        conversation: c(),
+        recording: r(),
         annotation: "annotationId".into(),
     };
-    let r = || "recordingId".to_string();
+    let schedule = |permission: &str, id: &str| Action::Decide {
+        permission: permission.into(),
+        resource: ResourceRef {
+            kind: "schedule".into(),
+            id: id.into(),
+        },
+    };
+    let policies = "/api/v2/recording/mediaretentionpolicies";
+    let policy = "/api/v2/recording/mediaretentionpolicies/{policyId}";
+    let xpolicies = "/api/v2/recording/crossplatform/mediaretentionpolicies";
+    let xpolicy = "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}";
+    let jobs = |permission: &str, unrestricted| Action::Jobs {
+        permission: permission.into(),
+        unrestricted,
+    };
+    let mut download = route(
+        "GET",
+        rec,
+        Action::OpenRecording {
+            conversation: c(),
+            recording: r(),
+            download: true,
+        },
+    );
+    download.query.insert("download".into(), "true".into());
+    // The SDK sends no download flag on lists; an API that honoured one would hand out downloads.
+    let mut download_list = route(
+        "GET",
+        "/api/v2/conversations/{conversationId}/recordings",
+        Action::List {
+            entities: ListKind::Recordings,
+            conversation: Some(c()),
+            recording: None,
+            download: true,
+        },
+    );
+    download_list.query.insert("download".into(), "true".into());
     vec![
+        download,
+        download_list,
         route(
             "GET",
-            "/api/v2/screenrecordings",
-            Action::List {
-                entities: ListKind::Recordings,
-                recording: None,
+            rec,
+            Action::OpenRecording {
+                conversation: c(),
+                recording: r(),
+                download: false,
             },
         ),
         route(
-            "DELETE",
-            "/api/v2/screenrecordings/{id}",
-            Action::OnRecording {
-                permission: "recording:screenRecording:delete".into(),
-                recording: "id".into(),
+            "PUT",
+            rec,
+            Action::UpdateRecording {
+                conversation: c(),
+                recording: r(),
             },
+        ),
+        route(
+            "GET",
+            "/api/v2/conversations/{conversationId}/recordings",
+            Action::List {
+                entities: ListKind::Recordings,
+                conversation: Some(c()),
+                recording: None,
+                download: false,
+            },
+        ),
+        route(
+            "GET",
+            "/api/v2/conversations/{conversationId}/recordingmetadata",
+            Action::List {
+                entities: ListKind::Metadata,
+                conversation: Some(c()),
+                recording: None,
+                download: false,
+            },
+        ),
+        route(
+            "GET",
+            "/api/v2/conversations/{conversationId}/recordingmetadata/{recordingId}",
+            Action::RecordingMetadata {
+                conversation: c(),
+                recording: r(),
+            },
+        ),
+        route(
+            "GET",
+            &anns,
+            Action::List {
+                entities: ListKind::Annotations,
+                conversation: Some(c()),
+                recording: Some(r()),
+                download: false,
+            },
+        ),
+        route(
+            "POST",
+            &anns,
+            Action::AddAnnotation {
+                conversation: c(),
+                recording: r(),
+            },
+        ),
+        route("GET", &ann, on_ann(AnnotationVerb::View)),
+        route("PUT", &ann, on_ann(AnnotationVerb::Edit)),
+        route("DELETE", &ann, on_ann(AnnotationVerb::Delete)),
+        route(
+            "PUT",
+            "/api/v2/recordings/deletionprotection",
+            Action::DeletionProtection,
+        ),
+        route(
+            "POST",
+            "/api/v2/recordings/deletionprotection",
+            Action::DeletionProtectionQuery,
+        ),
+        route(
+            "POST",
+            "/api/v2/recording/batchrequests",
+            Action::BatchDownload,
+        ),
+        route(
+            "GET",
+            "/api/v2/recording/batchrequests/{jobId}",
+            Action::BatchResults,
+        ),
+        route("POST", "/api/v2/recording/jobs", Action::BulkJob),
+        route(
+            "GET",
+            "/api/v2/recording/jobs",
+            jobs("recording:job:view", false),
+        ),
+        route(
+            "GET",
+            "/api/v2/recording/jobs/{jobId}",
+            jobs("recording:job:view", false),
+        ),
+        route(
+            "GET",
+            "/api/v2/recording/jobs/{jobId}/failedrecordings",
+            jobs("recording:job:view", false),
+        ),
+        route(
+            "PUT",
+            "/api/v2/recording/jobs/{jobId}",
+            jobs("recording:job:edit", true),
+        ),
+        route(
+            "DELETE",
+            "/api/v2/recording/jobs/{jobId}",
+            jobs("recording:job:delete", false),
+        ),
+        route(
+            "GET",
+            policies,
+            schedule("recording:retentionPolicy:view", "mediaretentionpolicies"),
+        ),
+        route(
+            "POST",
+            policies,
+            schedule("recording:retentionPolicy:edit", "mediaretentionpolicies"),
+        ),
+        route(
+            "DELETE",
+            policies,
+            schedule("recording:retentionPolicy:edit", "mediaretentionpolicies"),
+        ),
+        route(
+            "GET",
+            policy,
+            schedule("recording:retentionPolicy:view", "{policyId}"),
+        ),
+        route(
+            "PUT",
+            policy,
+            schedule("recording:retentionPolicy:edit", "{policyId}"),
+        ),
+        route(
+            "PATCH",
+            policy,
+            schedule("recording:retentionPolicy:edit", "{policyId}"),
+        ),
+        route(
+            "DELETE",
+            policy,
+            schedule("recording:retentionPolicy:edit", "{policyId}"),
+        ),
+        route(
+            "GET",
+            xpolicies,
+            schedule("recording:retentionPolicy:view", "crossplatform"),
+        ),
+        route(
+            "POST",
+            xpolicies,
+            schedule("recording:retentionPolicy:edit", "crossplatform"),
+        ),
+        route(
+            "DELETE",
+            xpolicies,
+            schedule("recording:retentionPolicy:edit", "crossplatform"),
+        ),
+        route(
+            "GET",
+            xpolicy,
+            schedule("recording:retentionPolicy:view", "{policyId}"),
+        ),
+        route(
+            "PUT",
+            xpolicy,
+            schedule("recording:retentionPolicy:edit", "{policyId}"),
+        ),
+        route(
+            "PATCH",
+            xpolicy,
+            schedule("recording:retentionPolicy:edit", "{policyId}"),
+        ),
+        route(
+            "DELETE",
+            xpolicy,
+            schedule("recording:retentionPolicy:edit", "{policyId}"),
+        ),
+        route(
+            "GET",
+            "/api/v2/recording/settings",
+            schedule("recording:settings:view", "settings"),
+        ),
+        route(
+            "PUT",
+            "/api/v2/recording/settings",
+            schedule("recording:settings:edit", "settings"),
+        ),
+        route(
+            "GET",
+            "/api/v2/recordings/screensessions/details",
+            Action::ScreenSessions,
         ),
         route(
             "GET",
             "/api/v2/routing/queues",
             Action::List {
                 entities: ListKind::Queues,
+                conversation: None,
                 recording: None,
+                download: false,
             },
         ),
         route(
@@ -235,28 +598,6 @@ pub fn default_routes() -> Vec<RouteSpec> {
             },
         ),
         route(
-            "POST",
-            "/api/v2/authorization/userroles",
-            Action::Decide {
-                permission: "authorization:role:add".into(),
-                resource: ResourceRef {
-                    kind: "role".into(),
-                    id: "new".into(),
-                },
-            },
-        ),
-        route(
-            "POST",
-            "/api/v2/users",
-            Action::Decide {
-                permission: "directory:user:add".into(),
-                resource: ResourceRef {
-                    kind: "user".into(),
-                    id: "$principal".into(),
-                },
-            },
-        ),
-        route(
             "GET",
             "/api/v2/users/{userId}",
             Action::Decide {
@@ -267,237 +608,190 @@ pub fn default_routes() -> Vec<RouteSpec> {
                 },
             },
         ),
-        route(
-            "GET",
-            conv,
-            Action::List {
-                entities: ListKind::Recordings,
-                recording: None,
-            },
-        ),
-        route("GET", &rec, Action::ViewRecording { recording: r() }),
-        route(
-            "PUT",
-            &rec,
-            Action::OnRecording {
-                permission: "recording:recording:editRetention".into(),
-                recording: r(),
-            },
-        ),
-        route("DELETE", &rec, Action::DeleteRecording { recording: r() }),
-        route(
-            "GET",
-            &ann,
-            Action::List {
-                entities: ListKind::Annotations,
-                recording: Some(r()),
-            },
-        ),
-        route("POST", &ann, Action::AddAnnotation { recording: r() }),
-        route("GET", &one_ann, on_ann("recording:annotation:view")),
-        route("PUT", &one_ann, on_ann("recording:annotation:edit")),
-        route("DELETE", &one_ann, on_ann("recording:annotation:delete")),
-        route(
-            "GET",
-            "/api/v2/conversations/{conversationId}/recordingmetadata",
-            Action::List {
-                entities: ListKind::Metadata,
-                recording: None,
-            },
-        ),
     ]
 }
 
-/// Why a path was refused before any decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadPath(pub &'static str);
-
-/// A path in canonical form: what is matched and what is forwarded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CanonicalPath {
-    /// The path without query, decoded where decoding is harmless.
-    pub path: String,
-    /// The query string, `?` included, untouched.
-    pub query: String,
-}
-
-/// Normalises a request path: unreserved percent-encodings decoded, repeated
-/// slashes merged, a trailing slash dropped. Encoded `/`, `\`, `.`, `%` or
-/// control characters, dot segments, backslashes and malformed escapes are
-/// refused: they exist only to make two parsers disagree.
-pub fn normalize(raw: &str) -> Result<CanonicalPath, BadPath> {
-    let (path, query) = match raw.find(['?', '#']) {
-        Some(i) => (raw.get(..i).unwrap_or(""), raw.get(i..).unwrap_or("")),
-        None => (raw, ""),
-    };
-    if !path.starts_with('/') {
-        return Err(BadPath("the path must start with /"));
-    }
-    let bytes = path.as_bytes();
-    let mut decoded = String::with_capacity(path.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .ok_or(BadPath("a truncated percent-encoding"))?;
-                let v = std::str::from_utf8(hex)
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or(BadPath("a malformed percent-encoding"))?;
-                if v.is_ascii_alphanumeric() || v == b'-' || v == b'_' || v == b'~' {
-                    decoded.push(char::from(v));
-                } else if matches!(v, b'/' | b'\\' | b'.' | b'%') || v < 0x20 || v == 0x7f {
-                    return Err(BadPath(
-                        "an encoded slash, backslash, dot, percent or control character",
-                    ));
-                } else {
-                    // Other reserved characters stay encoded, in upper case.
-                    decoded.push('%');
-                    decoded.push_str(&format!("{v:02X}"));
-                }
-                i += 3;
-            }
-            b'\\' => return Err(BadPath("a backslash")),
-            b if b < 0x20 || b == 0x7f => return Err(BadPath("a control character")),
-            _ => {
-                // Multi-byte UTF-8 is copied as is.
-                let ch_len = utf8_len(b);
-                let chunk = path.get(i..i + ch_len).ok_or(BadPath("invalid UTF-8"))?;
-                decoded.push_str(chunk);
-                i += ch_len;
-                continue;
-            }
-        }
-    }
-    let mut segments = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" => {}
-            "." | ".." => return Err(BadPath("a dot segment")),
-            s => segments.push(s),
-        }
-    }
-    Ok(CanonicalPath {
-        path: format!("/{}", segments.join("/")),
-        query: query.into(),
-    })
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
-}
-
-/// A matched route and its path parameters.
+/// A matched route, its path parameters (decoded) and query flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matched<'r> {
     /// The route.
     pub route: &'r RouteSpec,
     /// Parameter values by name.
     pub params: BTreeMap<String, String>,
+    /// The request's query, decoded.
+    pub query: Vec<(String, String)>,
 }
 
-/// The route for a method and canonical path.
-pub fn find<'r>(routes: &'r [RouteSpec], method: &str, path: &str) -> Option<Matched<'r>> {
-    let method = method.to_ascii_uppercase();
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    routes
+impl Matched<'_> {
+    /// A path parameter's value (empty when the route has none by that name).
+    pub fn param(&self, name: &str) -> String {
+        self.params.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// Why a request cannot be matched at all (answered 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadQuery(pub String);
+
+/// The route for a method, canonical path and query. A query parameter some
+/// route conditions on must appear at most once, and a flag's value must be
+/// `true` or `false`: servers disagree on which of two values counts, and
+/// read `1`, `yes` or `on` as true.
+pub fn find<'r>(
+    routes: &'r [RouteSpec],
+    method: &str,
+    path: &CanonicalPath,
+) -> Result<Option<Matched<'r>>, BadQuery> {
+    let query = crate::path::query_params(&path.query)
+        .ok_or_else(|| BadQuery("an unreadable query string".into()))?;
+    let segs: Vec<&str> = path.segments().collect();
+    for r in routes
         .iter()
-        .filter(|r| r.method.eq_ignore_ascii_case(&method))
-        .find_map(|r| {
-            let tpl: Vec<&str> = r.path.split('/').filter(|s| !s.is_empty()).collect();
-            if tpl.len() != segs.len() {
-                return None;
-            }
-            let mut params = BTreeMap::new();
-            for (t, s) in tpl.iter().zip(&segs) {
-                match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                    Some(name) => {
-                        params.insert(name.to_string(), (*s).to_string());
-                    }
-                    None if t == s => {}
-                    None => return None,
+        .filter(|r| r.method.eq_ignore_ascii_case(method))
+    {
+        let tpl: Vec<&str> = r.path.split('/').filter(|s| !s.is_empty()).collect();
+        if tpl.len() != segs.len() {
+            continue;
+        }
+        let mut params = BTreeMap::new();
+        let mut ok = true;
+        for (t, s) in tpl.iter().zip(&segs) {
+            match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(name) => {
+                    let value = crate::path::decode_segment(s)
+                        .ok_or_else(|| BadQuery(format!("an unreadable path segment {s}")))?;
+                    params.insert(name.to_string(), value);
+                }
+                None if t == s => {}
+                None => {
+                    ok = false;
+                    break;
                 }
             }
-            Some(Matched { route: r, params })
-        })
+        }
+        if !ok {
+            continue;
+        }
+        // Conditions on the query, checked strictly for every route of this path.
+        let mut holds = true;
+        for (name, want) in &r.query {
+            let given: Vec<&str> = query
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+                .collect();
+            if given.len() > 1 {
+                return Err(BadQuery(format!("query parameter {name} given twice")));
+            }
+            let flag = want.eq_ignore_ascii_case("true") || want.eq_ignore_ascii_case("false");
+            match given.first() {
+                Some(v)
+                    if flag
+                        && !(v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")) =>
+                {
+                    return Err(BadQuery(format!(
+                        "query flag {name} is neither true nor false"
+                    )));
+                }
+                Some(v) if v.eq_ignore_ascii_case(want) => {}
+                _ => holds = false,
+            }
+        }
+        if holds {
+            return Ok(Some(Matched {
+                route: r,
+                params,
+                query,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::path::normalize;
 
-    #[test]
-    fn normalises_harmless_forms() {
-        let n = |p: &str| normalize(p).map(|c| c.path);
-        assert_eq!(
-            n("/api/v2/routing/queues/"),
-            Ok("/api/v2/routing/queues".into())
-        );
-        assert_eq!(
-            n("//api///v2/routing/queues"),
-            Ok("/api/v2/routing/queues".into())
-        );
-        assert_eq!(
-            n("/api/v2/routing/%71ueues"),
-            Ok("/api/v2/routing/queues".into())
-        );
-        assert_eq!(n("/api/v2/users/a%20b"), Ok("/api/v2/users/a%20b".into()));
-        assert_eq!(
-            normalize("/api/v2/routing/queues?pageSize=25").map(|c| c.query),
-            Ok("?pageSize=25".into())
-        );
+    fn m<'r>(
+        routes: &'r [RouteSpec],
+        method: &str,
+        raw: &str,
+    ) -> Result<Option<Matched<'r>>, BadQuery> {
+        find(routes, method, &normalize(raw).unwrap())
     }
 
     #[test]
-    fn refuses_tricks() {
-        for bad in [
-            "/api/v2/users/../routing/queues",
-            "/api/v2/./users",
-            "/api/v2/users/%2e%2e/routing/queues",
-            "/api/v2/users%2Fq",
-            "/api/v2/users%5cq",
-            "/api/v2/users/%00",
-            "/api/v2/users/%",
-            "/api/v2/users/%zz",
-            "/api/v2/users\\x",
-            "api/v2/users",
-            "/api/v2/users/%252e",
-        ] {
-            assert!(normalize(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn matches_templates() {
+    fn matches_templates_and_flags() {
         let routes = default_routes();
-        let m = find(&routes, "delete", "/api/v2/screenrecordings/sr-1").unwrap();
-        assert_eq!(m.params.get("id").map(String::as_str), Some("sr-1"));
-        let m = find(
-            &routes,
-            "GET",
-            "/api/v2/conversations/c1/recordings/r1/annotations/a1",
-        )
-        .unwrap();
-        assert_eq!(
-            m.route.action,
-            Action::OnAnnotation {
-                permission: "recording:annotation:view".into(),
-                annotation: "annotationId".into()
-            }
-        );
-        assert!(find(&routes, "PATCH", "/api/v2/users/u1").is_none());
-        assert!(find(&routes, "GET", "/api/v2/Users/u1").is_none());
-        assert!(find(&routes, "GET", "/api/v2/users").is_none());
         for r in &routes {
             r.check().unwrap();
         }
+        let rec = "/api/v2/conversations/c1/recordings/r1";
+        let plain = m(&routes, "GET", rec).unwrap().unwrap();
+        assert_eq!(
+            plain.route.action,
+            Action::OpenRecording {
+                conversation: CONV.into(),
+                recording: REC.into(),
+                download: false
+            }
+        );
+        assert_eq!(plain.param(REC), "r1");
+        for q in [
+            "?download=true&formatId=MP3",
+            "?DOWNLOAD=TRUE",
+            "?%64ownload=true",
+        ] {
+            let d = m(&routes, "GET", &format!("{rec}{q}")).unwrap().unwrap();
+            assert!(
+                matches!(d.route.action, Action::OpenRecording { download: true, .. }),
+                "{q}"
+            );
+        }
+        let no = m(&routes, "GET", &format!("{rec}?download=false"))
+            .unwrap()
+            .unwrap();
+        assert!(matches!(
+            no.route.action,
+            Action::OpenRecording {
+                download: false,
+                ..
+            }
+        ));
+        for bad in [
+            "?download=1",
+            "?download=yes",
+            "?download=true&download=false",
+            "?download=%zz",
+        ] {
+            assert!(m(&routes, "GET", &format!("{rec}{bad}")).is_err(), "{bad}");
+        }
+        // Other parameters may repeat (the SDK's multi collections).
+        assert!(m(
+            &routes,
+            "GET",
+            &format!("{rec}?mediaFormats=MP3&mediaFormats=WAV")
+        )
+        .unwrap()
+        .is_some());
+        let a = m(
+            &routes,
+            "GET",
+            "/api/v2/conversations/c1/recordings/r1/annotations/a%20b",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(a.param("annotationId"), "a b");
+        assert!(m(&routes, "PATCH", "/api/v2/users/u1").unwrap().is_none());
+        assert!(m(&routes, "GET", "/api/v2/Users/u1").unwrap().is_none());
+        assert!(
+            m(&routes, "DELETE", rec).unwrap().is_none(),
+            "the real API has no DELETE of a recording"
+        );
+        assert!(m(&routes, "GET", "/api/v2/screenrecordings")
+            .unwrap()
+            .is_none());
     }
 }

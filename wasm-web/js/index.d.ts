@@ -44,7 +44,13 @@ export type Permission =
   | 'authorization:role:view'
   | 'authorization:role:add'
   | 'authorization:role:edit'
-  | 'authorization:role:delete';
+  | 'authorization:role:delete'
+  | 'recording:job:view'
+  | 'recording:job:add'
+  | 'recording:job:edit'
+  | 'recording:job:delete'
+  | 'recording:settings:view'
+  | 'recording:settings:edit';
 
 /**
  * A permission or a pattern (`recording:*:delete`, `*:*:*`) in a policy's
@@ -266,7 +272,9 @@ export type Reason =
   | 'token_too_old'
   | 'session_revoked'
   | 'route_unknown'
-  | 'resource_unavailable';
+  | 'resource_unavailable'
+  | 'token_invalid'
+  | 'bulk_restricted';
 
 /** What an enforcement point must do along with an allow. */
 export type Obligation =

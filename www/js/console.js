@@ -1,6 +1,7 @@
-// The API console: sends a request through the demo edge (Envoy + the recgate
-// filter) via the demo's dev helper, which signs a test token for the chosen
-// user. Shows that what the page hides, the edge refuses.
+// The API console: sends a request to the Genesys Cloud recording API's real
+// paths through the demo edge (Envoy + the recgate filter) via the demo's dev
+// helper, which signs a test token for the chosen user. Shows that what the
+// page hides, the edge refuses.
 
 const HELPER = 'http://127.0.0.1:10001';
 const $ = (id) => document.getElementById(id);
@@ -27,7 +28,7 @@ async function send() {
     const r = await fetch(`${HELPER}/dev/call`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sub: $('sub').value || undefined, method: $('method').value, path: $('path').value, headers, ageSeconds: Number($('age').value) }),
+      body: JSON.stringify({ sub: $('sub').value || undefined, method: $('method').value, path: $('path').value, headers, body: $('body').value || undefined, ageSeconds: Number($('age').value) }),
     });
     const out = await r.json();
     if (out.error) throw new Error(out.error);
@@ -43,11 +44,12 @@ async function send() {
 
 for (const b of document.querySelectorAll('[data-p]')) {
   b.addEventListener('click', () => {
-    const [m, p, s, imp] = JSON.parse(b.dataset.p);
+    const [m, p, s, imp, body] = JSON.parse(b.dataset.p);
     $('method').value = m;
     $('path').value = p;
     $('sub').value = s;
     $('imp').value = imp;
+    $('body').value = body ?? '';
     send();
   });
 }

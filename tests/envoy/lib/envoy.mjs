@@ -33,7 +33,7 @@ const cluster = (name, port) => ({
 });
 
 /** An `envoy.filters.http.wasm` entry: the module at `file`, VM and root id `name`, configuration string `value`. */
-export const wasmFilter = (name, file, value) => ({
+export const wasmFilter = (name, file, value, failurePolicy) => ({
   name: 'envoy.filters.http.wasm',
   typed_config: {
     '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
@@ -41,12 +41,23 @@ export const wasmFilter = (name, file, value) => ({
       name, root_id: name,
       vm_config: { vm_id: name, runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: file } } },
       configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value },
+      ...(failurePolicy ? { failure_policy: failurePolicy } : {}),
     },
   },
 });
 
 /** The recgate Wasm filter entry; `plugin` is its configuration object. */
-const recgateFilter = (plugin) => wasmFilter('recgate', WASM, JSON.stringify(plugin));
+const recgateFilter = (plugin, failurePolicy) => wasmFilter('recgate', WASM, JSON.stringify(plugin), failurePolicy);
+
+/** HTTP/1.1 with trailers on both sides (Envoy drops them by default). */
+const trailing = {
+  typed_extension_protocol_options: {
+    'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+      '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+      explicit_http_config: { http_protocol_options: { enable_trailers: true } },
+    },
+  },
+};
 
 /**
  * The bootstrap as JSON (valid YAML). `plugin` is the filter's configuration object.
@@ -54,9 +65,9 @@ const recgateFilter = (plugin) => wasmFilter('recgate', WASM, JSON.stringify(plu
  * jwt_authn and the router (`null`: no filter there) and `routeConfig` replaces the
  * catch-all route to the upstream.
  */
-export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig }) {
-  const authz = authzFilter === undefined ? recgateFilter(plugin) : authzFilter;
-  const clusters = [cluster('upstream', upstreamPort), cluster('recgate_attributes', attributesPort)];
+export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig, failurePolicy, upstreamTrailers = true }) {
+  const authz = authzFilter === undefined ? recgateFilter(plugin, failurePolicy) : authzFilter;
+  const clusters = [{ ...cluster('upstream', upstreamPort), ...(upstreamTrailers ? trailing : {}) }, cluster('recgate_attributes', attributesPort)];
   if (policyPort) clusters.push(cluster('recgate_policy', policyPort));
   return {
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
@@ -69,6 +80,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
           typed_config: {
             '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
             stat_prefix: 'api',
+            http_protocol_options: { enable_trailers: true },
             route_config: routeConfig ?? { virtual_hosts: [{ name: 'api', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'upstream' } }] }] },
             http_filters: [
               {
@@ -81,6 +93,9 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
                 },
               },
               ...(authz ? [authz] : []),
+              // Holds a request until its body is complete: the filter decides on bodies of some
+              // routes, and proxy-wasm cannot hold the headers meanwhile (docs/envoy-filter.md).
+              ...(authz && authzFilter === undefined ? [{ name: 'envoy.filters.http.buffer', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer', max_request_bytes: 1048576 } }] : []),
               { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
             ],
           },

@@ -1,13 +1,14 @@
-// Maps a generated core request (tests/src/gen.rs) onto the HTTP request the
-// filter's default route table decides the same way, or null when no route
-// asks that question. Each mapped request gets its own recording and
-// annotation ids, so the filter's attribute cache never answers for another.
+// Maps a generated core request (tests/src/gen.rs) onto the real Genesys
+// Cloud API request the filter's default route table decides the same way,
+// or null when no route asks that question. Each mapped request gets its own
+// conversation, recording and annotation ids, so the filter's attribute
+// cache never answers for another.
 
 export const USERS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
 
-const CONVERSATION = '/api/v2/conversations/c-gen/recordings';
 const SCREEN = (r) => r.media === 'screen';
 const mediaView = (r) => (SCREEN(r) ? 'recording:screenRecording:view' : 'recording:recording:view');
+const LATER = '2030-01-01T00:00:00Z';
 
 /** Viewing a recording as `principal` (actor optional): media, then metadata — what visibility decides. */
 export function visibilityRequests(principal, recording, actor) {
@@ -19,18 +20,30 @@ export function visibilityRequests(principal, recording, actor) {
   ];
 }
 
+/** The reasons that refuse the principal itself: told as such, never hidden as "not found". */
+export const SESSION_REASONS = ['unknown_principal', 'principal_disabled', 'impersonation_denied'];
+
+const recordingPath = (c, id) => `/api/v2/conversations/${c}/recordings/${id}`;
+
+/** Routes for a permission on a recording: [method, path suffix or query, body, kind, ok status]. */
 const RECORDING_ROUTES = {
   'recording:recording:view': (r) => (SCREEN(r) ? null : { method: 'GET', kind: 'view' }),
   'recording:screenRecording:view': (r) => (SCREEN(r) ? { method: 'GET', kind: 'view' } : null),
-  'recording:recording:delete': (r) => (SCREEN(r) ? null : { method: 'DELETE', okStatus: 204 }),
-  // The screen-recording delete endpoint decides screenRecording:delete whatever the media.
-  'recording:screenRecording:delete': () => ({ method: 'DELETE', okStatus: 204, screenEndpoint: true }),
-  'recording:recording:editRetention': () => ({ method: 'PUT', okStatus: 200 }),
+  'recording:recording:download': (r) => (SCREEN(r) ? null : { method: 'GET', query: '?download=true', kind: 'download' }),
+  // Screen downloads go through the batch endpoint: one item, refused as a whole when refused.
+  'recording:screenRecording:download': (r) => (SCREEN(r) ? { method: 'POST', batch: true, okStatus: 202 } : null),
+  'recording:metadata:view': () => ({ method: 'GET', metadata: true, kind: 'metadata' }),
+  // The API deletes by a deleteDate: the media's delete permission.
+  'recording:recording:delete': (r) => (SCREEN(r) ? null : { method: 'PUT', body: { deleteDate: LATER }, okStatus: 200 }),
+  'recording:screenRecording:delete': (r) => (SCREEN(r) ? { method: 'PUT', body: { deleteDate: LATER }, okStatus: 200 } : null),
+  'recording:recording:editRetention': () => ({ method: 'PUT', body: { archiveDate: LATER }, okStatus: 200 }),
+  'recording:deletionProtection:apply': () => ({ method: 'PUT', protection: 'true', okStatus: 200 }),
+  'recording:deletionProtection:revoke': () => ({ method: 'PUT', protection: 'false', okStatus: 200 }),
 };
 
 const ANNOTATION_METHODS = {
   'recording:annotation:view': { method: 'GET', okStatus: 200 },
-  'recording:annotation:edit': { method: 'PUT', okStatus: 200 },
+  'recording:annotation:edit': { method: 'PUT', okStatus: 200, body: { name: 'edited' } },
   'recording:annotation:delete': { method: 'DELETE', okStatus: 204 },
 };
 
@@ -39,25 +52,45 @@ export function routeFor(generated, tag) {
   const { principal, actor, permission, resource } = generated;
   const who = { principal, actor };
   const visibility = (rec) => visibilityRequests(principal, rec, actor);
+  const conversation = `c-${tag}`;
   if (resource.type === 'recording') {
     const shape = RECORDING_ROUTES[permission]?.(resource);
     if (!shape) return null;
     const { type, ...attrs } = resource;
-    const recording = { ...attrs, id: `rec-${tag}` };
+    const recording = { ...attrs, id: `rec-${tag}`, conversationId: conversation };
     const request = { ...generated, resource: { ...recording, type: 'recording' } };
-    const path = shape.screenEndpoint ? `/api/v2/screenrecordings/${recording.id}` : `${CONVERSATION}/${recording.id}`;
+    let path = shape.metadata ? `/api/v2/conversations/${conversation}/recordingmetadata/${recording.id}` : recordingPath(conversation, recording.id) + (shape.query ?? '');
+    let body = shape.body;
+    if (shape.protection) {
+      path = `/api/v2/recordings/deletionprotection?protect=${shape.protection}`;
+      body = { conversationIds: [conversation] };
+    }
+    if (shape.batch) {
+      path = '/api/v2/recording/batchrequests';
+      body = { batchDownloadRequestList: [{ conversationId: conversation, recordingId: recording.id }] };
+    }
     const [mediaRequest, metaRequest] = visibility(recording);
-    return { ...who, ...shape, hideable: true, path, request, mediaRequest, metaRequest, recording };
+    return { ...who, ...shape, body, hideable: true, path, request, mediaRequest, metaRequest, recording };
+  }
+  if (resource.type === 'annotation' && permission === 'recording:annotation:add') {
+    // Adding is decided on the annotation the principal would create: public, theirs.
+    const recording = { ...resource.recording, id: `rec-${tag}`, conversationId: conversation };
+    const created = { type: 'annotation', id: 'new', author: principal, visibility: 'public', recording };
+    const request = { ...generated, resource: created };
+    const path = `${recordingPath(conversation, recording.id)}/annotations`;
+    const [mediaRequest, metaRequest] = visibility(recording);
+    return { ...who, method: 'POST', okStatus: 201, body: { name: 'bookmark' }, hideable: true, path, request, mediaRequest, metaRequest, recording };
   }
   if (resource.type === 'annotation') {
     const shape = ANNOTATION_METHODS[permission];
     if (!shape) return null;
-    const recording = { ...resource.recording, id: `rec-${tag}` };
+    const recording = { ...resource.recording, id: `rec-${tag}`, conversationId: conversation };
     const annotationResource = { ...resource, id: `ann-${tag}`, recording };
-    const annotation = { id: annotationResource.id, visibility: resource.visibility, recordingId: recording.id };
+    // The attributes service gives complete facts: the SPEC default visibility spelt out.
+    const annotation = { id: annotationResource.id, visibility: resource.visibility ?? 'public', recordingId: recording.id };
     if (resource.author !== undefined) annotation.author = resource.author;
     const request = { ...generated, resource: annotationResource };
-    const path = `${CONVERSATION}/${recording.id}/annotations/${annotationResource.id}`;
+    const path = `${recordingPath(conversation, recording.id)}/annotations/${annotationResource.id}`;
     const [mediaRequest, metaRequest] = visibility(recording);
     return { ...who, ...shape, hideable: true, path, request, mediaRequest, metaRequest, recording, annotation };
   }
@@ -70,4 +103,26 @@ export function routeFor(generated, tag) {
     ...who, method: 'GET', okStatus: 200, hideable: false, path: named[1] + resource.id,
     request: generated, mediaRequest: generated, metaRequest: generated, recording: null,
   };
+}
+
+/**
+ * The status the edge must give, from the native decisions: `main` for the
+ * request itself, `media`/`meta` for viewing its recording (visibility).
+ */
+export function expected(route, main, media, meta) {
+  const hidden = !media.allow && !meta.allow && !SESSION_REASONS.includes(main.reason);
+  if (route.kind === 'view') {
+    if (main.allow) return { status: 200, media: true };
+    if (meta.allow) return { status: 200, media: false };
+    return hidden ? { status: 404, reason: 'not_found' } : { status: 403, reason: main.reason };
+  }
+  if (route.kind === 'download') {
+    if (media.allow || meta.allow) return main.allow && media.allow ? { status: 200, media: true } : { status: 403, reason: main.reason };
+    return hidden ? { status: 404, reason: 'not_found' } : { status: 403, reason: main.reason };
+  }
+  if (main.allow) return { status: route.okStatus ?? 200 };
+  // A request naming several recordings refuses as a whole, naming each refused one.
+  if (route.protection || route.batch) return { status: 403, reason: hidden ? 'not_found' : main.reason };
+  if (route.hideable && hidden) return { status: 404, reason: 'not_found' };
+  return { status: 403, reason: main.reason };
 }

@@ -1,0 +1,302 @@
+//! What a response's body becomes for the principal a request was decided
+//! for: each entity judged by the core (`recgate_core::enforce`) on facts
+//! from the attributes service — never on attribute-looking fields of the
+//! body — and rewritten by [`crate::rewrite`]. Host-free, so unit tests and
+//! the fuzz targets drive it.
+
+use recgate_core::enforce::{ConversationFacts, Keep, RecordingFacts};
+use recgate_core::{Subject, Timestamp};
+use serde_json::Value;
+
+use crate::rewrite::{self, Unfilterable};
+
+/// How a response body is rewritten.
+#[derive(Debug, Clone)]
+pub enum Rewrite {
+    /// Passed as it comes.
+    None,
+    /// One `Recording`: metadata only (allow-list) or whole; nested annotations filtered.
+    Recording {
+        /// Its facts.
+        facts: Box<RecordingFacts>,
+        /// Only its metadata may be seen.
+        metadata_only: bool,
+    },
+    /// One `RecordingMetadata`, or one `Annotation`: nested annotations filtered (and, for
+    /// metadata, the allow-list).
+    Nested {
+        /// The recording's facts.
+        facts: Box<RecordingFacts>,
+        /// Apply the metadata allow-list.
+        metadata: bool,
+    },
+    /// A JSON array of `Recording`.
+    Recordings {
+        /// The conversation's facts.
+        facts: Box<ConversationFacts>,
+        /// A download list.
+        download: bool,
+    },
+    /// A JSON array of `RecordingMetadata`.
+    MetadataList {
+        /// The conversation's facts.
+        facts: Box<ConversationFacts>,
+    },
+    /// A JSON array of `Annotation` of one recording.
+    Annotations {
+        /// The recording's facts.
+        facts: Box<RecordingFacts>,
+    },
+    /// A `QueueEntityListing`.
+    Queues,
+    /// A `BatchDownloadJobStatusResult`: items judged on facts fetched once
+    /// the body is in (see [`batch_keys`]).
+    BatchResults,
+}
+
+impl Rewrite {
+    /// Whether the body is rewritten at all.
+    pub fn is_some(&self) -> bool {
+        !matches!(self, Rewrite::None)
+    }
+}
+
+/// Who the body is rewritten for.
+pub struct Reader<'a, 'p> {
+    /// The principal, resolved.
+    pub subject: &'a Subject<'p>,
+    /// Decision time.
+    pub now: Timestamp,
+    /// The metadata allow-list.
+    pub metadata_fields: &'a [String],
+}
+
+impl Reader<'_, '_> {
+    fn nested(&self, facts: &RecordingFacts, entity: &mut Value) {
+        rewrite::filter_annotations(entity, &|id| {
+            self.subject.keep_annotation(facts.annotation(id), self.now)
+        });
+    }
+
+    fn recording(&self, facts: Option<&RecordingFacts>, download: bool, e: &mut Value) -> bool {
+        match self
+            .subject
+            .keep_recording(facts.map(|f| &f.recording), download, self.now)
+        {
+            Keep::Drop => false,
+            Keep::Metadata => {
+                rewrite::keep_fields(e, self.metadata_fields);
+                if let Some(f) = facts {
+                    self.nested(f, e);
+                }
+                true
+            }
+            Keep::Media { .. } => {
+                if let Some(f) = facts {
+                    self.nested(f, e);
+                }
+                true
+            }
+        }
+    }
+
+    /// Rewrites `body` as `plan` says; `batch` holds the facts of a batch's items.
+    pub fn apply(
+        &self,
+        plan: &Rewrite,
+        body: &[u8],
+        max: usize,
+        batch: &dyn Fn(&str, &str) -> Option<RecordingFacts>,
+    ) -> Result<Vec<u8>, Unfilterable> {
+        let mut doc = rewrite::parse(body, max)?;
+        let id_of = |e: &Value| e.get("id").and_then(Value::as_str).map(str::to_string);
+        match plan {
+            Rewrite::None => return Ok(body.to_vec()),
+            Rewrite::Recording {
+                facts,
+                metadata_only,
+            } => {
+                if !doc.is_object() || id_of(&doc).as_deref() != Some(facts.recording.id.as_str()) {
+                    return Err(Unfilterable::Shape("not the recording asked for"));
+                }
+                if *metadata_only {
+                    rewrite::keep_fields(&mut doc, self.metadata_fields);
+                }
+                self.nested(facts, &mut doc);
+            }
+            Rewrite::Nested { facts, metadata } => {
+                if !doc.is_object() {
+                    return Err(Unfilterable::Shape("not a JSON object"));
+                }
+                if *metadata {
+                    rewrite::keep_fields(&mut doc, self.metadata_fields);
+                }
+                self.nested(facts, &mut doc);
+            }
+            Rewrite::Recordings { facts, download } => {
+                rewrite::filter_array(&mut doc, |e| {
+                    let f = id_of(e).and_then(|id| facts.recording(&id));
+                    self.recording(f, *download, e)
+                })?;
+            }
+            Rewrite::MetadataList { facts } => {
+                rewrite::filter_array(&mut doc, |e| {
+                    let f = id_of(e).and_then(|id| facts.recording(&id));
+                    let keep = self
+                        .subject
+                        .keep_metadata(f.map(|f| &f.recording), self.now);
+                    if keep {
+                        rewrite::keep_fields(e, self.metadata_fields);
+                        if let Some(f) = f {
+                            self.nested(f, e);
+                        }
+                    }
+                    keep
+                })?;
+            }
+            Rewrite::Annotations { facts } => {
+                rewrite::filter_array(&mut doc, |e| {
+                    let keep = id_of(e).is_some_and(|id| {
+                        self.subject
+                            .keep_annotation(facts.annotation(&id), self.now)
+                    });
+                    if keep {
+                        self.nested(facts, e);
+                    }
+                    keep
+                })?;
+            }
+            Rewrite::Queues => {
+                rewrite::filter_listing(&mut doc, |e| {
+                    self.subject
+                        .keep_queue(e.get("id").and_then(Value::as_str), self.now)
+                })?;
+            }
+            Rewrite::BatchResults => {
+                let obj = doc
+                    .as_object_mut()
+                    .ok_or(Unfilterable::Shape("not a JSON object"))?;
+                if let Some(results) = obj.get_mut("results") {
+                    let (_, kept) = rewrite::filter_array(results, |item| {
+                        let (Some(c), Some(r)) = (
+                            item.get("conversationId").and_then(Value::as_str),
+                            item.get("recordingId").and_then(Value::as_str),
+                        ) else {
+                            return false;
+                        };
+                        batch(c, r).is_some_and(|f| {
+                            self.subject
+                                .open(&f.recording, true, self.now)
+                                .ruling
+                                .allowed()
+                        })
+                    })?;
+                    if obj.contains_key("resultCount") {
+                        obj.insert("resultCount".into(), Value::from(kept));
+                    }
+                }
+            }
+        }
+        rewrite::to_bytes(&doc)
+    }
+}
+
+/// The `(conversationId, recordingId)` pairs of a batch result body (at most
+/// `max`; more is refused), whose facts the rewrite needs.
+pub fn batch_keys(
+    body: &[u8],
+    max_body: usize,
+    max: usize,
+) -> Result<Vec<(String, String)>, Unfilterable> {
+    let doc = rewrite::parse(body, max_body)?;
+    let obj = doc
+        .as_object()
+        .ok_or(Unfilterable::Shape("not a JSON object"))?;
+    let mut out = Vec::new();
+    if let Some(results) = obj.get("results") {
+        for item in results
+            .as_array()
+            .ok_or(Unfilterable::Shape("\"results\" is not an array"))?
+        {
+            if let (Some(c), Some(r)) = (
+                item.get("conversationId").and_then(Value::as_str),
+                item.get("recordingId").and_then(Value::as_str),
+            ) {
+                let pair = (c.to_string(), r.to_string());
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+    if out.len() > max {
+        return Err(Unfilterable::Shape(
+            "more batch results than the filter reads",
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use recgate_core::Policy;
+
+    const POLICY: &str = r#"{"schema":"recgate/v1","revision":"r",
+      "roles":{"v":{"grants":[{"permission":"recording:recording:view"},{"permission":"recording:annotation:view"}]},
+               "m":{"grants":[{"permission":"recording:metadata:view"}]}},
+      "users":{"v":{"roles":[{"role":"v"}]},"m":{"roles":[{"role":"m"}]},"n":{}}}"#;
+
+    fn facts() -> ConversationFacts {
+        ConversationFacts::from_json(
+            r#"{"conversationId":"c1","recordings":[
+              {"id":"r1","media":"audio","annotations":[{"id":"a1","visibility":"public"},{"id":"a2","author":"x","visibility":"private"}]},
+              {"id":"r2","media":"screen"}]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn recordings_are_judged_on_facts_not_bodies() {
+        let policy = Policy::from_json(POLICY).unwrap();
+        let now = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
+        let fields: Vec<String> = ["id", "name", "annotations"].map(String::from).to_vec();
+        let body = br#"[{"id":"r1","name":"a","mediaUris":{"S":{"mediaUri":"u"}},"annotations":[{"id":"a1"},{"id":"a2"},{"id":"a9"}]},
+                        {"id":"r2","media":"audio","owner":"v"},{"id":"r3"}]"#;
+        let plan = Rewrite::Recordings {
+            facts: Box::new(facts()),
+            download: false,
+        };
+        let none = |_: &str, _: &str| None;
+        for (user, want) in [
+            (
+                "v",
+                r#"[{"annotations":[{"id":"a1"}],"id":"r1","mediaUris":{"S":{"mediaUri":"u"}},"name":"a"}]"#,
+            ),
+            (
+                "m",
+                r#"[{"annotations":[],"id":"r1","name":"a"},{"id":"r2"}]"#,
+            ),
+            ("n", "[]"),
+        ] {
+            let s = policy.subject(user, None, now);
+            let reader = Reader {
+                subject: &s,
+                now,
+                metadata_fields: &fields,
+            };
+            let out = reader.apply(&plan, body, 1 << 20, &none).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{user}");
+        }
+        let s = policy.subject("v", None, now);
+        let reader = Reader {
+            subject: &s,
+            now,
+            metadata_fields: &fields,
+        };
+        assert!(reader
+            .apply(&plan, br#"{"entities":[]}"#, 1 << 20, &none)
+            .is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! State shared by the root context and the request contexts of one VM: the
+//! configuration, the active policy and the stats. Its own module so that
+//! neither context depends on the other.
+
+use std::rc::Rc;
+
+use recgate_core::Policy;
+
+use crate::config::PluginConfig;
+use crate::metrics::Metrics;
+
+/// What every context of one VM sees.
+pub struct Shared {
+    /// The configuration.
+    pub config: Rc<PluginConfig>,
+    /// The active policy (none until one is installed).
+    pub policy: Option<Rc<Policy>>,
+    /// Counters and gauges.
+    pub metrics: Metrics,
+}
+
+/// Logs through Envoy (a failed log call is not worth failing a request for).
+pub fn log(level: proxy_wasm::types::LogLevel, msg: &str) {
+    let _ = proxy_wasm::hostcalls::log(level, msg);
+}
