@@ -66,7 +66,8 @@ mod tests {
         assert!(names(expand("directory", "*", "*"))
             .iter()
             .all(|p| p.starts_with("directory:")));
-        assert_eq!(names(expand("recording", "*", "delete")).len(), 4);
+        // recording, screenRecording, annotation, recordingSchedule, job
+        assert_eq!(names(expand("recording", "*", "delete")).len(), 5);
         assert!(expand("recording", "*", "delete")
             .iter()
             .all(|p| p.name().starts_with("recording:")));
@@ -79,6 +80,11 @@ mod tests {
         assert_eq!(split("a:b:c"), Some(("a", "b", "c")));
         assert_eq!(split("a:b"), None);
         assert_eq!(split("a:b:c:d"), None);
-        assert_eq!(catalog_size(), 40);
+        // Every catalog entry, named exactly, maps to itself and nothing else.
+        for (name, _) in CATALOG {
+            let (d, e, a) = split(name).unwrap();
+            assert_eq!(names(expand(d, e, a)), [name], "{name}");
+        }
+        assert_eq!(catalog_size(), CATALOG.len());
     }
 }

@@ -593,7 +593,9 @@ mod tests {
         let g = &d.role("r").unwrap().grants[0];
         assert_eq!(g.scope, Scope::All);
         assert!(g.when.is_empty());
-        assert_eq!(g.perms.iter().count(), 6, "the pattern's catalog entries");
+        // recording:{recording,screenRecording,metadata,annotation,retentionPolicy,
+        // recordingSchedule,job,settings}:view
+        assert_eq!(g.perms.iter().count(), 8, "the pattern's catalog entries");
         assert_eq!(d.settings.recording_mode, RecordingMode::Interactions);
         assert_eq!(d.settings.token_max_age_seconds, 300);
         assert_eq!(
