@@ -307,7 +307,18 @@ impl<'p> Traffic<'p> {
             })
             .filter(|(_, ps)| !ps.is_empty())
             .collect();
-        let Some((held, perms)) = pick(rng, &candidates) else {
+        // Deleting a call recording (the cascade obligation) is one permission
+        // among dozens: aim at it a little more often.
+        let deleting: Vec<&(&Held, Vec<Perm>)> = candidates
+            .iter()
+            .filter(|(_, ps)| ps.contains(&Perm::RECORDING_DELETE))
+            .collect();
+        let chosen = if !deleting.is_empty() && rng.chance(8) {
+            pick(rng, &deleting).copied()
+        } else {
+            pick(rng, &candidates)
+        };
+        let Some((held, perms)) = chosen else {
             return self.unaimed_for(rng, person.id);
         };
         let Some(&perm) = pick(rng, perms) else {
@@ -798,8 +809,9 @@ pub fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> Option<&'a T> {
 
 /// Roles every organisation has in some form, added to a generated policy so
 /// that its traffic reaches the later steps: an agent who sees their own
-/// recordings, an exporter (view, download, delete of call and screen
-/// recordings: steps 11–13, export, cascade), and at least one role for
+/// recordings, queues and profile, an exporter (view, download, delete and
+/// retention of call and screen recordings: steps 11–13, export, cascade),
+/// and at least one role for
 /// every user (a user without roles only ever says `no_permission`).
 pub fn enrich(doc: &mut Value, rng: &mut Rng) {
     let Some(roles) = doc.get_mut("roles").and_then(Value::as_object_mut) else {
@@ -810,7 +822,9 @@ pub fn enrich(doc: &mut Value, rng: &mut Rng) {
         json!({ "grants": [
             { "permission": "recording:recording:view", "scope": "assigned" },
             { "permission": "recording:screenRecording:view", "scope": "self" },
-            { "permission": "recording:annotation:*", "scope": "assigned" } ] }),
+            { "permission": "recording:annotation:*", "scope": "assigned" },
+            { "permission": "routing:queue:view", "scope": "assigned" },
+            { "permission": "directory:user:view", "scope": "self" } ] }),
     );
     roles.insert(
         "exporter".into(),
@@ -819,6 +833,7 @@ pub fn enrich(doc: &mut Value, rng: &mut Rng) {
             { "permission": "recording:screenRecording:view" },
             { "permission": "recording:*:download" },
             { "permission": "recording:recording:delete" },
+            { "permission": "recording:recording:editRetention" },
             { "permission": "recording:metadata:view", "crossRegion": true } ] }),
     );
     let role_ids: Vec<String> = roles.keys().cloned().collect();
@@ -840,6 +855,8 @@ pub fn enrich(doc: &mut Value, rng: &mut Rng) {
         return;
     };
     for (_, u) in users.iter_mut() {
+        // BPO agents who may export are what step 12's bpo_restricted is for.
+        let exporter_share = if u["bpo"] == true { 50 } else { 30 };
         let Some(list) = u.get_mut("roles").and_then(Value::as_array_mut) else {
             continue;
         };
@@ -847,7 +864,7 @@ pub fn enrich(doc: &mut Value, rng: &mut Rng) {
         if rng.chance(70) && !has(list, "agent") {
             list.push(json!({ "role": "agent", "divisions": ["*"] }));
         }
-        if rng.chance(30) && !has(list, "exporter") {
+        if rng.chance(exporter_share) && !has(list, "exporter") {
             let divisions = if rng.chance(60) {
                 json!(["*"])
             } else {

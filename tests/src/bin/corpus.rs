@@ -5,13 +5,15 @@
 //! random id) on the whole policy and on the principal's and the actor's slices
 //! (SPEC §5). Policies come from `gen::policy`, requests from
 //! `traffic::Traffic` (aimed at each policy's own principals and resources).
-//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED] [--only PERM,PERM…]`
-//! (`--only`: requests for those permissions alone — the edge's routes).
+//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED] [--only PERM,PERM…] [--well-formed]`
+//! (`--only`: requests for those permissions alone — the edge's routes;
+//! `--well-formed`: no malformed share — the edge builds its own requests
+//! from HTTP, and its malformed input is the hostile suite's).
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use recgate_core::{Policy, Timestamp};
 use recgate_tests::gen::NOW;
-use recgate_tests::traffic::Traffic;
+use recgate_tests::traffic::{Mix, Traffic};
 use serde_json::{json, Map, Value};
 use std::io::Write;
 
@@ -28,6 +30,7 @@ fn main() {
                 .collect()
         })
         .unwrap_or_default();
+    let well_formed = raw.iter().any(|a| a == "--well-formed");
     let args: Vec<u64> = raw.iter().filter_map(|a| a.parse().ok()).collect();
     let n_policies = args.first().copied().unwrap_or(100);
     let per = args.get(1).copied().unwrap_or(100);
@@ -48,7 +51,13 @@ fn main() {
                 (u.to_string(), sliced)
             })
             .collect();
-        let traffic = Traffic::new(policy.doc(), now).only(&only);
+        let mut traffic = Traffic::new(policy.doc(), now).only(&only);
+        if well_formed {
+            traffic = traffic.mix(Mix {
+                malformed: 0,
+                ..Mix::default()
+            });
+        }
         for _ in 0..per {
             let req = traffic.request(&mut rng);
             let text = req.to_string();
