@@ -108,6 +108,28 @@ fn the_core_decides_generated_traffic_as_the_reference_does() {
                 failures.push(format!("{d}\n  request {req_text}\n  policy {text}"));
                 continue;
             }
+            if got.revision != policy.revision() {
+                failures.push(format!(
+                    "revision {} in a decision of {}",
+                    got.revision,
+                    policy.revision()
+                ));
+            }
+            // The same question through a subject resolved once (lists, player controls).
+            let subject = policy.subject(&parsed.principal, parsed.actor.as_deref(), now);
+            let by_subject = subject
+                .decide(&parsed.permission, &parsed.resource, now)
+                .record(None);
+            let refused =
+                matches!(got.reason.step(), 2 | 3) && got.reason != Reason::UnknownResource;
+            if by_subject != got || (subject.refusal() == Some(got.reason)) != refused {
+                failures.push(format!(
+                    "subject decides {} (refusal {:?}) where the policy decides {}\n  request {req_text}",
+                    by_subject.reason,
+                    subject.refusal(),
+                    got.reason
+                ));
+            }
             // The slices of the principal and the actor (SPEC §5).
             for user in [Some(parsed.principal.as_str()), parsed.actor.as_deref()]
                 .into_iter()
@@ -160,6 +182,14 @@ fn the_core_decides_generated_traffic_as_the_reference_does() {
     assert!(
         missing.is_empty(),
         "reason codes the traffic reached fewer than 5 times: {missing:?}"
+    );
+    assert!(
+        checked[1] >= checked[0] * 9 / 10,
+        "too few slice decisions: {checked:?}"
+    );
+    assert!(
+        checked[3] >= checked[0] * 3,
+        "too few plan checks: {checked:?}"
     );
     assert!(
         failures.is_empty(),
