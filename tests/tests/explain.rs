@@ -142,6 +142,29 @@ const POLICY: &str = r#"{
      "scope": "lines"
     }
    ]
+  },
+  "base": {
+   "grants": [
+    {
+     "permission": "conversation:transcript:view"
+    }
+   ]
+  },
+  "left": {
+   "inherits": [
+    "base"
+   ]
+  },
+  "right": {
+   "inherits": [
+    "base"
+   ]
+  },
+  "both": {
+   "inherits": [
+    "left",
+    "right"
+   ]
   }
  },
  "users": {
@@ -188,12 +211,32 @@ const POLICY: &str = r#"{
   },
   "off": {
    "disabled": true
+  },
+  "dia": {
+   "roles": [
+    {
+     "role": "both"
+    }
+   ]
   }
  }
 }"#;
 
 /// (request, the explanation as `Display` writes it).
 const CASES: &[(&str, &str)] = &[
+    // Diamond inheritance: the shared ancestor's grant is listed once.
+    (
+        r#"{"principal":"dia","permission":"conversation:transcript:view","resource":{"type":"recording","id":"r1","media":"audio","direction":"inbound"},"now":"2026-11-22T12:00:00Z"}"#,
+        r#"step 1: conversation:transcript:view is a catalog permission and applies to this recording
+step 2: principal dia exists and is enabled
+step 3: no impersonation: the principal acts for itself
+step 4: no createdAt: retention cannot expire it
+step 7: no deny matches
+step 8: grant conversation:transcript:view (role base, scope all): division ok; scope ok; when ok
+step 9: same region (us-east-1)
+step 11: conversation:transcript:view needs recording:recording:view, which is not allowed
+→ DENY (no_access)"#,
+    ),
     (
         r#"{"principal":"ann","permission":"recording:recording:view","resource":{"type":"recording","id":"r1","media":"audio","owner":"carl","queue":"q-sales","direction":"outbound"},"now":"2026-11-22T12:00:00Z"}"#,
         r#"step 1: recording:recording:view is a catalog permission and applies to this recording
