@@ -15,7 +15,7 @@
 #   bash scripts/mutants.sh --crate    # every mutant of recgate-core (the longest run)
 #   bash scripts/mutants.sh --report   # the last run's survivors as RELIABILITY.md rows
 #
-# Environment: MUTANTS_SHARDS (CI: how many shards, default 16), MUTANTS_SHARD
+# Environment: MUTANTS_SHARDS (CI: how many shards, default 24), MUTANTS_SHARD
 # (which one; default: the commit hash modulo MUTANTS_SHARDS, so every commit
 # tests a different, reproducible slice and the shards together cover all),
 # MUTANTS_JOBS (parallel builds, default 2), MUTANTS_TIMEOUT (seconds per
@@ -74,7 +74,7 @@ args=(-p recgate-core --test-package recgate-core --test-package recgate-tests
   --baseline skip --no-shuffle)
 case "$mode" in
   --ci)
-    shards="${MUTANTS_SHARDS:-16}"
+    shards="${MUTANTS_SHARDS:-24}"
     if [ -z "${MUTANTS_SHARD:-}" ]; then
       head=$(git rev-parse HEAD 2>/dev/null || echo 0)
       MUTANTS_SHARD=$(( 16#${head:0:8} % shards ))

@@ -184,6 +184,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
   let listsChecked = 0;
   const statuses = new Map();
   const floors = new RouteFloors(ROUTE_FLOOR);
+  const refusals = new Map();
   const failures = [];
   const groups = corpus();
   for (const [g, { policy, requests }] of groups.entries()) {
@@ -220,6 +221,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
         const got = await send(envoy, c);
         routed += 1;
         floors.add(routeKey(c.method, c.path), e0.status < 400);
+        if (got.status === 403) refusals.set(got.body?.reason, (refusals.get(got.body?.reason) ?? 0) + 1);
         statuses.set(got.status, (statuses.get(got.status) ?? 0) + 1);
         if (!agrees(e0, got)) failures.push({ policy: g, policyDoc: policy, request: { ...c.request, now: t0 }, native: d0[3 * cases.indexOf(c)], http: `${c.method} ${c.path}`, expected: e0, got: { status: got.status, body: got.body } });
       }
@@ -250,6 +252,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
   console.log(`routed ${routed} generated requests through Envoy over ${groups.length} policies; statuses`,
     Object.fromEntries(statuses), `; ${listsChecked} list responses checked; ${unstable} skipped at a retention boundary`);
   console.log('per route (allowed / refused; lists: recordings shown / hidden):', JSON.stringify(floors));
+  console.log('403 reasons:', JSON.stringify(Object.fromEntries([...refusals].sort((a, b) => b[1] - a[1]))));
   await writeVectors(failures);
   assert.equal(failures.length, 0, `${failures.length} disagreements; first: ${JSON.stringify({ ...failures[0], policyDoc: undefined })}`);
   assert.ok(routed >= MIN_ROUTED, `only ${routed} generated requests mapped to routes`);
