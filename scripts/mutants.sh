@@ -19,8 +19,10 @@
 # (which one; default: the commit hash modulo MUTANTS_SHARDS, so every commit
 # tests a different, reproducible slice and the shards together cover all),
 # MUTANTS_JOBS (parallel builds, default 2), MUTANTS_TIMEOUT (seconds per
-# test run, default 300), RECGATE_SPEC_VECTORS (the contract's vectors,
-# default ../shared/spec/vectors). Results: target/mutants/<mode>/mutants.out.
+# test run, default 300), MUTANTS_ITERATE=1 (test again only what the last
+# run of the same mode did not catch — after writing the tests that kill
+# survivors), RECGATE_SPEC_VECTORS (the contract's vectors, default
+# ../shared/spec/vectors). Results: target/mutants/<mode>/mutants.out.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -89,6 +91,7 @@ esac
 out="target/mutants/${mode#--}"
 mkdir -p "$out"
 args+=(-o "$out")
+[ "${MUTANTS_ITERATE:-0}" = 1 ] && args+=(--iterate)
 
 t0=$SECONDS
 # The baseline, here rather than cargo-mutants' own (which tests only the
@@ -103,7 +106,8 @@ dir="$out/mutants.out"
 # 0: all caught; 2: some missed; 3: some timed out (a hang is caught). Anything else is a broken run.
 case $rc in 0 | 2 | 3) ;; *) echo "mutants: cargo-mutants failed (exit $rc)" >&2; exit 1 ;; esac
 count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
-caught=$(count caught); missed=$(count missed); timeout=$(count timeout); unviable=$(count unviable)
+# With --iterate, what earlier runs caught is in previously_caught.txt.
+caught=$(( $(count caught) + $(count previously_caught) )); missed=$(count missed); timeout=$(count timeout); unviable=$(count unviable)
 viable=$((caught + missed + timeout))
 unexplained=$(survivors "$dir")
 known=$missed

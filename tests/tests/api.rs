@@ -282,10 +282,10 @@ fn a_slice_keeps_what_the_users_decisions_need_and_nothing_else() {
             ("users", &["a1:agent", "a2:agent", "svc:imp"]),
         ])
     );
-    assert!(
-        p.slice("nobody").is_err(),
-        "an unknown principal has no slice"
-    );
+    let refused = p
+        .slice("nobody")
+        .expect_err("an unknown principal has no slice");
+    assert_eq!(refused.to_string(), "unknown principal \"nobody\"");
     let doc = p.slice("a1").unwrap();
     assert_eq!(doc.revision, "org-1");
     assert_eq!(doc.settings, p.doc().settings, "settings stay");

@@ -108,6 +108,17 @@ fn the_core_decides_generated_traffic_as_the_reference_does() {
                 failures.push(format!("{d}\n  request {req_text}\n  policy {text}"));
                 continue;
             }
+            // SPEC §4: the rule named is a deny exactly when a deny decided.
+            let typed = policy.decide(&parsed);
+            if typed
+                .grant
+                .is_some_and(|g| g.deny != (typed.reason == Reason::Denied))
+            {
+                failures.push(format!(
+                    "a {} decision marks its rule's deny flag wrongly\n  request {req_text}",
+                    typed.reason
+                ));
+            }
             if got.revision != policy.revision() {
                 failures.push(format!(
                     "revision {} in a decision of {}",
