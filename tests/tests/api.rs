@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use recgate_core::{Policy, Reason, Request, Resource, Timestamp};
+use sha2::Digest;
 
 const POLICY: &str = r#"{
  "schema": "recgate/v1",
@@ -104,6 +105,13 @@ const POLICY: &str = r#"{
      }
     }
    ]
+  },
+  "directory": {
+   "grants": [
+    {
+     "permission": "directory:user:view"
+    }
+   ]
   }
  },
  "users": {
@@ -152,6 +160,13 @@ const POLICY: &str = r#"{
      "divisions": [
       "*"
      ]
+    }
+   ]
+  },
+  "hr": {
+   "roles": [
+    {
+     "role": "directory"
     }
    ]
   }
@@ -282,6 +297,21 @@ fn a_slice_keeps_what_the_users_decisions_need_and_nothing_else() {
             ("users", &["a1:agent", "a2:agent", "svc:imp"]),
         ])
     );
+    // A directory reader: every user, as a stub (no roles, no lines), and nothing else.
+    assert_eq!(
+        shape(&p, "hr"),
+        expect(&[
+            ("divisions", &["home"]),
+            ("groups", &[]),
+            ("queues", &[]),
+            ("views", &[]),
+            ("roles", &["directory"]),
+            (
+                "users",
+                &["a1:", "a2:", "hr:directory", "lead:", "s1:", "svc:"]
+            ),
+        ])
+    );
     let refused = p
         .slice("nobody")
         .expect_err("an unknown principal has no slice");
@@ -297,7 +327,14 @@ fn the_content_hash_is_the_documents_and_only_the_documents() {
     // SHA-256 of the canonical document, as `recgate validate` prints it.
     assert_eq!(
         p.content_hash(),
-        "293ab8b37413133c66c2d45b13d9412d9e6bc4745f713d5da2f4ca6049104af9"
+        "93861ba9c9f844d53c66df012255e2b8707ef548a5bb25393b3bac8b88d535a4"
+    );
+    let digest = sha2::Sha256::digest(p.doc().to_json().as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        p.content_hash(),
+        hex,
+        "the hash is SHA-256 of the canonical document"
     );
     let compact: serde_json::Value = serde_json::from_str(POLICY).unwrap();
     assert_eq!(
@@ -314,7 +351,7 @@ fn the_content_hash_is_the_documents_and_only_the_documents() {
     assert_eq!(p.revision(), "org-1");
     let mut users: Vec<&str> = p.user_ids().collect();
     users.sort_unstable();
-    assert_eq!(users, ["a1", "a2", "lead", "s1", "svc"]);
+    assert_eq!(users, ["a1", "a2", "hr", "lead", "s1", "svc"]);
 }
 
 #[test]
