@@ -661,6 +661,23 @@ impl<'p> Traffic<'p> {
                 self.divisions[rng.below(self.divisions.len())]
             });
         }
+        if extra >= 4 && rng.chance(50) {
+            // The assignment's division last, behind four others (repeats
+            // included): a reader that looked at only the first four would
+            // refuse what the policy allows.
+            let others: Vec<&'p str> = self
+                .divisions
+                .iter()
+                .copied()
+                .filter(|d| *d != first)
+                .collect();
+            if !others.is_empty() {
+                out = (0..extra)
+                    .map(|_| others[rng.below(others.len())])
+                    .collect();
+                out.push(first);
+            }
+        }
         Some(out)
     }
 
