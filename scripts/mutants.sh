@@ -106,14 +106,23 @@ dir="$out/mutants.out"
 # 0: all caught; 2: some missed; 3: some timed out (a hang is caught). Anything else is a broken run.
 case $rc in 0 | 2 | 3) ;; *) echo "mutants: cargo-mutants failed (exit $rc)" >&2; exit 1 ;; esac
 count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
-# With --iterate, what earlier runs caught is in previously_caught.txt.
-caught=$(( $(count caught) + $(count previously_caught) )); missed=$(count missed); timeout=$(count timeout); unviable=$(count unviable)
+# With --iterate, previously_caught.txt lists what earlier runs caught *or*
+# found unviable; unviable-all.txt keeps the unviable ones of every run since
+# the last full one, so that both counts stay right.
+[ "${MUTANTS_ITERATE:-0}" = 1 ] || : > "$out/unviable-all.txt"
+[ -f "$dir/unviable.txt" ] && cat "$dir/unviable.txt" >> "$out/unviable-all.txt"
+sort -u -o "$out/unviable-all.txt" "$out/unviable-all.txt"
+unviable=$(grep -c . "$out/unviable-all.txt" || true)
+earlier_unviable=$((unviable - $(count unviable)))
+caught=$(( $(count caught) + $(count previously_caught) - earlier_unviable ))
+missed=$(count missed); timeout=$(count timeout)
 viable=$((caught + missed + timeout))
 unexplained=$(survivors "$dir")
 known=$missed
 [ -n "$unexplained" ] && known=$((missed - $(grep -c . <<<"$unexplained")))
 score=$(awk -v c=$((caught + timeout)) -v v=$viable 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
-echo "mutants: $viable viable ($caught caught, $timeout timed out, $missed missed of which $known known equivalent), $unviable unviable; score $score % in $((SECONDS - t0)) s"
+beyond=$(awk -v c=$((caught + timeout)) -v v=$((viable - known)) 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
+echo "mutants: $viable viable ($caught caught, $timeout timed out, $missed missed of which $known known equivalent), $unviable unviable; score $score % of viable mutants, $beyond % of those not known equivalent; in $((SECONDS - t0)) s"
 if [ -n "$unexplained" ]; then
   echo "mutants: survivors not listed in scripts/mutants-equivalent.txt:"
   sort -u <<<"$unexplained" | sed 's/^/  /'

@@ -309,3 +309,27 @@ fn a_plan_refuses_what_it_cannot_plan_in_words() {
         "routing:queue:view does not apply to recordings: plans filter recordings"
     );
 }
+
+#[test]
+fn a_grant_that_holds_everywhere_absorbs_the_others() {
+    // A permission on any recording, every division, no scope or condition,
+    // cross-region: that grant holds for every recording, so the narrower
+    // one beside it and the region test fold away; only retention is left.
+    let policy = Policy::from_json(
+        r#"{ "schema": "recgate/v1", "revision": "always",
+             "roles": { "meta": { "grants": [ { "permission": "recording:metadata:view", "crossRegion": true },
+                                              { "permission": "recording:metadata:view", "scope": "self" } ] } },
+             "users": { "auditor": { "roles": [ { "role": "meta", "divisions": ["*"] } ] } } }"#,
+    )
+    .expect("valid");
+    let now = Timestamp::parse("2026-11-22T12:00:00Z").expect("now");
+    let plan = policy
+        .plan("auditor", "recording:metadata:view", now)
+        .expect("a plan");
+    let json = serde_json::to_value(&plan).expect("plans serialise");
+    assert_eq!(
+        render(&json["filter"]),
+        "not(expired[defaultDays=null,now=1795348800000,screenDays=null])"
+    );
+    assert_eq!(render(&json["redact"]), "never");
+}
