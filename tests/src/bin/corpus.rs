@@ -1,48 +1,81 @@
 //! `recgate-corpus`: writes a deterministic corpus of generated cases for the
-#![expect(
+//! other targets (npm package, Envoy) to replay and compare: JSON lines, a
+//! `{"policy": …}` line followed by that policy's `{"request": …, "decision": …,
+//! "slices": {user: decision}}` lines carrying the native decision (without its
+//! random id) on the whole policy and on the principal's and the actor's slices
+//! (SPEC §5). Policies come from `gen::policy`, requests from
+//! `traffic::Traffic` (aimed at each policy's own principals and resources).
+//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED] [--only PERM,PERM…] [--well-formed]`
+//! (`--only`: requests for those permissions alone — the edge's routes;
+//! `--well-formed`: no malformed share — the edge builds its own requests
+//! from HTTP, and its malformed input is the hostile suite's).
+#![allow(
     clippy::expect_used,
+    clippy::unwrap_used,
     reason = "a tool for the tests: a panic ends the run with its message"
 )]
-//! other targets (npm package, Envoy) to replay and compare: JSON lines, a
-//! `{"policy": …}` line followed by that policy's `{"request": …, "decision": …}`
-//! lines carrying the native decision (without its random id).
-//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED]`.
 
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use recgate_core::Policy;
+use recgate_core::{Policy, Timestamp};
+use recgate_tests::gen::NOW;
+use recgate_tests::traffic::{Mix, Traffic};
+use serde_json::{json, Map, Value};
 use std::io::Write;
 
 fn main() {
-    let args: Vec<u64> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let policies = args.first().copied().unwrap_or(100);
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let only: Vec<String> = raw
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| raw.get(i + 1))
+        .map(|list| {
+            list.split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let well_formed = raw.iter().any(|a| a == "--well-formed");
+    let args: Vec<u64> = raw.iter().filter_map(|a| a.parse().ok()).collect();
+    let n_policies = args.first().copied().unwrap_or(100);
     let per = args.get(1).copied().unwrap_or(100);
     let seed = args.get(2).copied().unwrap_or(7);
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
-        Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &key),
-    );
+    let now = Timestamp::parse(NOW).expect("NOW parses");
+    let only: Vec<&str> = only.iter().map(String::as_str).collect();
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    for _ in 0..policies {
-        let doc = recgate_tests::gen::policy()
-            .new_tree(&mut runner)
-            .expect("policy")
-            .current();
+    let count = usize::try_from(n_policies).unwrap_or(usize::MAX);
+    for (doc, mut rng) in recgate_tests::traffic::policies(seed).take(count) {
         let policy = Policy::from_json(&doc.to_string()).expect("generated policies are valid");
-        writeln!(out, "{}", serde_json::json!({ "policy": doc })).expect("write");
+        writeln!(out, "{}", json!({ "policy": doc })).expect("write");
+        let slices: Vec<(String, Policy)> = policy
+            .user_ids()
+            .map(|u| {
+                let slice = policy.slice(u).expect("a slice for every user");
+                let sliced = Policy::from_json(&slice.to_json()).expect("slices validate");
+                (u.to_string(), sliced)
+            })
+            .collect();
+        let mut traffic = Traffic::new(policy.doc(), now).only(&only);
+        if well_formed {
+            traffic = traffic.mix(Mix {
+                malformed: 0,
+                ..Mix::default()
+            });
+        }
         for _ in 0..per {
-            let req = recgate_tests::gen::request()
-                .new_tree(&mut runner)
-                .expect("request")
-                .current();
-            let decision = policy.decide_json(&req.to_string());
-            let line = serde_json::json!({ "request": req, "decision": decision });
+            let req = traffic.request(&mut rng);
+            let text = req.to_string();
+            let decision = policy.decide_json(&text);
+            let mut on_slices = Map::new();
+            for who in ["principal", "actor"] {
+                let Some(user) = req.get(who).and_then(Value::as_str) else {
+                    continue;
+                };
+                if let Some((_, sliced)) = slices.iter().find(|(u, _)| u == user) {
+                    on_slices.insert(user.to_string(), json!(sliced.decide_json(&text)));
+                }
+            }
+            let line = json!({ "request": req, "decision": decision, "slices": on_slices });
             writeln!(out, "{line}").expect("write");
         }
     }

@@ -1,0 +1,416 @@
+//! The policy API beyond single decisions: what a slice keeps and leaves out
+//! (SPEC §5: everything the user's decisions need, nothing more — a BPO agent
+//! must not learn the organisation), the content hash (SPEC-independent, but
+//! equal on every target for the same document), revision and user ids,
+//! `Subject::refusal`, `Subject::decide` and the list filter's "sees
+//! nothing". The model test proves slices decide as the whole policy does;
+//! this one proves they stay small.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use recgate_core::{Policy, Reason, Request, Resource, Timestamp};
+use sha2::Digest;
+
+const POLICY: &str = r#"{
+ "schema": "recgate/v1",
+ "revision": "org-1",
+ "divisions": {
+  "home": {},
+  "emea": {},
+  "apac": {}
+ },
+ "groups": {
+  "g-sales": {
+   "members": [
+    "a1",
+    "a2"
+   ]
+  },
+  "g-support": {
+   "members": [
+    "s1"
+   ]
+  }
+ },
+ "queues": {
+  "q-sales": {
+   "division": "emea",
+   "members": [
+    "a1"
+   ],
+   "groups": [
+    "g-sales"
+   ]
+  },
+  "q-support": {
+   "division": "apac",
+   "members": [
+    "s1"
+   ],
+   "groups": [
+    "g-support"
+   ]
+  }
+ },
+ "views": {
+  "v-sales": {
+   "queues": [
+    "q-sales"
+   ]
+  }
+ },
+ "roles": {
+  "agent": {
+   "grants": [
+    {
+     "permission": "recording:recording:view",
+     "scope": "self"
+    }
+   ]
+  },
+  "sales-lead": {
+   "inherits": [
+    "agent"
+   ],
+   "grants": [
+    {
+     "permission": "recording:recording:view",
+     "scope": {
+      "group": "g-sales"
+     }
+    },
+    {
+     "permission": "analytics:reportingData:view",
+     "scope": {
+      "view": "v-sales"
+     }
+    }
+   ]
+  },
+  "support": {
+   "grants": [
+    {
+     "permission": "routing:queue:view",
+     "scope": "assigned"
+    }
+   ]
+  },
+  "imp": {
+   "grants": [
+    {
+     "permission": "directory:user:impersonate",
+     "scope": {
+      "group": "g-sales"
+     }
+    }
+   ]
+  },
+  "directory": {
+   "grants": [
+    {
+     "permission": "directory:user:view"
+    }
+   ]
+  }
+ },
+ "users": {
+  "a1": {
+   "roles": [
+    {
+     "role": "agent",
+     "divisions": [
+      "emea"
+     ]
+    }
+   ]
+  },
+  "a2": {
+   "roles": [
+    {
+     "role": "agent"
+    }
+   ]
+  },
+  "lead": {
+   "roles": [
+    {
+     "role": "sales-lead",
+     "divisions": [
+      "*"
+     ]
+    }
+   ]
+  },
+  "s1": {
+   "roles": [
+    {
+     "role": "support",
+     "divisions": [
+      "apac"
+     ]
+    }
+   ]
+  },
+  "svc": {
+   "kind": "service",
+   "roles": [
+    {
+     "role": "imp",
+     "divisions": [
+      "*"
+     ]
+    }
+   ]
+  },
+  "hr": {
+   "roles": [
+    {
+     "role": "directory"
+    }
+   ]
+  }
+ }
+}"#;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn policy() -> Policy {
+    Policy::from_json(POLICY).expect("valid")
+}
+
+/// A slice as sets of ids: divisions, groups (with members), queues (with
+/// members), views, roles, users (with their roles).
+fn shape(p: &Policy, user: &str) -> BTreeMap<&'static str, Vec<String>> {
+    let doc = p.slice(user).expect("a slice");
+    let mut out = BTreeMap::new();
+    let ids = |v: Vec<String>| {
+        let mut v = v;
+        v.sort();
+        v
+    };
+    out.insert(
+        "divisions",
+        ids(doc.divisions.iter().map(|(k, _)| k.clone()).collect()),
+    );
+    out.insert(
+        "groups",
+        ids(doc
+            .groups
+            .iter()
+            .map(|(k, g)| format!("{k}:{}", g.members.join("+")))
+            .collect()),
+    );
+    out.insert(
+        "queues",
+        ids(doc
+            .queues
+            .iter()
+            .map(|(k, q)| format!("{k}:{}", q.members.join("+")))
+            .collect()),
+    );
+    out.insert(
+        "views",
+        ids(doc.views.iter().map(|(k, _)| k.clone()).collect()),
+    );
+    out.insert(
+        "roles",
+        ids(doc.roles.iter().map(|(k, _)| k.clone()).collect()),
+    );
+    out.insert(
+        "users",
+        ids(doc
+            .users
+            .iter()
+            .map(|(k, u)| {
+                format!(
+                    "{k}:{}",
+                    u.roles
+                        .iter()
+                        .map(|a| a.role.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+")
+                )
+            })
+            .collect()),
+    );
+    out
+}
+
+fn expect(pairs: &[(&'static str, &[&str])]) -> BTreeMap<&'static str, Vec<String>> {
+    pairs
+        .iter()
+        .map(|(k, v)| (*k, v.iter().map(|s| s.to_string()).collect()))
+        .collect()
+}
+
+#[test]
+fn a_slice_keeps_what_the_users_decisions_need_and_nothing_else() {
+    let p = policy();
+    // An agent: their own role; the service account that may impersonate them
+    // (its impersonation role only) and that grant's group, whose other member is a stub.
+    assert_eq!(
+        shape(&p, "a1"),
+        expect(&[
+            ("divisions", &["emea", "home"]),
+            ("groups", &["g-sales:a1+a2"]),
+            ("queues", &[]),
+            ("views", &[]),
+            ("roles", &["agent", "imp"]),
+            ("users", &["a1:agent", "a2:", "svc:imp"]),
+        ])
+    );
+    // A lead: inherited roles, the group and view their grants name, the view's
+    // queue (members other than slice users dropped), the group's members as stubs.
+    assert_eq!(
+        shape(&p, "lead"),
+        expect(&[
+            ("divisions", &["emea", "home"]),
+            ("groups", &["g-sales:a1+a2"]),
+            ("queues", &["q-sales:"]),
+            ("views", &["v-sales"]),
+            ("roles", &["agent", "sales-lead"]),
+            ("users", &["a1:", "a2:", "lead:sales-lead"]),
+        ])
+    );
+    // Support in another division: nothing of sales at all.
+    assert_eq!(
+        shape(&p, "s1"),
+        expect(&[
+            ("divisions", &["apac", "home"]),
+            ("groups", &["g-support:s1"]),
+            ("queues", &["q-support:s1"]),
+            ("views", &[]),
+            ("roles", &["support"]),
+            ("users", &["s1:support"]),
+        ])
+    );
+    // An impersonator: everyone they may impersonate, in full.
+    assert_eq!(
+        shape(&p, "svc"),
+        expect(&[
+            ("divisions", &["emea", "home"]),
+            ("groups", &["g-sales:a1+a2"]),
+            ("queues", &[]),
+            ("views", &[]),
+            ("roles", &["agent", "imp"]),
+            ("users", &["a1:agent", "a2:agent", "svc:imp"]),
+        ])
+    );
+    // A directory reader: every user, as a stub (no roles, no lines), and nothing else.
+    assert_eq!(
+        shape(&p, "hr"),
+        expect(&[
+            ("divisions", &["home"]),
+            ("groups", &[]),
+            ("queues", &[]),
+            ("views", &[]),
+            ("roles", &["directory"]),
+            (
+                "users",
+                &["a1:", "a2:", "hr:directory", "lead:", "s1:", "svc:"]
+            ),
+        ])
+    );
+    let refused = p
+        .slice("nobody")
+        .expect_err("an unknown principal has no slice");
+    assert_eq!(refused.to_string(), "unknown principal \"nobody\"");
+    let doc = p.slice("a1").unwrap();
+    assert_eq!(doc.revision, "org-1");
+    assert_eq!(doc.settings, p.doc().settings, "settings stay");
+}
+
+#[test]
+fn the_content_hash_is_the_documents_and_only_the_documents() {
+    let p = policy();
+    // SHA-256 of the canonical document, as `recgate validate` prints it.
+    assert_eq!(
+        p.content_hash(),
+        "93861ba9c9f844d53c66df012255e2b8707ef548a5bb25393b3bac8b88d535a4"
+    );
+    let digest = sha2::Sha256::digest(p.doc().to_json().as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        p.content_hash(),
+        hex,
+        "the hash is SHA-256 of the canonical document"
+    );
+    let compact: serde_json::Value = serde_json::from_str(POLICY).unwrap();
+    assert_eq!(
+        Policy::from_json(&compact.to_string())
+            .unwrap()
+            .content_hash(),
+        p.content_hash()
+    );
+    let other = POLICY.replace("\"org-1\"", "\"org-2\"");
+    assert_ne!(
+        Policy::from_json(&other).unwrap().content_hash(),
+        p.content_hash()
+    );
+    assert_eq!(p.revision(), "org-1");
+    let mut users: Vec<&str> = p.user_ids().collect();
+    users.sort_unstable();
+    assert_eq!(users, ["a1", "a2", "hr", "lead", "s1", "svc"]);
+}
+
+#[test]
+fn a_subject_refuses_once_and_decides_like_the_policy() {
+    let p = policy();
+    let now = Timestamp::parse(NOW).unwrap();
+    assert_eq!(
+        p.subject("zed", None, now).refusal(),
+        Some(Reason::UnknownPrincipal)
+    );
+    assert_eq!(
+        p.subject("a1", Some("zed"), now).refusal(),
+        Some(Reason::UnknownPrincipal)
+    );
+    assert_eq!(
+        p.subject("svc", Some("a1"), now).refusal(),
+        Some(Reason::ImpersonationDenied)
+    );
+    assert_eq!(
+        p.subject("s1", Some("svc"), now).refusal(),
+        Some(Reason::ImpersonationDenied)
+    );
+    assert_eq!(p.subject("a1", Some("svc"), now).refusal(), None);
+    assert_eq!(p.subject("a1", None, now).refusal(), None);
+    let rec = |owner: &str| {
+        let text = format!(
+            r#"{{"principal":"a1","permission":"recording:recording:view","now":"{NOW}",
+               "resource":{{"type":"recording","id":"r","media":"audio","owner":"{owner}","divisions":["emea"]}}}}"#
+        );
+        Request::from_json(&text).expect("a request").resource
+    };
+    let s = p.subject("a1", Some("svc"), now);
+    for (owner, allow) in [("a1", true), ("a2", false)] {
+        let r = rec(owner);
+        let d = s.decide("recording:recording:view", &r, now);
+        assert_eq!(d.allow, allow, "{owner}");
+        let req = Request {
+            principal: "a1".into(),
+            actor: Some("svc".into()),
+            permission: "recording:recording:view".into(),
+            resource: r.clone(),
+            now,
+        };
+        assert_eq!(d.record(None), p.decide(&req).record(None));
+        let perm = recgate_core::Perm::parse("recording:recording:view").unwrap();
+        assert_eq!(s.decide_perm(perm, &r, now).record(None), d.record(None));
+    }
+    assert_eq!(
+        s.decide("recording:*:view", &rec("a1"), now).reason,
+        Reason::InvalidRequest
+    );
+}
+
+#[test]
+fn the_list_filter_knows_who_sees_nothing() {
+    let p = policy();
+    let now = Timestamp::parse(NOW).unwrap();
+    // Support holds no recording permission at all; an agent does.
+    assert!(p.list_filter("s1", now).expect("a filter").sees_nothing());
+    assert!(!p.list_filter("a1", now).expect("a filter").sees_nothing());
+    assert!(!p.list_filter("lead", now).expect("a filter").sees_nothing());
+}
