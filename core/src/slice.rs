@@ -124,15 +124,25 @@ impl Policy {
 
     fn keep_reachable(&self, uid: &str, keep: &mut Keep) {
         let doc = self.doc();
+        // A reporting row names a user and a queue (SPEC §2) and both must exist
+        // (step 2); its division is the queue's, its region the user's. A row
+        // reached through one of them may name any other, and is allowed only
+        // when that other exists: reached through a user, any queue of a
+        // division the principal's assignments hold; through a queue, any user
+        // of the principal's region (step 9). Those are kept; the rest would be
+        // denied by the full policy too, which the slice may word as
+        // `unknown_resource` (docs/policy.md, "Slices and non-disclosure").
+        let mut report_by_user = false;
+        let mut report_by_queue = false;
         for (qid, _) in &doc.queues {
             let as_queue = Resource::Queue(Named { id: qid.clone() });
             let as_report = Resource::Report(Report {
                 user: None,
                 queue: Some(qid.clone()),
             });
-            if reachable(self, uid, &as_queue, Applies::Queue)
-                || reachable(self, uid, &as_report, Applies::Report)
-            {
+            let by_report = reachable(self, uid, &as_report, Applies::Report);
+            report_by_queue |= by_report;
+            if by_report || reachable(self, uid, &as_queue, Applies::Queue) {
                 self.keep_queue(qid, keep);
             }
         }
@@ -142,11 +152,29 @@ impl Policy {
                 user: Some(other.clone()),
                 queue: None,
             });
-            if reachable(self, uid, &as_user, Applies::User)
-                || reachable(self, uid, &as_report, Applies::Report)
-            {
+            let by_report = reachable(self, uid, &as_report, Applies::Report);
+            report_by_user |= by_report;
+            if by_report || reachable(self, uid, &as_user, Applies::User) {
                 keep.stub_users.insert(other.clone());
             }
+        }
+        let Some(me) = doc.user(uid) else { return };
+        if report_by_user {
+            let every = me
+                .roles
+                .iter()
+                .any(|a| a.divisions.iter().any(|d| d == "*"));
+            for (qid, q) in &doc.queues {
+                let held = me.roles.iter().any(|a| a.divisions.contains(&q.division));
+                if every || held {
+                    self.keep_queue(qid, keep);
+                }
+            }
+        }
+        if report_by_queue {
+            let same_region = doc.users.iter().filter(|(_, u)| u.region == me.region);
+            keep.stub_users
+                .extend(same_region.map(|(other, _)| other.clone()));
         }
     }
 

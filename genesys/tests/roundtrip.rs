@@ -10,7 +10,8 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    missing_docs,
+    reason = "a test: a panic is a failure with its message"
 )]
 
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@
 
 use recgate_core::catalog::Applies;
 use recgate_core::model::{PolicyDoc, Rule, Scope, User, When};
-use recgate_core::request::Visibility;
+use recgate_core::request::AnnotationVisibility;
 use recgate_core::{Perm, Recording, Request, Resource, Timestamp};
 
 /// What the reference decides: the fields every target must agree on.
@@ -396,7 +396,7 @@ impl<'d> Reference<'d> {
         let mut perm = perm;
         if let Resource::Annotation(a) = res {
             let own = a.author.as_deref() == Some(p);
-            if a.visibility == Visibility::Private && !own {
+            if a.visibility == AnnotationVisibility::Private && !own {
                 return Verdict::deny("private_annotation");
             }
             if own && (perm == Perm::ANNOTATION_EDIT || perm == Perm::ANNOTATION_DELETE) {
@@ -568,15 +568,15 @@ impl<'d> Reference<'d> {
         principal: &str,
         rec: &Recording,
         now: Timestamp,
-    ) -> recgate_core::Visibility {
+    ) -> recgate_core::RecordingVisibility {
         let ok = self.user(principal).is_some_and(|u| !u.disabled);
         let res = Resource::Recording(rec.clone());
         if ok && self.allowed(principal, media_view(rec), &res, now, 0) {
-            recgate_core::Visibility::Media
+            recgate_core::RecordingVisibility::Media
         } else if ok && self.allowed(principal, Perm::METADATA_VIEW, &res, now, 0) {
-            recgate_core::Visibility::Metadata
+            recgate_core::RecordingVisibility::Metadata
         } else {
-            recgate_core::Visibility::Hidden
+            recgate_core::RecordingVisibility::Hidden
         }
     }
 }

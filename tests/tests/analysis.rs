@@ -14,7 +14,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a test: a panic is a failure with its message"
 )]
 
 use proptest::prelude::*;

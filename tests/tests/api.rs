@@ -5,11 +5,16 @@
 //! `Subject::refusal`, `Subject::decide` and the list filter's "sees
 //! nothing". The model test proves slices decide as the whole policy does;
 //! this one proves they stay small.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test: a panic is a failure with its message"
+)]
 
 use std::collections::BTreeMap;
 
-use recgate_core::{Policy, Reason, Request, Resource, Timestamp};
+use recgate_core::{Policy, Reason, Request, Timestamp};
 use sha2::Digest;
 
 const POLICY: &str = r#"{
@@ -261,7 +266,10 @@ fn a_slice_keeps_what_the_users_decisions_need_and_nothing_else() {
         ])
     );
     // A lead: inherited roles, the group and view their grants name, the view's
-    // queue (members other than slice users dropped), the group's members as stubs.
+    // queue (members other than slice users dropped), the group's members as stubs,
+    // and — because their reporting grant reaches rows through the view's queue,
+    // and such a row may name any user of their region (SPEC §2: a report's user
+    // must exist, its region decides step 9) — every user of the home region as a stub.
     assert_eq!(
         shape(&p, "lead"),
         expect(&[
@@ -270,7 +278,10 @@ fn a_slice_keeps_what_the_users_decisions_need_and_nothing_else() {
             ("queues", &["q-sales:"]),
             ("views", &["v-sales"]),
             ("roles", &["agent", "sales-lead"]),
-            ("users", &["a1:", "a2:", "lead:sales-lead"]),
+            (
+                "users",
+                &["a1:", "a2:", "hr:", "lead:sales-lead", "s1:", "svc:"]
+            ),
         ])
     );
     // Support in another division: nothing of sales at all.
@@ -406,11 +417,14 @@ fn a_subject_refuses_once_and_decides_like_the_policy() {
 }
 
 #[test]
-fn the_list_filter_knows_who_sees_nothing() {
+fn the_list_plan_knows_who_sees_nothing() {
     let p = policy();
     let now = Timestamp::parse(NOW).unwrap();
     // Support holds no recording permission at all; an agent does.
-    assert!(p.list_filter("s1", now).expect("a filter").sees_nothing());
-    assert!(!p.list_filter("a1", now).expect("a filter").sees_nothing());
-    assert!(!p.list_filter("lead", now).expect("a filter").sees_nothing());
+    assert!(p.list_plan("s1", now).expect("a list plan").sees_nothing());
+    assert!(!p.list_plan("a1", now).expect("a list plan").sees_nothing());
+    assert!(!p
+        .list_plan("lead", now)
+        .expect("a list plan")
+        .sees_nothing());
 }

@@ -8,7 +8,11 @@
 //! (or to the walk that produces them) is a decision someone made.
 //! To refresh after a deliberate change: `RECGATE_BLESS=1 cargo test -p
 //! recgate-tests --test explain -- --nocapture` prints every case's text.
-#![allow(clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test: a panic is a failure with its message"
+)]
 
 use recgate_core::{Policy, Request};
 

@@ -8,7 +8,12 @@
 //! is still exact, a database evaluates it to false.) Filters are written compactly (`render`) to keep
 //! the expectations reviewable. To refresh after a deliberate change:
 //! `RECGATE_BLESS=1 cargo test -p recgate-tests --test plans -- --nocapture`.
-#![allow(clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test: a panic is a failure with its message"
+)]
 
 use recgate_core::{Policy, Timestamp};
 use serde_json::Value;

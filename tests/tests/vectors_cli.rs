@@ -7,7 +7,11 @@
 //! `cargo test`: CI's conformance stage runs the release CLI on the same
 //! files, and building it a second time here would only cost time; the
 //! mutation run asks for it with `--include-ignored`.
-#![allow(clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test: a panic is a failure with its message"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

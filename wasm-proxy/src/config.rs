@@ -332,7 +332,11 @@ fn default_true() -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test: a panic is a failure with its message"
+)]
 mod tests {
     use super::*;
 

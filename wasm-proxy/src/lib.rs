@@ -41,7 +41,10 @@ mod shared;
 
 /// The proxy-wasm entry point. The SDK's macro needs `unsafe` (module
 /// constructors) and `#[no_mangle]`; only [`host`] needs it besides.
-#[allow(unsafe_code)]
+#[allow(
+    unsafe_code,
+    reason = "the proxy-wasm entry macro needs `unsafe` (module constructors) and `#[no_mangle]`"
+)]
 mod entry {
     use proxy_wasm::traits::RootContext;
     use proxy_wasm::types::LogLevel;

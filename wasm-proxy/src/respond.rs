@@ -136,7 +136,11 @@ pub fn log_decision(d: Logged<'_>) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test: a panic is a failure with its message"
+)]
 mod tests {
     use super::*;
 
