@@ -273,7 +273,7 @@ fn the_report_maps_every_permission_of_the_sample() {
         .find(|p| p.genesys == "recording:screenRecording:*")
         .unwrap();
     assert_eq!(screen.catalog.len(), 4);
-    assert_eq!(r.access_policies.len(), 5);
+    assert_eq!(r.access_policies.len(), 6);
     assert!(r
         .conditions
         .iter()
