@@ -10,6 +10,7 @@
     reason = "test generators and fixtures: a panic is a failed run (each module uses some of these)"
 )]
 
+pub mod cases;
 pub mod gen;
 pub mod org;
 pub mod reference;

@@ -25,16 +25,9 @@ use recgate_analysis::{verify, who_can, ClaimSet};
 use recgate_core::catalog::Perm;
 use recgate_core::model::PolicyDoc;
 use recgate_core::{Policy, Recording, Request, Resource, Timestamp};
+use recgate_tests::cases::property_config;
 use recgate_tests::gen;
 use serde_json::{json, Value};
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 fn now() -> Timestamp {
     Timestamp::parse(gen::NOW).unwrap()
@@ -51,7 +44,7 @@ fn request(principal: &str, actor: Option<&str>, perm: &str, resource: &Resource
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(property_config(160))]
 
     #[test]
     fn who_can_lists_exactly_whom_decide_allows(doc in gen::policy(), res in gen::resource(), perm in select(gen::REQUEST_PERMISSIONS.to_vec())) {
@@ -513,7 +506,7 @@ fn breaks(claim: &Claim, policy: &Policy, user: &str, perm: Perm, r: &Recording)
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(property_config(128))]
 
     #[test]
     fn verify_agrees_with_exhaustive_decide(doc in small_policy(), claims in proptest::collection::vec(claim(), 1..3)) {

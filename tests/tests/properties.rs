@@ -10,6 +10,7 @@
 
 use proptest::prelude::*;
 use recgate_core::{Policy, Reason, Request};
+use recgate_tests::cases::property_config;
 use recgate_tests::gen;
 use serde_json::{json, Value};
 
@@ -18,16 +19,8 @@ fn load(doc: &Value) -> Policy {
         .unwrap_or_else(|e| panic!("generated policy invalid: {e}\n{doc}"))
 }
 
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(property_config(400))]
 
     #[test]
     fn generated_policies_validate_and_requests_decide(doc in gen::policy(), reqs in proptest::collection::vec(gen::request(), 1..20)) {
@@ -179,7 +172,7 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(config(2000))]
+    #![proptest_config(property_config(2000))]
 
     #[test]
     fn arbitrary_json_never_panics(doc in arbitrary_json(), req in arbitrary_json()) {
@@ -216,7 +209,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(property_config(300))]
 
     /// A query plan is true for exactly the recordings a decision allows, and
     /// its redact filter for exactly those that carry the redact obligation.
@@ -241,7 +234,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(2000))]
+    #![proptest_config(property_config(2000))]
 
     /// A list filter shows exactly what deciding each row's visibility shows,
     /// both from a recording's own strings and with its attributes as bits.
@@ -294,7 +287,7 @@ fn with_resource_order(request: &Value, shift: usize, type_first: bool) -> Strin
 }
 
 proptest! {
-    #![proptest_config(config(500))]
+    #![proptest_config(property_config(500))]
 
     /// Where a resource's `type` stands among its members changes nothing:
     /// read straight from the stream when it is first, reordered otherwise.
