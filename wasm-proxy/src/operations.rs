@@ -26,6 +26,8 @@ use crate::respond;
 use crate::routes::{Action, AnnotationVerb, ListKind, RecordingVerb};
 use crate::shared::log;
 
+mod monitoring;
+
 /// A refusal, as decided.
 pub(crate) struct Refusal {
     pub(crate) status: u32,
@@ -524,6 +526,9 @@ impl Ask<'_> {
                 let c = conversation.as_deref().map(p).unwrap_or_default();
                 match entities {
                     ListKind::Queues => self.forward_plain("", None, Rewrite::Queues),
+                    ListKind::ScreenMonitoringSessions => {
+                        self.forward_plain("", None, Rewrite::ScreenMonitoringSessions)
+                    }
                     ListKind::Recordings | ListKind::Metadata => {
                         let f = facts!(self.conversation_facts(&c));
                         let redact: Vec<String> = f
@@ -704,6 +709,10 @@ impl Ask<'_> {
                 };
                 self.bulk(perm, Some((job.action, job.scope)))
             }
+            Action::Monitor { .. }
+            | Action::MonitorAgent { .. }
+            | Action::ScreenMonitorUsers
+            | Action::ScreenMonitorCount => self.decide_monitoring(),
             Action::ScreenSessions => self.bulk(
                 Perm::SCREEN_VIEW,
                 Some((
