@@ -355,14 +355,17 @@ mod tests {
         assert!(bsup.monitor(Monitoring::Call, &bpo_call(), now()).allowed());
         let us = bsup.monitor(Monitoring::Call, &us_call(true), now());
         assert_eq!(outcome(&us), (false, Reason::OutOfDivision, true));
-        // Agents do not monitor.
+        // Agents do not monitor; QA may hear the call recorded but does not monitor either.
         let agent = p.subject("a-us-2", None, now());
+        let live_call = us_call(true);
         assert_eq!(
-            agent
-                .monitor(Monitoring::Call, &us_call(true), now())
-                .decision
-                .reason,
-            Reason::NoPermission
+            outcome(&agent.monitor(Monitoring::Call, &live_call, now())),
+            (false, Reason::NoPermission, true)
+        );
+        let qa = p.subject("qa-1", None, now());
+        assert_eq!(
+            outcome(&qa.monitor(Monitoring::Call, &live_call, now())),
+            (false, Reason::NoPermission, false)
         );
     }
 
@@ -375,13 +378,10 @@ mod tests {
         assert_eq!(ended.permission, Perm::CALL_MONITOR);
         assert!(ended.decision.grant.is_none());
         // Someone who could not monitor it live learns nothing about it ending.
-        let agent = p.subject("a-us-2", None, now());
+        let qa = p.subject("qa-1", None, now());
         assert_eq!(
-            agent
-                .monitor(Monitoring::Call, &us_call(false), now())
-                .decision
-                .reason,
-            Reason::NoPermission
+            outcome(&qa.monitor(Monitoring::Call, &us_call(false), now())),
+            (false, Reason::NoPermission, false)
         );
         // What is logged is the interaction as it was: the core says step 1 (not live).
         let logged = monitored(Monitoring::Call, &us_call(false));

@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import platformClient from 'purecloud-platform-client-v2';
 
 import { makeIssuer } from './lib/jwt.mjs';
+import { outcome, refusedBy } from './lib/sdk.mjs';
 import { acme, startEdge } from './lib/edge.mjs';
 
 const idp = makeIssuer();
@@ -59,24 +60,9 @@ function as(sub, name = 'acme', principal) {
   };
 }
 
-/** An SDK call's outcome: {status, body} whether it resolved or rejected. */
-async function outcome(promise) {
-  try {
-    const r = await promise;
-    return { status: r.status, body: r.body };
-  } catch (e) {
-    return { status: e.status, body: e.body ?? e.message };
-  }
-}
-
 const agent = (c) => `p-${c}-agent`;
 const seen = (name) => edges[name].up.seen;
 const sawLast = (name, method, path) => [...seen(name)].reverse().find((s) => s.method === method && s.path === path);
-const refusedBy = (r, status, reason) => {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.reason, reason, JSON.stringify(r.body));
-  assert.match(r.body.decisionId, /^[0-9a-f]{32}$/);
-};
 /** Runs `fn`, then checks that nothing reached the upstream API meanwhile. */
 async function untouched(name, fn) {
   const since = seen(name).length;

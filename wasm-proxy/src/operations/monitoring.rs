@@ -7,7 +7,6 @@
 //! over every session. The filter only translates: which route watches what,
 //! and the refusal's status and words; every rule is the core's.
 
-use proxy_wasm::types::LogLevel;
 use recgate_core::bulk::{BulkAction, BulkScope};
 use recgate_core::monitor::{monitored, LiveInteraction, Monitoring};
 use recgate_core::request::Named;
@@ -19,7 +18,6 @@ use crate::attributes::FactsKey;
 use crate::bodies;
 use crate::judging::Rewrite;
 use crate::routes::{Action, MonitorChannel};
-use crate::shared::log;
 
 impl Ask<'_> {
     /// A live interaction as participant `p` of conversation `c` is in it,
@@ -27,23 +25,9 @@ impl Ask<'_> {
     /// know it, or its answer names another conversation or participant).
     fn live_interaction(&self, c: &str, p: &str) -> Result<LiveInteraction, Box<Verdict>> {
         let key = FactsKey::Participant(c.to_string(), p.to_string());
-        if !self.answers.contains_key(&key) {
-            return Err(Box::new(Verdict::Need(vec![key])));
-        }
-        let body = self
-            .facts(&key)
-            .map_err(|reason| Box::new(self.missing(reason)))?;
-        match LiveInteraction::from_json(body) {
-            Ok(f) if f.conversation_id() == c && f.participant_id == p => Ok(f),
-            Ok(_) => Err(Box::new(self.missing(Reason::UnknownResource))),
-            Err(e) => {
-                log(
-                    LogLevel::Error,
-                    &format!("recgate: unreadable live interaction facts: {}", e.message),
-                );
-                Err(Box::new(self.missing(Reason::ResourceUnavailable)))
-            }
-        }
+        self.read_facts(key, "live interaction", LiveInteraction::from_json, |f| {
+            f.conversation_id() == c && f.participant_id == p
+        })
     }
 
     /// The decision for a monitoring route with the facts at hand.
