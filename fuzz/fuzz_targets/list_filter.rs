@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
             Rewrite::Recording { facts: Box::new(one.clone()), metadata_only: true },
             Rewrite::Queues,
             Rewrite::BatchResults,
+            Rewrite::ScreenMonitoringSessions,
         ] {
             if let Ok(out) = reader.apply(&plan, data, 1 << 16, &none) {
                 let v: Value = serde_json::from_slice(&out).expect("the filtered body is JSON");

@@ -80,6 +80,10 @@ pub struct Attributes {
     /// Path template of a bulk job's query, `{jobId}` replaced.
     #[serde(default = "default_job_path")]
     pub job_path: String,
+    /// Path template of a live interaction as one participant is in it
+    /// (monitoring), `{conversationId}` and `{participantId}` replaced; never cached.
+    #[serde(default = "default_participant_path")]
+    pub participant_path: String,
     /// Timeout of one lookup.
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
@@ -284,6 +288,9 @@ fn default_recording_path() -> String {
 }
 fn default_job_path() -> String {
     "/attributes/recordingjobs/{jobId}".into()
+}
+fn default_participant_path() -> String {
+    "/attributes/conversations/{conversationId}/participants/{participantId}".into()
 }
 fn default_max_body() -> usize {
     1 << 20

@@ -310,7 +310,13 @@ impl EdgeRequest {
             return self.headers_of_body_route();
         }
         // A read or a delete is decided without a body; one sent anyway could be read by the API.
-        if !end_of_stream && matches!(self.method.as_str(), "GET" | "HEAD" | "DELETE") {
+        let takes_none = self
+            .routed
+            .as_ref()
+            .is_some_and(|r| r.action.takes_no_body());
+        if !end_of_stream
+            && (takes_none || matches!(self.method.as_str(), "GET" | "HEAD" | "DELETE"))
+        {
             log(LogLevel::Info, "recgate: a body on a route that takes none");
             return self.refuse_early(Reason::InvalidRequest);
         }
@@ -367,6 +373,7 @@ impl EdgeRequest {
                     | Action::DeletionProtectionQuery
                     | Action::BatchDownload
                     | Action::BulkJob
+                    | Action::ScreenMonitorUsers
             ) || matches!(
                 r.action,
                 Action::Annotation {
@@ -427,7 +434,7 @@ impl EdgeRequest {
             if self.answers.contains_key(&key) || self.pending.iter().any(|(_, k)| *k == key) {
                 continue;
             }
-            if use_cache {
+            if use_cache && key.cacheable() {
                 if let Some(body) =
                     host::shared_data(&key.cache_key()).and_then(|e| fresh(&e, self.now))
                 {
@@ -791,8 +798,12 @@ impl Context for EdgeRequest {
                             Timestamp(self.now.0.saturating_add(
                                 i64::try_from(ttl).unwrap_or(0).saturating_mul(1000),
                             ));
-                        let _ =
-                            host::set_shared_data(&key.cache_key(), &cache_entry(expires, &text));
+                        if key.cacheable() {
+                            let _ = host::set_shared_data(
+                                &key.cache_key(),
+                                &cache_entry(expires, &text),
+                            );
+                        }
                         Answer::Found(text)
                     }
                     None => Answer::Unavailable,

@@ -52,6 +52,10 @@ pub enum Rewrite {
     /// A `BatchDownloadJobStatusResult`: items judged on facts fetched once
     /// the body is in (see [`batch_keys`]).
     BatchResults,
+    /// A `ScreenMonitoringSessionEntityListing` or a
+    /// `ScreenMonitoringUserDetailsEntityListing`: each entity judged on its
+    /// `sourceUser` and `targetUser` (core `Subject::keep_screen_session`).
+    ScreenMonitoringSessions,
 }
 
 impl Rewrite {
@@ -164,6 +168,19 @@ impl Reader<'_, '_> {
                         self.nested(facts, e);
                     }
                     keep
+                })?;
+            }
+            Rewrite::ScreenMonitoringSessions => {
+                let user = |e: &Value, k: &str| {
+                    e.get(k)
+                        .and_then(|u| u.get("id"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
+                rewrite::filter_listing(&mut doc, |e| {
+                    let (source, target) = (user(e, "sourceUser"), user(e, "targetUser"));
+                    self.subject
+                        .keep_screen_session(source.as_deref(), target.as_deref(), self.now)
                 })?;
             }
             Rewrite::Queues => {
@@ -301,6 +318,51 @@ mod tests {
         };
         assert!(reader
             .apply(&plan, br#"{"entities":[]}"#, 1 << 20, &none)
+            .is_err());
+    }
+
+    #[test]
+    fn screen_monitoring_sessions_are_judged_on_their_users() {
+        let policy = Policy::from_json(
+            r#"{"schema":"recgate/v1","revision":"r",
+              "groups":{"team":{"members":["a1"]}},
+              "roles":{"sup":{"grants":[{"permission":"conversation:call:monitor","scope":{"group":"team"}},
+                                        {"permission":"recording:screenRecording:view","scope":{"group":"team"}}]}},
+              "users":{"sup":{"roles":[{"role":"sup"}]},"other":{"roles":[{"role":"sup"}]},"a1":{},"a2":{}}}"#,
+        )
+        .unwrap();
+        let now = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
+        let s = policy.subject("sup", None, now);
+        let reader = Reader {
+            subject: &s,
+            now,
+            metadata_fields: &[],
+        };
+        let none = |_: &str, _: &str| None;
+        let body = br#"{"entities":[
+            {"screenMonitoringId":"s1","sourceUser":{"id":"other"},"targetUser":{"id":"a1"}},
+            {"screenMonitoringId":"s2","sourceUser":{"id":"other"},"targetUser":{"id":"a2"}},
+            {"screenMonitoringId":"s3","sourceUser":{"id":"sup"},"targetUser":{"id":"a2"}},
+            {"screenMonitoringId":"s4","sourceUser":{"id":"other"}},
+            {"count":2,"targetUser":{"id":"a1"}}]}"#;
+        let out = reader
+            .apply(&Rewrite::ScreenMonitoringSessions, body, 1 << 20, &none)
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out).unwrap();
+        let kept: Vec<String> = doc["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e.get("screenMonitoringId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("count")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(kept, ["s1", "s3", "count"]);
+        assert!(reader
+            .apply(&Rewrite::ScreenMonitoringSessions, b"[]", 1 << 20, &none)
             .is_err());
     }
 }

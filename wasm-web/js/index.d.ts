@@ -274,7 +274,8 @@ export type Reason =
   | 'route_unknown'
   | 'resource_unavailable'
   | 'token_invalid'
-  | 'bulk_restricted';
+  | 'bulk_restricted'
+  | 'conversation_ended';
 
 /** What an enforcement point must do along with an allow. */
 export type Obligation =
