@@ -65,11 +65,12 @@ const trailing = {
  * jwt_authn and the router (`null`: no filter there) and `routeConfig` replaces the
  * catch-all route to the upstream.
  */
-export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig, failurePolicy, upstreamTrailers = true }) {
+export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig, failurePolicy, upstreamTrailers = true, accessLog, preFilters = [], statsConfig }) {
   const authz = authzFilter === undefined ? recgateFilter(plugin, failurePolicy) : authzFilter;
   const clusters = [{ ...cluster('upstream', upstreamPort), ...(upstreamTrailers ? trailing : {}) }, cluster('recgate_attributes', attributesPort)];
   if (policyPort) clusters.push(cluster('recgate_policy', policyPort));
   return {
+    ...(statsConfig ? { stats_config: statsConfig } : {}),
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
     static_resources: {
       listeners: [{
@@ -80,6 +81,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
           typed_config: {
             '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
             stat_prefix: 'api',
+            ...(accessLog ? { access_log: accessLog } : {}),
             http_protocol_options: { enable_trailers: true },
             route_config: routeConfig ?? { virtual_hosts: [{ name: 'api', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'upstream' } }] }] },
             http_filters: [
@@ -92,6 +94,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
                   rules: [{ match: { prefix: '/' }, requires: { requires_any: { requirements: [{ provider_name: 'recgate' }, { allow_missing: {} }] } } }],
                 },
               },
+              ...preFilters,
               ...(authz ? [authz] : []),
               // Holds a request until its body is complete: the filter decides on bodies of some
               // routes, and proxy-wasm cannot hold the headers meanwhile (docs/envoy-filter.md).
