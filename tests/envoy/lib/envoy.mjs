@@ -33,11 +33,11 @@ const cluster = (name, port) => ({
 });
 
 /** The `Wasm` typed config of a filter: the module (`code`, default the local file), VM and root id `name`, configuration string `value`. */
-export const wasmTypedConfig = (name, code, value, failurePolicy) => ({
+export const wasmTypedConfig = (name, code, value, failurePolicy, vmOptions = {}) => ({
   '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
   config: {
     name, root_id: name,
-    vm_config: { vm_id: name, runtime: 'envoy.wasm.runtime.v8', code },
+    vm_config: { vm_id: name, runtime: 'envoy.wasm.runtime.v8', code, ...vmOptions },
     configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value },
     ...(failurePolicy ? { failure_policy: failurePolicy } : {}),
   },
@@ -61,12 +61,12 @@ const recgateFilter = (plugin, failurePolicy, code) => ({
 });
 
 /** The ECDS resource file (a DiscoveryResponse) that delivers the recgate filter's configuration. */
-export const ecdsResource = (plugin, { code, failurePolicy, version = '1' } = {}) => ({
+export const ecdsResource = (plugin, { code, failurePolicy, version = '1', vmOptions } = {}) => ({
   version_info: String(version),
   resources: [{
     '@type': 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig',
     name: 'recgate',
-    typed_config: wasmTypedConfig('recgate', code ?? { local: { filename: WASM } }, JSON.stringify(plugin), failurePolicy),
+    typed_config: wasmTypedConfig('recgate', code ?? { local: { filename: WASM } }, JSON.stringify(plugin), failurePolicy, vmOptions),
   }],
 });
 
@@ -108,6 +108,8 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
   if (policyPort) clusters.push(cluster('recgate_policy', policyPort));
   for (const c of extraClusters) clusters.push(cluster(c.name, c.port));
   return {
+    // A node id and cluster: ECDS (and any xDS source) requires them.
+    node: { id: `edge-${port}`, cluster: 'recgate-edge' },
     ...(statsConfig ? { stats_config: statsConfig } : {}),
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
     static_resources: {
