@@ -85,3 +85,52 @@ export async function startFileServer(files) {
 
 /** The SHA-256 of a file, hex (what `vm_config.code.remote.sha256` takes). */
 export const sha256File = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/**
+ * A policy rotation under load across a fleet: `workers` concurrent loops
+ * per Envoy send `probe(envoy)` (which resolves `{ status, revision }`)
+ * until every Envoy has answered with `revision` for `settleMs`, or
+ * `timeoutMs` passes. `rotate()` is called once load runs. Resolves, per
+ * Envoy, the ms from the rotation to its first answer from the new
+ * revision and to its last answer from the old one, the request counts,
+ * and every answer's status (for the no-5xx check).
+ */
+export async function rotateUnderLoad({ envoys, probe, rotate, revision, workers = 3, settleMs = 2500, timeoutMs = 20000, warmupMs = 500 }) {
+  const per = envoys.map(() => ({ answers: [], firstNew: null, lastOld: null }));
+  let rotatedAt = null;
+  let stop = false;
+  const loops = envoys.flatMap((envoy, e) => Array.from({ length: workers }, async () => {
+    for (let i = 0; !stop && i < 200000; i += 1) {
+      const sent = Date.now();
+      let a;
+      try {
+        a = await probe(envoy);
+      } catch (err) {
+        a = { status: `error ${err.message}`, revision: null };
+      }
+      const at = Date.now();
+      per[e].answers.push({ ...a, sent, at });
+      if (rotatedAt === null || sent < rotatedAt) continue;
+      if (a.revision === revision) per[e].firstNew ??= at - rotatedAt;
+      else per[e].lastOld = at - rotatedAt;
+    }
+  }));
+  await new Promise((r) => setTimeout(r, warmupMs));
+  rotatedAt = Date.now();
+  rotate();
+  const deadline = rotatedAt + timeoutMs;
+  while (Date.now() < deadline) {
+    const now = Date.now() - rotatedAt;
+    if (per.every((p) => p.firstNew !== null && now - Math.max(p.firstNew, p.lastOld ?? 0) >= settleMs)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop = true;
+  await Promise.all(loops);
+  return per.map((p) => ({
+    firstNewMs: p.firstNew,
+    lastOldMs: p.lastOld,
+    requests: p.answers.length,
+    statuses: p.answers.map((a) => a.status),
+    answers: p.answers,
+  }));
+}
