@@ -5,9 +5,9 @@
 //!
 //! Envoy 1.40 gives Wasm no host call that writes dynamic metadata:
 //! `proxy_set_property` lands in filter state under `wasm.<path>` whatever
-//! the path (`["metadata", "filter_metadata", …]` included —
-//! `tests/envoy/observability.test.mjs` shows it), and its foreign functions
-//! are `declare_property`, `set_envoy_filter_state` and `clear_route_cache`.
+//! the path (`["metadata", "filter_metadata", …]` included: tried against
+//! 1.40, invisible to `%DYNAMIC_METADATA%`), and its foreign functions are
+//! `declare_property`, `set_envoy_filter_state` and `clear_route_cache`.
 //! So the fields go out two ways, chosen in `decisionMetadata`:
 //! - filter state `wasm.recgate.<field>` (default): read with
 //!   `%FILTER_STATE(wasm.recgate.reason:PLAIN)%`;
