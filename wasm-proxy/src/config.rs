@@ -296,16 +296,7 @@ impl PluginConfig {
                 );
             }
         }
-        let header = raw.impersonation_header.to_ascii_lowercase();
-        if header.is_empty()
-            || !header
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(format!(
-                "invalid configuration: impersonationHeader \"{header}\" is not a header name"
-            ));
-        }
+        let header = header_name(&raw.impersonation_header, "impersonationHeader")?;
         let mut pass_through = Vec::new();
         for p in raw.pass_through {
             let canon = crate::path::normalize(&p)
@@ -334,19 +325,9 @@ impl PluginConfig {
                     .map_err(|(i, e)| {
                         format!("invalid configuration: signing.trustedKeys[{i}]: {e}")
                     })?;
-                let header = s.header.to_ascii_lowercase();
-                if header.is_empty()
-                    || !header
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                {
-                    return Err(format!(
-                        "invalid configuration: signing.header \"{header}\" is not a header name"
-                    ));
-                }
                 Some(Signing {
                     trusted,
-                    header,
+                    header: header_name(&s.header, "signing.header")?,
                     minimum_serial: s.minimum_serial,
                 })
             }
@@ -368,6 +349,21 @@ impl PluginConfig {
             route_names,
         })
     }
+}
+
+/// A header name the configuration gives (`what` names the member), lower-cased.
+fn header_name(given: &str, what: &str) -> Result<String, String> {
+    let header = given.to_ascii_lowercase();
+    if header.is_empty()
+        || !header
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(format!(
+            "invalid configuration: {what} \"{header}\" is not a header name"
+        ));
+    }
+    Ok(header)
 }
 
 fn default_policy_authority() -> String {
