@@ -236,6 +236,17 @@ pub struct RouteSpec {
     pub query: BTreeMap<String, String>,
     /// The decision.
     pub action: Action,
+    /// Its name in stats and logs ([`RouteSpec::stat_name`] when absent).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Whether a route name is one stats can carry: `[a-z0-9_]`, 1 to 64 long.
+pub fn valid_route_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn template_params(path: &str) -> Vec<&str> {
@@ -245,6 +256,42 @@ fn template_params(path: &str) -> Vec<&str> {
 }
 
 impl RouteSpec {
+    /// The route's name in stats: its `name`, else the method, the literal
+    /// path segments after `/api/v2`, `id` when the path ends in a
+    /// parameter, and the query keys it requires —
+    /// `get_conversations_recordings_id_download`.
+    pub fn stat_name(&self) -> String {
+        if let Some(n) = &self.name {
+            return n.clone();
+        }
+        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
+        let rest = match segments.as_slice() {
+            ["api", "v2", rest @ ..] => rest,
+            all => all,
+        };
+        let mut out = self.method.to_ascii_lowercase();
+        for s in rest.iter().filter(|s| !s.starts_with('{')) {
+            out.push('_');
+            out.push_str(s);
+        }
+        if rest.last().is_some_and(|s| s.starts_with('{')) {
+            out.push_str("_id");
+        }
+        for k in self.query.keys() {
+            out.push('_');
+            out.push_str(k);
+        }
+        out.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+
     /// Checks permissions and parameters; the error names the route.
     pub fn check(&self) -> Result<(), String> {
         let params = template_params(&self.path);
@@ -377,6 +424,7 @@ fn route(method: &str, path: &str, action: Action) -> RouteSpec {
         path: path.into(),
         query: BTreeMap::new(),
         action,
+        name: None,
     }
 }
 
@@ -732,6 +780,8 @@ pub fn default_routes() -> Vec<RouteSpec> {
 pub struct Matched<'r> {
     /// The route.
     pub route: &'r RouteSpec,
+    /// Its position in the table.
+    pub index: usize,
     /// Parameter values by name.
     pub params: BTreeMap<String, String>,
     /// The request's query, decoded.
@@ -761,9 +811,10 @@ pub fn find<'r>(
     let query = crate::path::query_params(&path.query)
         .ok_or_else(|| BadQuery("an unreadable query string".into()))?;
     let segs: Vec<&str> = path.segments().collect();
-    for r in routes
+    for (index, r) in routes
         .iter()
-        .filter(|r| r.method.eq_ignore_ascii_case(method))
+        .enumerate()
+        .filter(|(_, r)| r.method.eq_ignore_ascii_case(method))
     {
         let tpl: Vec<&str> = r.path.split('/').filter(|s| !s.is_empty()).collect();
         if tpl.len() != segs.len() {
@@ -816,6 +867,7 @@ pub fn find<'r>(
         if holds {
             return Ok(Some(Matched {
                 route: r,
+                index,
                 params,
                 query,
             }));
@@ -981,5 +1033,21 @@ mod tests {
         .unwrap();
         assert_eq!(users.route.action, Action::ScreenMonitorUsers);
         assert!(!users.route.action.takes_no_body());
+    }
+
+    #[test]
+    fn routes_have_stat_names() {
+        let routes = default_routes();
+        let names: Vec<String> = routes.iter().map(RouteSpec::stat_name).collect();
+        for n in &names {
+            assert!(valid_route_name(n), "{n}");
+        }
+        assert!(names.contains(&"get_conversations_recordings_id".to_string()));
+        assert!(names.contains(&"get_conversations_recordings_id_download".to_string()));
+        assert!(names.contains(&"get_conversations_recordings".to_string()));
+        assert!(names.contains(&"put_recording_jobs_id".to_string()));
+        let found = m(&routes, "GET", "/api/v2/users/u1").unwrap().unwrap();
+        assert_eq!(names[found.index], "get_users_id");
+        assert!(!valid_route_name("Get-X") && !valid_route_name(""));
     }
 }
