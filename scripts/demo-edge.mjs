@@ -9,11 +9,19 @@
 // The API is the Genesys Cloud recording API as the official SDK
 // (purecloud-platform-client-v2 262.0.0) calls it; the demo API answers with
 // the SDK's models. Dev-only helpers on 127.0.0.1:10001 (CORS open, loopback
-// only), used by the demo page's API console (www/console.html):
+// only), used by the demo page (its "Monitor live" control) and its API console
+// (www/console.html):
 //   POST /dev/token {"sub", "sid"?, "ageSeconds"?}                          → {token}
 //   POST /dev/call  {"sub"?, "method", "path", "headers"?, "body"?, "ageSeconds"?}
 //        signs a token for sub (none when absent), sends the request (and its
 //        JSON body) through Envoy exactly as given, and returns {status, headers, body}.
+//   POST /dev/end   {"conversationId"}  the live conversation ends (the attributes
+//        service says so from then on: the next monitor request is refused)
+//   GET  /dev/seen                       the last requests the demo API received
+//        ({method, path, principal, decision}): what got past the edge
+// The page's "Monitor live" control calls the real monitor endpoint through
+// /dev/call; the live conversations are those of www/data/recordings.json's
+// live rows (and the test API's own).
 
 import { createServer, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -21,7 +29,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { makeIssuer } from '../tests/envoy/lib/jwt.mjs';
-import { startUpstream, startAttributes, startPolicyServer } from '../tests/envoy/lib/servers.mjs';
+import { fixtures, startUpstream, startAttributes, startPolicyServer } from '../tests/envoy/lib/servers.mjs';
 import { startEnvoy } from '../tests/envoy/lib/envoy.mjs';
 import { Gate, initSync } from '../wasm-web/js/index.js';
 
@@ -34,21 +42,50 @@ const policyText = readFileSync(join(root, 'examples', 'acme.json'), 'utf8');
 initSync(readFileSync(join(root, 'wasm-web', 'pkg-web', 'recgate_web_bg.wasm')));
 const gate = Gate.fromPolicy(policyText);
 const idp = makeIssuer();
-const up = await startUpstream(undefined, { gate, homeRegion: JSON.parse(policyText).settings?.homeRegion ?? 'us-east-1' });
-const attrs = await startAttributes();
+const data = fixtures();
+data.conversations.push(...liveConversations(JSON.parse(readFileSync(join(root, 'www', 'data', 'recordings.json'), 'utf8'))));
+const up = await startUpstream(data, { gate, homeRegion: JSON.parse(policyText).settings?.homeRegion ?? 'us-east-1' });
+const attrs = await startAttributes(data);
 const ps = await startPolicyServer(policyText);
 const envoy = await startEnvoy({
   port: edgePort, jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, policyPort: ps.port,
   plugin: { policy: JSON.parse(policyText), policyServer: { cluster: 'recgate_policy', pollSeconds: 5 }, attributes: { cluster: 'recgate_attributes' } },
 });
 
+/** The demo page's live rows as live conversations: the agent (its participant named by the row) and a customer. */
+function liveConversations(dataset) {
+  return dataset.recordings.filter((r) => r.live && r.details?.monitor?.participantId).map((r) => ({
+    conversationId: r.conversationId, media: r.media, direction: r.direction, queue: r.queue,
+    divisions: r.divisions ?? ['home'], region: r.region ?? 'us-east-1', live: true,
+    participants: [{ id: `p-${r.conversationId}-customer`, purpose: 'customer' }, { id: r.details.monitor.participantId, purpose: 'agent', user: r.owner }],
+  }));
+}
+
 const tokens = createServer((req, res) => {
   const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'content-type': 'application/json' };
   if (req.method === 'OPTIONS') { res.writeHead(204, cors); return res.end(); }
-  if (req.method !== 'POST' || !['/dev/token', '/dev/call'].includes(req.url)) { res.writeHead(404, cors); return res.end('{}'); }
+  if (req.method === 'GET' && req.url === '/dev/seen') {
+    const last = up.seen.slice(-50).map((s) => ({ method: s.method, path: s.path, principal: s.headers['x-recgate-principal'] ?? null, decision: s.headers['x-recgate-decision'] ?? null }));
+    res.writeHead(200, cors);
+    return res.end(JSON.stringify(last));
+  }
+  if (req.method !== 'POST' || !['/dev/token', '/dev/call', '/dev/end'].includes(req.url)) { res.writeHead(404, cors); return res.end('{}'); }
   let body = '';
   req.on('data', (d) => { body += d; });
   req.on('end', async () => {
+    if (req.url === '/dev/end') {
+      try {
+        const { conversationId } = JSON.parse(body);
+        const c = data.conversations.find((x) => x.conversationId === conversationId);
+        if (!c) throw new Error(`no live conversation ${conversationId}`);
+        c.live = false;
+        res.writeHead(200, cors);
+        return res.end(JSON.stringify({ conversationId, live: false }));
+      } catch (e) {
+        res.writeHead(400, cors);
+        return res.end(JSON.stringify({ error: String(e.message) }));
+      }
+    }
     if (req.url === '/dev/call') {
       try {
         const { sub, method = 'GET', path, headers = {}, body: payload, ageSeconds } = JSON.parse(body);
@@ -102,6 +139,7 @@ console.log(`  curl -s ${envoy.url}/api/v2/conversations/c-1/recordings -H "auth
 console.log(`  curl -s "${envoy.url}/api/v2/conversations/c-1/recordings/rec-us-call-1?download=true" -H "authorization: Bearer ${t('qa-1')}"`);
 console.log(`  curl -s -X PUT ${envoy.url}/api/v2/conversations/c-1/recordings/rec-us-screen-1 -H "content-type: application/json" -d '{"deleteDate":"2026-12-24T00:00:00Z"}' -H "authorization: Bearer ${t('qa-1')}"`);
 console.log(`  curl -s ${envoy.url}/api/v2/users/a-us-1 -H "gen-usersubject: a-us-1" -H "authorization: Bearer ${t('svc-bpo')}"`);
+console.log(`  curl -s -X POST ${envoy.url}/api/v2/conversations/calls/c-1020/participants/p-c-1020-agent/monitor -H "authorization: Bearer ${t('sup-us')}"`);
 
 const stop = async () => {
   tokens.close();

@@ -4,8 +4,11 @@
 # seed scenarios, hostile requests, bad bytes under every Wasm failure policy,
 # response filtering, the official Genesys Cloud SDK as the client and its
 # endpoint inventory, an embedded Tomcat behind pass-through (setup.sh installs
-# it), lifecycle, restart, soak, and ≥ 500 generated requests whose statuses
-# must match the native decisions.
+# it), lifecycle, restart, soak, ≥ 500 generated requests whose statuses
+# must match the native decisions, and issue #19's fleet tests: ECDS under
+# load, a remote module with sha256, signed policies (keys and signatures by
+# the CLI), two Envoys on one policy server, decisions in access logs and
+# Prometheus stats.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

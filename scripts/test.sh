@@ -27,7 +27,8 @@ core_no_std() {
   cargo build -p recgate-core --release --target wasm32v1-none &&
     cargo build -p recgate-core --release --target wasm32-unknown-unknown &&
     cargo build -p recgate-core --release --target wasm32-wasip1 &&
-    cargo build -p recgate-analysis --release --target wasm32v1-none
+    cargo build -p recgate-analysis --release --target wasm32v1-none &&
+    cargo build -p recgate-sign --release --target wasm32v1-none
 }
 vectors() {
   cargo build --release -p recgate-cli &&

@@ -130,7 +130,9 @@ export function rbacFilter(policy) {
 
 /** recgate's plugin configuration: the sample policy inline, attributes cached for the whole run. */
 export function recgatePlugin(policy) {
-  return { policy, attributes: { cluster: 'recgate_attributes', cacheTtlSeconds: 3600 }, decisionLog: false };
+  // RECGATE_BENCH_PLUGIN='{"decisionMetadata":{"filterState":false}}' measures a configuration variant.
+  const extra = process.env.RECGATE_BENCH_PLUGIN ? JSON.parse(process.env.RECGATE_BENCH_PLUGIN) : {};
+  return { policy, attributes: { cluster: 'recgate_attributes', cacheTtlSeconds: 3600 }, decisionLog: false, ...extra };
 }
 
 /** The probe filter of bench/edge/hostcalls/ (built separately; see README.md). */

@@ -15,12 +15,15 @@ import { loadavg, cpus } from 'node:os';
 import { makeIssuer } from '../../tests/envoy/lib/jwt.mjs';
 import { startAttributes } from '../../tests/envoy/lib/servers.mjs';
 import { startEnvoy, freePort, repoRoot } from '../../tests/envoy/lib/envoy.mjs';
-import { SCENARIOS, PRINCIPAL, LIST_ENTITIES, listPage, expectedVisible, routeConfig, rbacFilter, recgatePlugin, rolesOf, PROBE, probeFilter } from './configs.mjs';
+import { SCENARIOS as ALL_SCENARIOS, PRINCIPAL, LIST_ENTITIES, listPage, expectedVisible, routeConfig, rbacFilter, recgatePlugin, rolesOf, PROBE, probeFilter } from './configs.mjs';
 import { envoyPid, measure, numericOptions } from './measure.mjs';
 import { verifyAnswers } from './verify.mjs';
 import { summarize, markdown } from './report.mjs';
 
 const { rounds, seconds, connections, warmup } = numericOptions({ rounds: [6, 1], seconds: [5, 1], connections: [16, 1], warmup: [2, 0] });
+// RECGATE_BENCH_SCENARIOS=allow,deny measures only those requests (e.g. the allow-path cost of a filter change).
+const only = process.env.RECGATE_BENCH_SCENARIOS?.split(',').filter(Boolean);
+const SCENARIOS = only ? ALL_SCENARIOS.filter((s) => only.includes(s.name)) : ALL_SCENARIOS;
 
 const policy = JSON.parse(readFileSync(join(repoRoot, 'examples', 'acme.json'), 'utf8'));
 const idp = makeIssuer();

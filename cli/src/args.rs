@@ -54,6 +54,15 @@ impl Args {
             .and_then(|(_, v)| v.as_deref())
     }
 
+    /// Every value of a repeatable option, in order.
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        self.options
+            .iter()
+            .filter(|(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
+    }
+
     pub fn flag(&self, name: &str) -> bool {
         self.options.iter().any(|(n, _)| n == name)
     }

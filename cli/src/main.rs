@@ -1,5 +1,6 @@
 //! `recgate`: the command line for recgate/v1 policies — validate, lint,
-//! decide, explain, slice, run conformance vectors and report license impact.
+//! decide, explain, slice, run conformance vectors, report license impact, and
+//! sign policies (`keygen`, `sign`, `verify-signature`).
 //! Exit codes: 0 success, 1 the answer is "no" (invalid policy, failed test,
 //! strict lint), 2 the command could not run (usage, unreadable file).
 
@@ -10,6 +11,7 @@ mod import;
 mod inspect;
 mod plan;
 mod review;
+mod signing;
 mod vectors;
 mod verify;
 mod whocan;
@@ -30,6 +32,9 @@ USAGE:
   recgate diff OLD NEW --requests LOG.jsonl [--format text|json]
   recgate licenses POLICY [--format text|json]
   recgate hash POLICY
+  recgate keygen --out KEY.pem [--public-out PUB.pem] [--format text|json]
+  recgate sign --key KEY.pem POLICY [--serial N] [--out SIG] [--format text|json]
+  recgate verify-signature --key PUB [--key PUB2]... POLICY SIG [--minimum-serial N] [--format text|json]
   recgate import genesys DIR [--out POLICY.json] [--report REPORT.json] [--format text|json] [--strict]
   recgate who-can --policy POLICY (--permission PERM | --control C) --resource RES.json [--now T] [--format text|json]
   recgate review --policy POLICY [--format md|csv|html|json] [--now T]
@@ -37,7 +42,9 @@ USAGE:
 
 Exit codes: 0 success; 1 invalid policy, failed vector or (with --strict) an
 error-level lint finding, or a claim that does not hold; 2 usage or I/O
-error, or an invalid claims file.
+error, or an invalid claims file. verify-signature: 0 the signature holds,
+1 it is refused (malformed, unknown_key, bad_signature, hash_mismatch, stale)
+or the policy is invalid, 2 a file or key cannot be read.
 ";
 
 fn main() -> ExitCode {
@@ -57,6 +64,9 @@ fn main() -> ExitCode {
         "diff" => diff::diff(rest),
         "plan" => plan::plan(rest),
         "hash" => inspect::hash(rest),
+        "keygen" => signing::keygen(rest),
+        "sign" => signing::sign(rest),
+        "verify-signature" => signing::verify_signature(rest),
         "import" => import::import(rest),
         "who-can" => whocan::who_can(rest),
         "review" => review::review(rest),

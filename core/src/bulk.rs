@@ -46,6 +46,9 @@ pub enum BulkAction {
     Export,
     /// View them (a figure or listing over all of them).
     View,
+    /// Monitor them live (a figure over every monitoring session): unlike
+    /// jobs, this acts on live interactions.
+    Monitor,
 }
 
 impl BulkAction {
@@ -55,6 +58,7 @@ impl BulkAction {
             BulkAction::Delete => (Perm::RECORDING_DELETE, Perm::SCREEN_DELETE),
             BulkAction::Export => (Perm::RECORDING_DOWNLOAD, Perm::SCREEN_DOWNLOAD),
             BulkAction::View => (Perm::RECORDING_VIEW, Perm::SCREEN_VIEW),
+            BulkAction::Monitor => (Perm::CALL_MONITOR, Perm::CALL_MONITOR),
         };
         let mut out = Vec::new();
         if scope.calls {
@@ -76,6 +80,8 @@ enum Tri {
 
 struct Given<'a> {
     screen: bool,
+    /// Live interactions (monitoring), not finished recordings (jobs).
+    live: bool,
     sensitive_excluded: bool,
     regions: &'a [String],
 }
@@ -101,6 +107,7 @@ impl Given<'_> {
         };
         match c {
             Cond::MediaIn { values } => media_of(values),
+            Cond::Live if self.live => Tri::True,
             Cond::LegalHold | Cond::Live | Cond::Expired { .. } => Tri::False,
             Cond::Sensitive if self.sensitive_excluded => Tri::False,
             Cond::RegionIn { values } if self.regions.iter().all(|r| values.contains(r)) => {
@@ -186,6 +193,7 @@ impl Policy {
             };
             let given = Given {
                 screen,
+                live: action == BulkAction::Monitor,
                 sensitive_excluded: !scope.sensitive,
                 regions: &regions,
             };
@@ -281,6 +289,53 @@ mod tests {
         assert_eq!(
             bulk("ghost", BulkAction::Delete, CALLS),
             Err(Reason::UnknownPrincipal)
+        );
+    }
+
+    #[test]
+    fn monitoring_in_bulk_is_over_live_interactions() {
+        let with_monitor = POLICY
+            .replace(
+                r#""nodelete":"#,
+                r#""live": { "grants": [ { "permission": "conversation:call:monitor" }, { "permission": "recording:screenRecording:view" } ] },
+        "teamlive": { "grants": [ { "permission": "conversation:call:monitor", "scope": { "group": "g" } }, { "permission": "recording:screenRecording:view" } ] },
+        "nodelete":"#,
+            )
+            .replace(
+                r#""a": {}"#,
+                r#""a": {}, "watcher": { "roles": [ { "role": "live", "divisions": ["*"] } ] },
+        "teamwatcher": { "roles": [ { "role": "teamlive", "divisions": ["*"] } ] }"#,
+            );
+        let p = Policy::from_json(&with_monitor).unwrap();
+        const SCREENS: BulkScope = BulkScope {
+            calls: false,
+            screens: true,
+            sensitive: true,
+        };
+        let bulk = |u| p.bulk(u, None, BulkAction::Monitor, SCREENS, now());
+        assert_eq!(
+            bulk("watcher"),
+            Ok(()),
+            "monitor and screen view everywhere"
+        );
+        assert_eq!(
+            bulk("teamwatcher"),
+            Err(Reason::BulkRestricted),
+            "one group only"
+        );
+        assert_eq!(
+            bulk("boss"),
+            Err(Reason::BulkRestricted),
+            "viewing every screen recording is not monitoring"
+        );
+        let unredacted = BulkScope {
+            sensitive: false,
+            ..SCREENS
+        };
+        assert_eq!(
+            p.bulk("watcher", None, BulkAction::View, unredacted, now()),
+            Ok(()),
+            "viewing every screen recording is what the screen view plan says"
         );
     }
 

@@ -70,11 +70,14 @@ pub enum Reason {
     /// Edge: a bulk operation (a query-based job, a figure over every
     /// recording) by a principal restricted over the recordings it touches.
     BulkRestricted,
+    /// Edge: monitoring an interaction that is no longer live (the
+    /// attributes service, asked afresh, says it has ended).
+    ConversationEnded,
 }
 
 impl Reason {
     /// Every reason, in order.
-    pub const ALL: [Reason; 27] = [
+    pub const ALL: [Reason; 28] = [
         Reason::Allow,
         Reason::InvalidRequest,
         Reason::UnknownPrincipal,
@@ -102,6 +105,7 @@ impl Reason {
         Reason::ResourceUnavailable,
         Reason::TokenInvalid,
         Reason::BulkRestricted,
+        Reason::ConversationEnded,
     ];
 
     /// The reason code.
@@ -134,6 +138,7 @@ impl Reason {
             Reason::ResourceUnavailable => "resource_unavailable",
             Reason::TokenInvalid => "token_invalid",
             Reason::BulkRestricted => "bulk_restricted",
+            Reason::ConversationEnded => "conversation_ended",
         }
     }
 
@@ -197,6 +202,7 @@ impl Reason {
             Reason::ResourceUnavailable => "resource attributes unavailable",
             Reason::TokenInvalid => "token claims unreadable",
             Reason::BulkRestricted => "your access to these recordings is restricted",
+            Reason::ConversationEnded => "the conversation has ended",
         }
     }
 }

@@ -150,7 +150,15 @@ pub fn annotation_to_create(principal: &str, rec: &Recording) -> Annotation {
 }
 
 impl Subject<'_> {
-    fn rule(&self, perm: Perm, resource: &Resource, rec: &Recording, now: Timestamp) -> Ruling {
+    /// Decides `perm` on `resource` (about `rec`), and whether a refusal
+    /// must look like "not found".
+    pub(crate) fn rule(
+        &self,
+        perm: Perm,
+        resource: &Resource,
+        rec: &Recording,
+        now: Timestamp,
+    ) -> Ruling {
         let decision = self.decide_perm(perm, resource, now).record(None);
         // A principal refused as such (unknown, disabled, impersonation refused) is told so.
         let hidden = !decision.allow

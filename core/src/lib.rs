@@ -58,6 +58,7 @@ pub mod license;
 pub mod lint;
 pub mod list_plan;
 pub mod model;
+pub mod monitor;
 pub mod plan;
 mod policy;
 pub mod request;

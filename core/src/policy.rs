@@ -330,6 +330,11 @@ impl<'p> Subject<'p> {
         Some(self.policy.ev().words(&told, None))
     }
 
+    /// The policy this principal was resolved in.
+    pub(crate) fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+
     /// The principal's id, when known and enabled (and any impersonation allowed).
     pub fn principal(&self) -> Option<&'p str> {
         let p = self.resolved.who.ok()?;

@@ -34,12 +34,15 @@ fuzz_target!(|data: &[u8]| {
             Rewrite::Recording { facts: Box::new(one.clone()), metadata_only: true },
             Rewrite::Queues,
             Rewrite::BatchResults,
+            Rewrite::ScreenMonitoringSessions,
         ] {
-            if let Ok(out) = reader.apply(&plan, data, 1 << 16, &none) {
+            if let Ok((out, tally)) = reader.apply(&plan, data, 1 << 16, &none) {
                 let v: Value = serde_json::from_slice(&out).expect("the filtered body is JSON");
                 let before: Value = serde_json::from_slice(data).expect("the input was JSON");
+                assert!(tally.kept <= tally.seen);
                 if let (Some(a), Some(b)) = (v.as_array(), before.as_array()) {
                     assert!(a.len() <= b.len());
+                    assert_eq!((tally.seen, tally.kept), (b.len(), a.len()));
                 }
                 if let Rewrite::Recording { metadata_only: true, .. } = plan {
                     assert!(v.get("mediaUris").is_none(), "metadata only: no media");

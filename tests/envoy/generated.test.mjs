@@ -57,8 +57,26 @@ function decideAll(policy, requests) {
   return out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-/** The corpus, grouped by policy: requests for the permissions the routes decide. */
-const corpus = () => generatedCorpus(execFileSync, corpusBin, { policies: POLICIES, perPolicy: PER_POLICY, seed: SEED });
+// Permissions whose routes are allowed rarely under random policies (one
+// principal in ten may protect a recording): drawn again, more often, so that
+// their routes meet the floor both ways.
+const RARE_PERMISSIONS = ['recording:deletionProtection:apply', 'recording:deletionProtection:revoke'];
+const RARE_PER_POLICY = Number(process.env.EDGE_RARE_REQUESTS ?? 60);
+
+/**
+ * The corpus, grouped by policy: requests for the permissions the routes
+ * decide, then the rare ones' own draw for the same policies (the generator
+ * makes a policy from the seed and its index alone, whatever it is asked).
+ */
+function corpus() {
+  const groups = generatedCorpus(execFileSync, corpusBin, { policies: POLICIES, perPolicy: PER_POLICY, seed: SEED });
+  const rare = generatedCorpus(execFileSync, corpusBin, { policies: POLICIES, perPolicy: RARE_PER_POLICY, seed: SEED, permissions: RARE_PERMISSIONS });
+  for (const [g, extra] of rare.entries()) {
+    assert.deepEqual(extra.policy, groups[g]?.policy, `the generator's policy ${g} depends on the permissions asked for`);
+    groups[g].requests.push(...extra.requests);
+  }
+  return groups;
+}
 
 /** Whether a policy is valid (an invalid one would keep Envoy from loading the filter at all). */
 function valid(policy) {

@@ -1,10 +1,11 @@
 // The endpoint inventory, derived from the official SDK itself: every
-// endpoint of purecloud-platform-client-v2's RecordingApi (read from its
-// source, RecordingApi.js) must be in docs/envoy-filter.md's table, decided
-// or refused with a written reason — and real Envoy with the default table
-// must agree: a decided endpoint reaches a decision, a refused one is
-// `route_unknown`. A new SDK version that adds an endpoint fails here. Also:
-// the metadata allow-list is the SDK's RecordingMetadata model.
+// endpoint of purecloud-platform-client-v2's RecordingApi and
+// ScreenMonitoringApi, and every monitor endpoint of its ConversationsApi
+// (read from their source, api/*.js) must be in docs/envoy-filter.md's
+// tables, decided or refused with a written reason — and real Envoy with the
+// default table must agree: a decided endpoint reaches a decision, a refused
+// one is `route_unknown`. A new SDK version that adds an endpoint there fails
+// here. Also: the metadata allow-list is the SDK's RecordingMetadata model.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,13 +18,24 @@ import { startEdge } from './lib/edge.mjs';
 
 const SDK = join(repoRoot, 'node_modules', 'purecloud-platform-client-v2');
 
-/** Every (method, path) the SDK's RecordingApi calls, with the SDK function name. */
-function sdkEndpoints() {
-  const src = readFileSync(join(SDK, 'src', 'purecloud-platform-client-v2', 'api', 'RecordingApi.js'), 'utf8');
+/** Every (method, path) an API class of the SDK calls, with the SDK function name. */
+function apiEndpoints(api) {
+  const src = readFileSync(join(SDK, 'src', 'purecloud-platform-client-v2', 'api', `${api}.js`), 'utf8');
   const out = [];
   const re = /\n\t([a-zA-Z]+)\([^)]*\) \{[\s\S]*?this\.apiClient\.callApi\(\s*'([^']+)',\s*'([A-Z]+)'/g;
-  for (const m of src.matchAll(re)) out.push({ fn: m[1], path: m[2], method: m[3] });
+  for (const m of src.matchAll(re)) out.push({ api, fn: m[1], path: m[2], method: m[3] });
   return out;
+}
+
+/** The endpoints the edge must account for: RecordingApi's, ScreenMonitoringApi's, ConversationsApi's monitors. */
+const INVENTORY = {
+  RecordingApi: { count: 57, endpoints: () => apiEndpoints('RecordingApi') },
+  ScreenMonitoringApi: { count: 11, endpoints: () => apiEndpoints('ScreenMonitoringApi') },
+  'ConversationsApi (monitor)': { count: 2, endpoints: () => apiEndpoints('ConversationsApi').filter((e) => /monitor/i.test(e.path)) },
+};
+
+function sdkEndpoints() {
+  return Object.values(INVENTORY).flatMap((i) => i.endpoints());
 }
 
 /** The documented table: `| METHOD | \`path\` | decided/refused | reason |`. */
@@ -48,18 +60,25 @@ before(async () => {
 
 after(() => edge?.stop());
 
-test('every RecordingApi endpoint of the SDK is documented, decided or refused with a reason', () => {
+test('every RecordingApi, ScreenMonitoringApi and ConversationsApi monitor endpoint of the SDK is documented, decided or refused with a reason', () => {
+  for (const [name, { count, endpoints }] of Object.entries(INVENTORY)) {
+    const n = endpoints().length;
+    assert.equal(n, count, `${name} has ${n} endpoints: a new SDK version? document each new one`);
+  }
   const endpoints = sdkEndpoints();
-  assert.equal(endpoints.length, 57, `RecordingApi has ${endpoints.length} endpoints: a new SDK version? document each new one`);
   const rows = documented();
   const missing = endpoints.filter((e) => !rows.has(`${e.method} ${e.path}`)).map((e) => `${e.method} ${e.path} (${e.fn})`);
   assert.deepEqual(missing, [], 'endpoints missing from docs/envoy-filter.md');
   for (const [key, row] of rows) {
-    assert.ok(endpoints.some((e) => `${e.method} ${e.path}` === key) || !key.includes('/recording'), `${key} is documented but not in the SDK`);
+    const covered = key.includes('/recording') || key.includes('screenmonitor') || key.endsWith('/monitor');
+    assert.ok(endpoints.some((e) => `${e.method} ${e.path}` === key) || !covered, `${key} is documented but not in the SDK`);
     assert.ok(row.reason.length >= 5, `${key}: a reason is written`);
   }
-  const decided = [...rows.values()].filter((r) => r.decision === 'decided').length;
-  console.log(`RecordingApi: ${endpoints.length} endpoints, ${decided} decided, ${endpoints.length - decided} refused with a reason`);
+  for (const [name, { endpoints: of }] of Object.entries(INVENTORY)) {
+    const mine = of();
+    const decided = mine.filter((e) => rows.get(`${e.method} ${e.path}`)?.decision === 'decided').length;
+    console.log(`${name}: ${mine.length} endpoints, ${decided} decided, ${mine.length - decided} refused with a reason`);
+  }
 });
 
 test('real Envoy agrees with the table: decided endpoints reach a decision, refused ones are route_unknown', async () => {

@@ -42,6 +42,14 @@ const ENDPOINTS = [
   ['QueueEntityListing', 'GET', '/api/v2/routing/queues'],
   ['User', 'GET', '/api/v2/users/a-us-1'],
   ['ErrorBody', 'GET', `${C}/c-1/recordings/rec-nope`],
+  // Live monitoring (ConversationsApi's monitors answer void: no body to check).
+  ['StartScreenMonitorResponseBody', 'POST', `${C}/c-live-us/participants/p-c-live-us-agent/screenmonitors/sessions`],
+  ['ScreenMonitoringSession', 'GET', `${C}/c-live-us/participants/p-c-live-us-agent/screenmonitors/sessions/sm-3`],
+  ['StartScreenMonitorResponseBody', 'POST', '/api/v2/users/a-us-1/screenmonitors/sessions'],
+  ['ScreenMonitoringSession', 'GET', '/api/v2/users/a-us-1/screenmonitors/sessions/sm-4'],
+  ['ScreenMonitoringSessionEntityListing', 'GET', '/api/v2/screenmonitors/users/a-us-1/sessions'],
+  ['ScreenMonitoringUserDetailsEntityListing', 'POST', '/api/v2/screenmonitors/sessions/users/details', ['a-us-1', 'a-uk-1']],
+  ['ScreenMonitoringDetails', 'GET', '/api/v2/screenmonitors/sessions/details'],
 ];
 
 test(`the test upstream answers ${ENDPOINTS.length} endpoints with the SDK's models (tsc --strict)`, async () => {

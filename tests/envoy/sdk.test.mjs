@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import platformClient from 'purecloud-platform-client-v2';
 
 import { makeIssuer } from './lib/jwt.mjs';
+import { outcome, refusedBy } from './lib/sdk.mjs';
 import { startUpstream, startAttributes, fixtures } from './lib/servers.mjs';
 import { startEnvoy, repoRoot } from './lib/envoy.mjs';
 
@@ -67,22 +68,7 @@ function as(sub, name = 'acme') {
   };
 }
 
-/** An SDK call's outcome: {status, body} whether it resolved or rejected. */
-async function outcome(promise) {
-  try {
-    const r = await promise;
-    return { status: r.status, body: r.body };
-  } catch (e) {
-    return { status: e.status, body: e.body ?? e.message };
-  }
-}
-
 const sawLast = (name, method, path) => [...edges[name].up.seen].reverse().find((s) => s.method === method && s.path === path);
-const refusedBy = (r, status, reason) => {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.reason, reason, JSON.stringify(r.body));
-  assert.match(r.body.decisionId, /^[0-9a-f]{32}$/);
-};
 const untouched = (name, method, path, since) => {
   assert.ok(!edges[name].up.seen.slice(since).some((s) => s.method === method && s.path === path), `${method} ${path} never reached the API`);
 };

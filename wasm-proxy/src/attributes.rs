@@ -5,7 +5,9 @@
 //! query. Reads may be answered from a per-Envoy cache (proxy-wasm shared
 //! data, `cacheTtlSeconds`); every request that changes something — every
 //! method but GET — asks the service afresh, so a legal hold set a moment
-//! ago is seen by the delete that follows it.
+//! ago is seen by the delete that follows it. A live interaction's facts
+//! (monitoring, issue #20) are never cached at all: a monitor decision is
+//! about now, whatever the method.
 
 use recgate_core::Timestamp;
 
@@ -20,6 +22,8 @@ pub enum FactsKey {
     Recording(String, String),
     /// A bulk job's query.
     Job(String),
+    /// A live interaction as one participant is in it (conversation, participant).
+    Participant(String, String),
 }
 
 impl FactsKey {
@@ -34,7 +38,16 @@ impl FactsKey {
                 .replace("{conversationId}", &percent_encode(c))
                 .replace("{recordingId}", &percent_encode(r)),
             FactsKey::Job(j) => cfg.job_path.replace("{jobId}", &percent_encode(j)),
+            FactsKey::Participant(c, p) => cfg
+                .participant_path
+                .replace("{conversationId}", &percent_encode(c))
+                .replace("{participantId}", &percent_encode(p)),
         }
+    }
+
+    /// Whether an answer may be kept and reused: not a live interaction's.
+    pub fn cacheable(&self) -> bool {
+        !matches!(self, FactsKey::Participant(..))
     }
 
     /// The shared-data key of its cache entry.
@@ -43,6 +56,7 @@ impl FactsKey {
             FactsKey::Conversation(c) => format!("recgate.facts.conversation.{c}"),
             FactsKey::Recording(c, r) => format!("recgate.facts.recording.{c}/{r}"),
             FactsKey::Job(j) => format!("recgate.facts.job.{j}"),
+            FactsKey::Participant(c, p) => format!("recgate.facts.participant.{c}/{p}"),
         }
     }
 
@@ -50,6 +64,7 @@ impl FactsKey {
     pub fn stale_after_change(&self) -> Vec<FactsKey> {
         match self {
             FactsKey::Recording(c, _) => vec![self.clone(), FactsKey::Conversation(c.clone())],
+            FactsKey::Participant(..) => Vec::new(),
             other => vec![other.clone()],
         }
     }
@@ -124,5 +139,12 @@ mod tests {
             "/attributes/conversations/c%201/recordings/r%2F1"
         );
         assert_eq!(percent_encode("a/b c"), "a%2Fb%20c");
+        let live = FactsKey::Participant("c 1".into(), "p/1".into());
+        assert_eq!(
+            live.path(&cfg),
+            "/attributes/conversations/c%201/participants/p%2F1"
+        );
+        assert!(!live.cacheable() && live.stale_after_change().is_empty());
+        assert!(FactsKey::Job("j".into()).cacheable());
     }
 }

@@ -4,7 +4,7 @@
 //! recording, an unmapped job action) is refused — never forwarded undecided.
 //! Field names are the SDK's models (`Recording`, `Annotation`,
 //! `ConversationDeletionProtectionQuery`, `BatchDownloadJobSubmission`,
-//! `RecordingJobsQuery`).
+//! `RecordingJobsQuery`, and `ScreenMonitoringApi`'s `Array<string>` of user ids).
 
 use recgate_core::bulk::{BulkAction, BulkScope};
 use serde_json::{Map, Value};
@@ -38,6 +38,31 @@ fn same_id(o: &Map<String, Value>, field: &str, want: &str) -> Result<(), BadBod
             "\"{field}\" names another resource than the path"
         ))),
     }
+}
+
+/// Reads the body of `POST /api/v2/screenmonitors/sessions/users/details`:
+/// a JSON array of user ids (non-empty strings, at most `max`, repeats read once).
+pub fn user_ids(body: &[u8], max: usize) -> Result<Vec<String>, BadBody> {
+    let items = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => return Err(BadBody("the body is not a JSON array of user ids".into())),
+        Err(e) => return Err(BadBody(format!("the body is not JSON: {e}"))),
+    };
+    if items.len() > max {
+        return Err(BadBody(format!("more than {max} users")));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        match item {
+            Value::String(id) if !id.is_empty() => {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+            _ => return Err(BadBody("a user id that is not a non-empty string".into())),
+        }
+    }
+    Ok(out)
 }
 
 /// What a `PUT` of a recording changes.
@@ -250,6 +275,25 @@ pub fn job_state(body: &[u8]) -> Result<String, BadBody> {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_id_lists() {
+        assert_eq!(
+            user_ids(br#"["a","b","a"]"#, 3).unwrap(),
+            ["a".to_string(), "b".to_string()]
+        );
+        assert_eq!(user_ids(b"[]", 3).unwrap(), Vec::<String>::new());
+        for bad in [
+            &b"{}"[..],
+            b"[1]",
+            br#"[""]"#,
+            br#"["a",null]"#,
+            b"\xff",
+            br#"["a","b","c","d"]"#,
+        ] {
+            assert!(user_ids(bad, 3).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn recording_updates() {

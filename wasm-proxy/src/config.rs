@@ -3,10 +3,12 @@
 //! configuration that cannot be understood stops the plugin, it never makes
 //! it permissive.
 
+use recgate_sign::TrustedKeys;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::routes::{default_routes, RouteSpec};
+use crate::decision_log::LogSettings;
+use crate::routes::{default_routes, valid_route_name, RouteSpec};
 
 /// Enforce decisions, or only observe them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -37,6 +39,52 @@ pub struct PolicyServer {
     /// Timeout of one poll.
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
+}
+
+/// Signed policies (docs/signing.md): every policy the policy server sends
+/// must carry a `recgate-signature/v1` envelope by one of these keys.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawSigning {
+    trusted_keys: Vec<String>,
+    #[serde(default = "default_signature_header")]
+    header: String,
+    #[serde(default)]
+    minimum_serial: u64,
+}
+
+/// Signed policies, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signing {
+    /// The public keys a policy may be signed by (two at once while keys rotate).
+    pub trusted: TrustedKeys,
+    /// The policy server's response header carrying the envelope (lower case).
+    pub header: String,
+    /// No policy with a lower serial is ever installed, even on a fresh start.
+    pub minimum_serial: u64,
+}
+
+/// Where each decision is written for Envoy's access logs (docs/envoy-filter.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DecisionMetadata {
+    /// As filter state `wasm.recgate.<field>` (`%FILTER_STATE(wasm.recgate.reason:PLAIN)%`).
+    #[serde(default = "default_true")]
+    pub filter_state: bool,
+    /// As `x-recgate-meta-<field>` response headers, for Envoy's
+    /// `header_to_metadata` filter to turn into dynamic metadata `recgate`
+    /// (and remove): Envoy 1.40 gives Wasm no way to write dynamic metadata.
+    #[serde(default)]
+    pub headers: bool,
+}
+
+impl Default for DecisionMetadata {
+    fn default() -> DecisionMetadata {
+        DecisionMetadata {
+            filter_state: true,
+            headers: false,
+        }
+    }
 }
 
 /// Where verified identities are read.
@@ -80,6 +128,10 @@ pub struct Attributes {
     /// Path template of a bulk job's query, `{jobId}` replaced.
     #[serde(default = "default_job_path")]
     pub job_path: String,
+    /// Path template of a live interaction as one participant is in it
+    /// (monitoring), `{conversationId}` and `{participantId}` replaced; never cached.
+    #[serde(default = "default_participant_path")]
+    pub participant_path: String,
     /// Timeout of one lookup.
     #[serde(default = "default_timeout")]
     pub timeout_ms: u64,
@@ -156,8 +208,12 @@ struct RawConfig {
     request_body: RequestLimits,
     #[serde(default)]
     mode: Mode,
-    #[serde(default = "default_true")]
-    decision_log: bool,
+    #[serde(default)]
+    decision_log: Option<Value>,
+    #[serde(default)]
+    decision_metadata: DecisionMetadata,
+    #[serde(default)]
+    signing: Option<RawSigning>,
 }
 
 /// A validated plugin configuration.
@@ -183,8 +239,14 @@ pub struct PluginConfig {
     pub request_body: RequestLimits,
     /// Enforce or shadow.
     pub mode: Mode,
-    /// One log line per decision.
-    pub decision_log: bool,
+    /// The decision log: off, or which decisions are written and what is masked.
+    pub decision_log: Option<LogSettings>,
+    /// Decision fields for Envoy's access logs.
+    pub decision_metadata: DecisionMetadata,
+    /// Signed policies, when required.
+    pub signing: Option<Signing>,
+    /// Each route's name in stats, by position in `routes` (unique).
+    pub route_names: Vec<String>,
 }
 
 impl PluginConfig {
@@ -206,8 +268,30 @@ impl PluginConfig {
                 return Err("invalid configuration: routes must be \"default\" or an array".into())
             }
         };
+        let mut route_names: Vec<String> = Vec::with_capacity(routes.len());
         for r in &routes {
             r.check()?;
+            let mut name = r.stat_name();
+            if !valid_route_name(&name) {
+                return Err(format!(
+                    "invalid configuration: route {} {}: name \"{name}\" is not [a-z0-9_], 1 to 64 long",
+                    r.method, r.path
+                ));
+            }
+            if route_names.contains(&name) {
+                if r.name.is_some() {
+                    return Err(format!(
+                        "invalid configuration: route name \"{name}\" is used twice"
+                    ));
+                }
+                let base = name.clone();
+                let mut n = 2;
+                while route_names.contains(&name) {
+                    name = format!("{base}_{n}");
+                    n += 1;
+                }
+            }
+            route_names.push(name);
         }
         if let Some(ps) = &raw.policy_server {
             if ps.poll_seconds == 0 {
@@ -216,16 +300,7 @@ impl PluginConfig {
                 );
             }
         }
-        let header = raw.impersonation_header.to_ascii_lowercase();
-        if header.is_empty()
-            || !header
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(format!(
-                "invalid configuration: impersonationHeader \"{header}\" is not a header name"
-            ));
-        }
+        let header = header_name(&raw.impersonation_header, "impersonationHeader")?;
         let mut pass_through = Vec::new();
         for p in raw.pass_through {
             let canon = crate::path::normalize(&p)
@@ -236,6 +311,31 @@ impl PluginConfig {
                 })?;
             pass_through.push(canon.path);
         }
+        let decision_log = match raw.decision_log {
+            None | Some(Value::Bool(true)) => Some(LogSettings::default()),
+            Some(Value::Bool(false)) => None,
+            Some(v) => Some(
+                LogSettings::from_value(v)
+                    .map_err(|e| format!("invalid configuration: decisionLog: {e}"))?,
+            ),
+        };
+        let signing = match raw.signing {
+            None => None,
+            Some(s) => {
+                if s.trusted_keys.is_empty() {
+                    return Err("invalid configuration: signing.trustedKeys lists no key".into());
+                }
+                let trusted = TrustedKeys::parse(s.trusted_keys.iter().map(String::as_str))
+                    .map_err(|(i, e)| {
+                        format!("invalid configuration: signing.trustedKeys[{i}]: {e}")
+                    })?;
+                Some(Signing {
+                    trusted,
+                    header: header_name(&s.header, "signing.header")?,
+                    minimum_serial: s.minimum_serial,
+                })
+            }
+        };
         Ok(PluginConfig {
             policy: raw.policy.map(|p| p.to_string()),
             policy_server: raw.policy_server,
@@ -247,9 +347,27 @@ impl PluginConfig {
             list_filter: raw.list_filter,
             request_body: raw.request_body,
             mode: raw.mode,
-            decision_log: raw.decision_log,
+            decision_log,
+            decision_metadata: raw.decision_metadata,
+            signing,
+            route_names,
         })
     }
+}
+
+/// A header name the configuration gives (`what` names the member), lower-cased.
+fn header_name(given: &str, what: &str) -> Result<String, String> {
+    let header = given.to_ascii_lowercase();
+    if header.is_empty()
+        || !header
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(format!(
+            "invalid configuration: {what} \"{header}\" is not a header name"
+        ));
+    }
+    Ok(header)
 }
 
 fn default_policy_authority() -> String {
@@ -284,6 +402,9 @@ fn default_recording_path() -> String {
 }
 fn default_job_path() -> String {
     "/attributes/recordingjobs/{jobId}".into()
+}
+fn default_participant_path() -> String {
+    "/attributes/conversations/{conversationId}/participants/{participantId}".into()
 }
 fn default_max_body() -> usize {
     1 << 20
@@ -330,6 +451,9 @@ fn default_impersonation_header() -> String {
 fn default_true() -> bool {
     true
 }
+fn default_signature_header() -> String {
+    "x-recgate-signature".into()
+}
 
 #[cfg(test)]
 #[allow(
@@ -341,6 +465,8 @@ mod tests {
     use super::*;
 
     const ATTR: &str = r#""attributes":{"cluster":"attrs"}"#;
+    // RFC 8032 §7.1 test 1's public key.
+    const KEY: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 
     #[test]
     fn defaults_fill_in() {
@@ -355,6 +481,43 @@ mod tests {
             c.attributes.conversation_path,
             "/attributes/conversations/{conversationId}"
         );
+        assert!(c.decision_log.is_some() && c.signing.is_none());
+        assert!(c.decision_metadata.filter_state && !c.decision_metadata.headers);
+        assert_eq!(c.route_names.len(), c.routes.len());
+    }
+
+    #[test]
+    fn signing_and_logging_are_read() {
+        let c = PluginConfig::parse(
+            format!(
+                r#"{{"policy":{{}},{ATTR},"decisionLog":false,
+                "signing":{{"trustedKeys":["{KEY}","-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n"],"header":"X-Sig","minimumSerial":7}}}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        assert!(c.decision_log.is_none());
+        let s = c.signing.unwrap();
+        assert_eq!((s.header.as_str(), s.minimum_serial), ("x-sig", 7));
+        assert_eq!(s.trusted.keys().len(), 2);
+    }
+
+    #[test]
+    fn route_names_are_unique() {
+        let twice = r#"{"method":"GET","path":"/api/v2/recording/jobs","action":{"kind":"jobs","permission":"recording:job:view"}}"#;
+        let c = PluginConfig::parse(
+            format!(r#"{{"policy":{{}},{ATTR},"routes":[{twice},{twice}]}}"#).as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            c.route_names,
+            ["get_recording_jobs", "get_recording_jobs_2"]
+        );
+        let named = r#"{"name":"jobs","method":"GET","path":"/api/v2/recording/jobs","action":{"kind":"jobs","permission":"recording:job:view"}}"#;
+        assert!(PluginConfig::parse(
+            format!(r#"{{"policy":{{}},{ATTR},"routes":[{named},{named}]}}"#).as_bytes()
+        )
+        .is_err());
     }
 
     #[test]
@@ -370,6 +533,17 @@ mod tests {
             format!(r#"{{"policy":{{}},{ATTR},"passThrough":["/healthz/..;"]}}"#),
             format!(r#"{{"policy":{{}},{ATTR},"passThrough":["healthz"]}}"#),
             format!(r#"{{"policy":{{}},{ATTR},"listFilter":{{"mediaFields":["x"]}}}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"signing":{{"trustedKeys":[]}}}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"signing":{{"trustedKeys":["not a key"]}}}}"#),
+            format!(
+                r#"{{"policy":{{}},{ATTR},"signing":{{"trustedKeys":["{KEY}"],"header":"a b"}}}}"#
+            ),
+            format!(r#"{{"policy":{{}},{ATTR},"decisionLog":{{"sample":{{"allow":2}}}}}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"decisionLog":{{"mask":["nobody"]}}}}"#),
+            format!(r#"{{"policy":{{}},{ATTR},"decisionMetadata":{{"dynamic":true}}}}"#),
+            format!(
+                r#"{{"policy":{{}},{ATTR},"routes":[{{"name":"Bad Name","method":"GET","path":"/x","action":{{"kind":"jobs","permission":"recording:job:view"}}}}]}}"#
+            ),
             format!(
                 r#"{{"policy":{{}},{ATTR},"routes":[{{"method":"GET","path":"/x","action":{{"kind":"decide","permission":"recording:nope:view","resource":{{"type":"queue","id":"{{id}}"}}}}}}]}}"#
             ),

@@ -93,6 +93,12 @@ extern "C" {
         value_size: usize,
         cas: u32,
     ) -> u32;
+    fn proxy_set_property(
+        path_data: *const u8,
+        path_size: usize,
+        value_data: *const u8,
+        value_size: usize,
+    ) -> u32;
     fn proxy_continue_stream(stream_type: u32) -> u32;
     fn proxy_close_stream(stream_type: u32) -> u32;
     fn proxy_get_current_time_nanoseconds(time: *mut u64) -> u32;
@@ -187,6 +193,20 @@ pub fn property(path: &[&str]) -> Result<Option<Vec<u8>>, HostError> {
         NOT_FOUND => Ok(None),
         other => Err(HostError(other)),
     }
+}
+
+/// Writes a property of the stream (Envoy keeps it as filter state `wasm.<path>`).
+pub fn set_property(path: &[&str], value: &[u8]) -> Result<(), HostError> {
+    let serialized = path.join("\0");
+    // SAFETY: path and value are valid for their lengths.
+    status(unsafe {
+        proxy_set_property(
+            serialized.as_ptr(),
+            serialized.len(),
+            value.as_ptr(),
+            value.len(),
+        )
+    })
 }
 
 /// Answers the request locally.

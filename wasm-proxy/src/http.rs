@@ -20,13 +20,16 @@ use recgate_core::{Policy, Reason, Request, Timestamp};
 
 use crate::attributes::{cache_entry, fresh, Answer, FactsKey};
 use crate::config::{Mode, PluginConfig};
+use crate::decision_log::{self, Logged};
 use crate::host::{self, Stream};
 use crate::identity::{self, ClaimBytes, ClaimError};
 use crate::ids::new_id;
-use crate::judging::{batch_keys, Reader, Rewrite};
+use crate::judging::{batch_keys, ListTally, Reader, Rewrite};
+use crate::metadata::{self, DecisionFields, FieldValues};
+use crate::metrics::Outcome;
 use crate::operations::{Ask, Refusal, Routed, Verdict};
 use crate::path::normalize;
-use crate::respond::{self, log_decision, obligation_headers, set_request_header, Logged};
+use crate::respond::{self, obligation_headers, set_request_header};
 use crate::rewrite::{is_error_body, Unfilterable};
 use crate::routes::{find, Action, AnnotationVerb};
 use crate::shared::{log, Shared};
@@ -71,6 +74,10 @@ pub struct EdgeRequest {
     error_status: bool,
     /// The decision id a body route's headers went upstream with.
     early_id: Option<String>,
+    /// The matched route's position in the table.
+    route: Option<usize>,
+    /// The decision's fields for access logs (`decisionMetadata.headers`).
+    fields: Option<DecisionFields>,
 }
 
 fn text_claim(bytes: Result<Option<Vec<u8>>, host::HostError>) -> ClaimBytes {
@@ -124,6 +131,8 @@ impl EdgeRequest {
             decision: None,
             error_status: false,
             early_id: None,
+            route: None,
+            fields: None,
         }
     }
 
@@ -143,9 +152,10 @@ impl EdgeRequest {
         }
     }
 
-    /// Logs and counts a decision.
+    /// Counts a decision, writes its fields for Envoy's access logs, and its
+    /// decision-log line when sampled.
     fn record(
-        &self,
+        &mut self,
         id: &str,
         permission: &str,
         request: Option<Request>,
@@ -154,23 +164,57 @@ impl EdgeRequest {
     ) {
         let shadow = self.shadow();
         let outcome = match (allow, shadow) {
-            (true, _) => "allow",
-            (false, false) => "deny",
-            (false, true) => "shadow_deny",
+            (true, _) => Outcome::Allow,
+            (false, false) => Outcome::Deny,
+            (false, true) => Outcome::ShadowDeny,
         };
-        self.count(&format!("recgate.decisions.{outcome}.{}", reason.as_str()));
-        if self.config.as_ref().is_some_and(|c| c.decision_log) {
-            log_decision(Logged {
-                id,
-                actor: &self.actor,
-                principal: &self.principal,
-                permission,
-                request,
-                allow,
-                reason,
-                revision: &self.revision(),
-                shadow,
-            });
+        if let Some(s) = &self.shared {
+            s.borrow_mut()
+                .metrics
+                .decisions
+                .count(self.route, outcome, reason);
+        }
+        let Some(config) = self.config.clone() else {
+            return;
+        };
+        let revision = self.revision();
+        let log = config.decision_log.as_ref();
+        let wanted = config.decision_metadata;
+        if wanted.filter_state || wanted.headers {
+            let fields = DecisionFields::new(
+                FieldValues {
+                    id,
+                    reason: reason.as_str(),
+                    principal: &self.principal,
+                    actor: &self.actor,
+                    revision: &revision,
+                    permission,
+                },
+                log.is_some_and(|l| l.mask_principal),
+                log.is_some_and(|l| l.mask_actor),
+            );
+            if wanted.filter_state {
+                fields.write_filter_state();
+            }
+            if wanted.headers {
+                self.fields = Some(fields);
+            }
+        }
+        if let Some(settings) = log {
+            decision_log::write(
+                Logged {
+                    id,
+                    actor: &self.actor,
+                    principal: &self.principal,
+                    permission,
+                    request,
+                    allow,
+                    reason,
+                    revision: &revision,
+                    shadow,
+                },
+                settings,
+            );
         }
     }
 
@@ -248,6 +292,7 @@ impl EdgeRequest {
             }
             return self.refuse_early(Reason::RouteUnknown);
         };
+        self.route = Some(matched.index);
         self.routed = Some(Routed {
             action: matched.route.action.clone(),
             params: matched.params.clone(),
@@ -310,7 +355,13 @@ impl EdgeRequest {
             return self.headers_of_body_route();
         }
         // A read or a delete is decided without a body; one sent anyway could be read by the API.
-        if !end_of_stream && matches!(self.method.as_str(), "GET" | "HEAD" | "DELETE") {
+        let takes_none = self
+            .routed
+            .as_ref()
+            .is_some_and(|r| r.action.takes_no_body());
+        if !end_of_stream
+            && (takes_none || matches!(self.method.as_str(), "GET" | "HEAD" | "DELETE"))
+        {
             log(LogLevel::Info, "recgate: a body on a route that takes none");
             return self.refuse_early(Reason::InvalidRequest);
         }
@@ -367,6 +418,7 @@ impl EdgeRequest {
                     | Action::DeletionProtectionQuery
                     | Action::BatchDownload
                     | Action::BulkJob
+                    | Action::ScreenMonitorUsers
             ) || matches!(
                 r.action,
                 Action::Annotation {
@@ -427,7 +479,7 @@ impl EdgeRequest {
             if self.answers.contains_key(&key) || self.pending.iter().any(|(_, k)| *k == key) {
                 continue;
             }
-            if use_cache {
+            if use_cache && key.cacheable() {
                 if let Some(body) =
                     host::shared_data(&key.cache_key()).and_then(|e| fresh(&e, self.now))
                 {
@@ -569,6 +621,13 @@ impl EdgeRequest {
     }
 
     fn response_headers(&mut self, end_of_stream: bool) -> Flow {
+        if self
+            .config
+            .as_ref()
+            .is_some_and(|c| c.decision_metadata.headers)
+        {
+            metadata::write_response_headers(self.fields.as_ref());
+        }
         if let Some((id, rev)) = &self.decision {
             let _ = host::set_map_value(
                 MapType::HttpResponseHeaders,
@@ -739,14 +798,20 @@ impl EdgeRequest {
             Some(Answer::Found(text)) => RecordingFacts::from_json(text).ok(),
             _ => None,
         };
-        let result: Result<Vec<u8>, Unfilterable> = reader.apply(
+        let result: Result<(Vec<u8>, ListTally), Unfilterable> = reader.apply(
             &self.rewrite,
             &self.body,
             config.list_filter.max_body_bytes,
             &batch,
         );
         match result {
-            Ok(out) => {
+            Ok((out, tally)) => {
+                if let Some(s) = &self.shared {
+                    let m = &mut s.borrow_mut().metrics;
+                    m.count("recgate.lists.filtered");
+                    m.add("recgate.lists.entities_seen", tally.seen as u64);
+                    m.add("recgate.lists.entities_kept", tally.kept as u64);
+                }
                 let len = self.body.len();
                 if host::set_buffer(BufferType::HttpResponseBody, 0, len, &out).is_err() {
                     return self.reset_response("the filtered body could not be written");
@@ -791,8 +856,12 @@ impl Context for EdgeRequest {
                             Timestamp(self.now.0.saturating_add(
                                 i64::try_from(ttl).unwrap_or(0).saturating_mul(1000),
                             ));
-                        let _ =
-                            host::set_shared_data(&key.cache_key(), &cache_entry(expires, &text));
+                        if key.cacheable() {
+                            let _ = host::set_shared_data(
+                                &key.cache_key(),
+                                &cache_entry(expires, &text),
+                            );
+                        }
                         Answer::Found(text)
                     }
                     None => Answer::Unavailable,

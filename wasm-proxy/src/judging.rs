@@ -52,12 +52,32 @@ pub enum Rewrite {
     /// A `BatchDownloadJobStatusResult`: items judged on facts fetched once
     /// the body is in (see [`batch_keys`]).
     BatchResults,
+    /// A `ScreenMonitoringSessionEntityListing` or a
+    /// `ScreenMonitoringUserDetailsEntityListing`: each entity judged on its
+    /// `sourceUser` and `targetUser` (core `Subject::keep_screen_session`).
+    ScreenMonitoringSessions,
 }
 
 impl Rewrite {
     /// Whether the body is rewritten at all.
     pub fn is_some(&self) -> bool {
         !matches!(self, Rewrite::None)
+    }
+}
+
+/// What a rewrite did to a list (the `recgate_lists_*` counters): entities
+/// in the upstream's body, and those kept. Zero for single entities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListTally {
+    /// Entities the upstream sent.
+    pub seen: usize,
+    /// Entities the principal gets.
+    pub kept: usize,
+}
+
+impl From<(usize, usize)> for ListTally {
+    fn from((seen, kept): (usize, usize)) -> ListTally {
+        ListTally { seen, kept }
     }
 }
 
@@ -100,18 +120,20 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Rewrites `body` as `plan` says; `batch` holds the facts of a batch's items.
+    /// Rewrites `body` as `plan` says; `batch` holds the facts of a batch's
+    /// items. With the body, what was done to a list.
     pub fn apply(
         &self,
         plan: &Rewrite,
         body: &[u8],
         max: usize,
         batch: &dyn Fn(&str, &str) -> Option<RecordingFacts>,
-    ) -> Result<Vec<u8>, Unfilterable> {
+    ) -> Result<(Vec<u8>, ListTally), Unfilterable> {
         let mut doc = rewrite::parse(body, max)?;
         let id_of = |e: &Value| e.get("id").and_then(Value::as_str).map(str::to_string);
+        let mut tally = ListTally::default();
         match plan {
-            Rewrite::None => return Ok(body.to_vec()),
+            Rewrite::None => return Ok((body.to_vec(), tally)),
             Rewrite::Recording {
                 facts,
                 metadata_only,
@@ -134,13 +156,14 @@ impl Reader<'_, '_> {
                 self.nested(facts, &mut doc);
             }
             Rewrite::Recordings { facts, download } => {
-                rewrite::filter_array(&mut doc, |e| {
+                tally = rewrite::filter_array(&mut doc, |e| {
                     let f = id_of(e).and_then(|id| facts.recording(&id));
                     self.recording(f, *download, e)
-                })?;
+                })?
+                .into();
             }
             Rewrite::MetadataList { facts } => {
-                rewrite::filter_array(&mut doc, |e| {
+                tally = rewrite::filter_array(&mut doc, |e| {
                     let f = id_of(e).and_then(|id| facts.recording(&id));
                     let keep = self
                         .subject
@@ -152,10 +175,11 @@ impl Reader<'_, '_> {
                         }
                     }
                     keep
-                })?;
+                })?
+                .into();
             }
             Rewrite::Annotations { facts } => {
-                rewrite::filter_array(&mut doc, |e| {
+                tally = rewrite::filter_array(&mut doc, |e| {
                     let keep = id_of(e).is_some_and(|id| {
                         self.subject
                             .keep_annotation(facts.annotation(&id), self.now)
@@ -164,20 +188,36 @@ impl Reader<'_, '_> {
                         self.nested(facts, e);
                     }
                     keep
-                })?;
+                })?
+                .into();
+            }
+            Rewrite::ScreenMonitoringSessions => {
+                let user = |e: &Value, k: &str| {
+                    e.get(k)
+                        .and_then(|u| u.get("id"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
+                tally = rewrite::filter_listing(&mut doc, |e| {
+                    let (source, target) = (user(e, "sourceUser"), user(e, "targetUser"));
+                    self.subject
+                        .keep_screen_session(source.as_deref(), target.as_deref(), self.now)
+                })?
+                .into();
             }
             Rewrite::Queues => {
-                rewrite::filter_listing(&mut doc, |e| {
+                tally = rewrite::filter_listing(&mut doc, |e| {
                     self.subject
                         .keep_queue(e.get("id").and_then(Value::as_str), self.now)
-                })?;
+                })?
+                .into();
             }
             Rewrite::BatchResults => {
                 let obj = doc
                     .as_object_mut()
                     .ok_or(Unfilterable::Shape("not a JSON object"))?;
                 if let Some(results) = obj.get_mut("results") {
-                    let (_, kept) = rewrite::filter_array(results, |item| {
+                    let (seen, kept) = rewrite::filter_array(results, |item| {
                         let (Some(c), Some(r)) = (
                             item.get("conversationId").and_then(Value::as_str),
                             item.get("recordingId").and_then(Value::as_str),
@@ -194,10 +234,11 @@ impl Reader<'_, '_> {
                     if obj.contains_key("resultCount") {
                         obj.insert("resultCount".into(), Value::from(kept));
                     }
+                    tally = ListTally { seen, kept };
                 }
             }
         }
-        rewrite::to_bytes(&doc)
+        Ok((rewrite::to_bytes(&doc)?, tally))
     }
 }
 
@@ -290,8 +331,10 @@ mod tests {
                 now,
                 metadata_fields: &fields,
             };
-            let out = reader.apply(&plan, body, 1 << 20, &none).unwrap();
+            let (out, tally) = reader.apply(&plan, body, 1 << 20, &none).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), want, "{user}");
+            assert_eq!(tally.seen, 3, "{user}");
+            assert_eq!(tally.kept, want.matches("\"id\":\"r").count(), "{user}");
         }
         let s = policy.subject("v", None, now);
         let reader = Reader {
@@ -301,6 +344,52 @@ mod tests {
         };
         assert!(reader
             .apply(&plan, br#"{"entities":[]}"#, 1 << 20, &none)
+            .is_err());
+    }
+
+    #[test]
+    fn screen_monitoring_sessions_are_judged_on_their_users() {
+        let policy = Policy::from_json(
+            r#"{"schema":"recgate/v1","revision":"r",
+              "groups":{"team":{"members":["a1"]}},
+              "roles":{"sup":{"grants":[{"permission":"conversation:call:monitor","scope":{"group":"team"}},
+                                        {"permission":"recording:screenRecording:view","scope":{"group":"team"}}]}},
+              "users":{"sup":{"roles":[{"role":"sup"}]},"other":{"roles":[{"role":"sup"}]},"a1":{},"a2":{}}}"#,
+        )
+        .unwrap();
+        let now = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
+        let s = policy.subject("sup", None, now);
+        let reader = Reader {
+            subject: &s,
+            now,
+            metadata_fields: &[],
+        };
+        let none = |_: &str, _: &str| None;
+        let body = br#"{"entities":[
+            {"screenMonitoringId":"s1","sourceUser":{"id":"other"},"targetUser":{"id":"a1"}},
+            {"screenMonitoringId":"s2","sourceUser":{"id":"other"},"targetUser":{"id":"a2"}},
+            {"screenMonitoringId":"s3","sourceUser":{"id":"sup"},"targetUser":{"id":"a2"}},
+            {"screenMonitoringId":"s4","sourceUser":{"id":"other"}},
+            {"count":2,"targetUser":{"id":"a1"}}]}"#;
+        let (out, tally) = reader
+            .apply(&Rewrite::ScreenMonitoringSessions, body, 1 << 20, &none)
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out).unwrap();
+        let kept: Vec<String> = doc["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e.get("screenMonitoringId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("count")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(kept, ["s1", "s3", "count"]);
+        assert_eq!((tally.seen, tally.kept), (5, 3));
+        assert!(reader
+            .apply(&Rewrite::ScreenMonitoringSessions, b"[]", 1 << 20, &none)
             .is_err());
     }
 }

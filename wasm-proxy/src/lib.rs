@@ -7,7 +7,8 @@
 //!
 //! Module map, one job each (the proxy-wasm Rust SDK's layout: a root
 //! context and an HTTP context):
-//! - [`root`]: the root context — configuration and the policy lifecycle;
+//! - [`root`]: the root context — configuration and the policy lifecycle
+//!   (what a policy-server answer becomes: [`reload`], signatures included);
 //! - [`http`]: the HTTP context — one request's state machine;
 //! - [`operations`]: each route's action as the core's operations, and the verdict;
 //! - [`shared`]: what both contexts of a VM share;
@@ -18,21 +19,26 @@
 //!   route table), [`config`] (plugin configuration), [`identity`] (claims,
 //!   impersonation), [`attributes`] (facts lookups and their cache),
 //!   [`bodies`] (request bodies decided on), [`rewrite`] (JSON bodies),
-//!   [`judging`] (entities judged by the core), [`respond`] (replies, logs),
-//!   [`ids`] (decision ids), [`metrics`] (stats).
+//!   [`judging`] (entities judged by the core), [`respond`] (replies),
+//!   [`decision_log`] (sampled, masked decision-log lines), [`metadata`]
+//!   (decision fields for Envoy's access logs), [`ids`] (decision ids),
+//!   [`metrics`] (stats).
 
 pub mod attributes;
 pub mod bodies;
 pub mod config;
+pub mod decision_log;
 pub mod headers;
 mod host;
 mod http;
 pub mod identity;
 pub mod ids;
 pub mod judging;
+pub mod metadata;
 mod metrics;
 mod operations;
 pub mod path;
+pub mod reload;
 mod respond;
 pub mod rewrite;
 mod root;

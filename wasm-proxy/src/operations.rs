@@ -15,7 +15,8 @@ use recgate_core::enforce::{
 };
 use recgate_core::request::Named;
 use recgate_core::{
-    Obligation, Perm, Policy, Reason, RecordingVisibility, Request, Resource, Timestamp,
+    Obligation, Perm, Policy, Reason, RecordingVisibility, Request, RequestError, Resource,
+    Timestamp,
 };
 use serde_json::{json, Value};
 
@@ -25,6 +26,8 @@ use crate::judging::Rewrite;
 use crate::respond;
 use crate::routes::{Action, AnnotationVerb, ListKind, RecordingVerb};
 use crate::shared::log;
+
+mod monitoring;
 
 /// A refusal, as decided.
 pub(crate) struct Refusal {
@@ -125,56 +128,53 @@ impl Ask<'_> {
         }
     }
 
-    /// One recording's facts, or the refusal to answer without them.
-    pub(crate) fn recording_facts(&self, c: &str, r: &str) -> Result<RecordingFacts, Box<Verdict>> {
-        let key = FactsKey::Recording(c.to_string(), r.to_string());
+    /// The facts under `key`, read by `read` and checked by `names_it` (an
+    /// answer about another resource is not this one's: not found), or the
+    /// refusal to answer without them.
+    pub(crate) fn read_facts<T>(
+        &self,
+        key: FactsKey,
+        what: &str,
+        read: impl FnOnce(&str) -> Result<T, RequestError>,
+        names_it: impl FnOnce(&T) -> bool,
+    ) -> Result<T, Box<Verdict>> {
         if !self.answers.contains_key(&key) {
             return Err(Box::new(Verdict::Need(vec![key])));
         }
         let body = self
             .facts(&key)
             .map_err(|reason| Box::new(self.missing(reason)))?;
-        match RecordingFacts::from_json(body) {
-            // A recording that says it is in another conversation is not in this one.
-            Ok(f)
-                if f.recording.id == r
-                    && f.recording
-                        .conversation_id
-                        .as_deref()
-                        .map_or(true, |x| x == c) =>
-            {
-                Ok(f)
-            }
+        match read(body) {
+            Ok(f) if names_it(&f) => Ok(f),
             Ok(_) => Err(Box::new(self.missing(Reason::UnknownResource))),
             Err(e) => {
                 log(
                     LogLevel::Error,
-                    &format!("recgate: unreadable recording facts: {}", e.message),
+                    &format!("recgate: unreadable {what} facts: {}", e.message),
                 );
                 Err(Box::new(self.missing(Reason::ResourceUnavailable)))
             }
         }
     }
 
+    /// One recording's facts, or the refusal to answer without them.
+    pub(crate) fn recording_facts(&self, c: &str, r: &str) -> Result<RecordingFacts, Box<Verdict>> {
+        let key = FactsKey::Recording(c.to_string(), r.to_string());
+        // A recording that says it is in another conversation is not in this one.
+        self.read_facts(key, "recording", RecordingFacts::from_json, |f| {
+            f.recording.id == r
+                && f.recording
+                    .conversation_id
+                    .as_deref()
+                    .map_or(true, |x| x == c)
+        })
+    }
+
     fn conversation_facts(&self, c: &str) -> Result<ConversationFacts, Box<Verdict>> {
         let key = FactsKey::Conversation(c.to_string());
-        if !self.answers.contains_key(&key) {
-            return Err(Box::new(Verdict::Need(vec![key])));
-        }
-        let body = self
-            .facts(&key)
-            .map_err(|reason| Box::new(self.missing(reason)))?;
-        match ConversationFacts::from_json(body) {
-            Ok(f) if f.conversation_id == c => Ok(f),
-            Ok(_) => Err(Box::new(self.missing(Reason::UnknownResource))),
-            Err(e) => {
-                log(
-                    LogLevel::Error,
-                    &format!("recgate: unreadable conversation facts: {}", e.message),
-                );
-                Err(Box::new(self.missing(Reason::ResourceUnavailable)))
-            }
-        }
+        self.read_facts(key, "conversation", ConversationFacts::from_json, |f| {
+            f.conversation_id == c
+        })
     }
 
     fn missing(&self, reason: Reason) -> Verdict {
@@ -524,6 +524,9 @@ impl Ask<'_> {
                 let c = conversation.as_deref().map(p).unwrap_or_default();
                 match entities {
                     ListKind::Queues => self.forward_plain("", None, Rewrite::Queues),
+                    ListKind::ScreenMonitoringSessions => {
+                        self.forward_plain("", None, Rewrite::ScreenMonitoringSessions)
+                    }
                     ListKind::Recordings | ListKind::Metadata => {
                         let f = facts!(self.conversation_facts(&c));
                         let redact: Vec<String> = f
@@ -704,6 +707,10 @@ impl Ask<'_> {
                 };
                 self.bulk(perm, Some((job.action, job.scope)))
             }
+            Action::Monitor { .. }
+            | Action::MonitorAgent { .. }
+            | Action::ScreenMonitorUsers
+            | Action::ScreenMonitorCount => self.decide_monitoring(),
             Action::ScreenSessions => self.bulk(
                 Perm::SCREEN_VIEW,
                 Some((

@@ -1,12 +1,10 @@
-//! What the filter says back and what it writes down: local replies (the
-//! JSON body `{reason, decisionId, revision}` with the decision headers), the
-//! headers an allowed request carries upstream, and the decision-log line —
-//! the core's [`DecisionLogLine`], so that `recgate diff` reads exactly what
-//! is written here.
+//! What the filter says back: local replies (the JSON body `{reason,
+//! decisionId, revision}` with the decision headers) and the headers an
+//! allowed request carries upstream. What it writes down is
+//! [`crate::decision_log`]'s and [`crate::metadata`]'s.
 
 use proxy_wasm::types::{LogLevel, MapType};
-use recgate_core::decision_log::{DecisionLogLine, LoggedResource};
-use recgate_core::{Obligation, Reason, Request};
+use recgate_core::{Obligation, Reason};
 use serde_json::{json, Value};
 
 use crate::host;
@@ -84,55 +82,6 @@ pub fn obligation_headers(obligations: &[Obligation]) -> Vec<(&'static str, Stri
         out.push(("x-recgate-cascade", cascade.join(",")));
     }
     out
-}
-
-/// One decision, as logged.
-pub struct Logged<'a> {
-    /// Decision id.
-    pub id: &'a str,
-    /// Actor and principal.
-    pub actor: &'a str,
-    /// Principal.
-    pub principal: &'a str,
-    /// Permission (empty before any).
-    pub permission: &'a str,
-    /// The core request, when one was formed.
-    pub request: Option<Request>,
-    /// Outcome.
-    pub allow: bool,
-    /// Reason.
-    pub reason: Reason,
-    /// Policy revision.
-    pub revision: &'a str,
-    /// Shadow mode.
-    pub shadow: bool,
-}
-
-/// Writes the decision-log line.
-pub fn log_decision(d: Logged<'_>) {
-    let resource = d
-        .request
-        .as_ref()
-        .map_or_else(LoggedResource::default, |r| LoggedResource {
-            kind: Some(r.resource.type_name().to_string()),
-            id: r.resource.id().map(str::to_string),
-        });
-    let line = DecisionLogLine {
-        decision_id: d.id.to_string(),
-        actor: d.actor.to_string(),
-        principal: d.principal.to_string(),
-        permission: d.permission.to_string(),
-        resource,
-        reason: d.reason,
-        allow: d.allow,
-        revision: d.revision.to_string(),
-        mode: if d.shadow { "shadow" } else { "enforce" }.to_string(),
-        request: d.request,
-    };
-    log(
-        LogLevel::Info,
-        &format!("recgate decision {}", line.to_json()),
-    );
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The route table: how an API request (method, canonical path, query
 //! flags) maps to an operation of the core. The default table is the Genesys
 //! Cloud Platform API's recording endpoints as the official SDK
-//! (`purecloud-platform-client-v2` 262.0.0, `RecordingApi`) calls them, plus
-//! the queue and user reads an integration makes beside them; every other
+//! (`purecloud-platform-client-v2` 262.0.0, `RecordingApi`) calls them, its
+//! live-monitoring endpoints (`ConversationsApi`'s participant monitors and
+//! `ScreenMonitoringApi`, issue #20), plus the queue and user reads an
+//! integration makes beside them; every other
 //! endpoint is refused (`route_unknown`). docs/envoy-filter.md has the table
 //! with the reason for every endpoint left out, and `tests/envoy/sdk` checks
 //! it against the SDK's own source.
@@ -56,6 +58,21 @@ pub enum ListKind {
     Annotations,
     /// A `QueueEntityListing` (`{"entities": [...]}`): `routing:queue:view` each.
     Queues,
+    /// A `ScreenMonitoringSessionEntityListing`: each session kept for the
+    /// supervisor who started it and for whoever may monitor its `targetUser`.
+    ScreenMonitoringSessions,
+}
+
+/// What a monitor route watches of a live interaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MonitorChannel {
+    /// Listen in on a call.
+    Call,
+    /// Follow a messaging conversation.
+    Messages,
+    /// Watch the participant's screen during the interaction.
+    Screen,
 }
 
 /// What a route decides.
@@ -162,6 +179,35 @@ pub enum Action {
     },
     /// A figure over every screen recording: unrestricted screen-recording view.
     ScreenSessions,
+    /// Monitoring a participant of a live interaction: `conversation:call:monitor`
+    /// on the interaction's facts, always asked afresh (core `Subject::monitor`).
+    Monitor {
+        /// What is watched.
+        channel: MonitorChannel,
+        /// Path parameter holding the conversation id.
+        conversation: String,
+        /// Path parameter holding the participant id.
+        participant: String,
+    },
+    /// Monitoring an agent's screen across interactions (core `Subject::monitor_agent`).
+    MonitorAgent {
+        /// Path parameter holding the agent's user id.
+        user: String,
+    },
+    /// Screen-monitoring figures of the users a body names (`Array<string>`):
+    /// each must be one the principal may monitor; one refusal refuses all.
+    ScreenMonitorUsers,
+    /// A figure over every screen-monitoring session: unrestricted monitoring
+    /// of every live screen (core `Policy::bulk`).
+    ScreenMonitorCount,
+}
+
+impl Action {
+    /// Routes the API calls without a body (the SDK sends none): one sent
+    /// anyway is refused, since the decision did not read it.
+    pub fn takes_no_body(&self) -> bool {
+        matches!(self, Action::Monitor { .. } | Action::MonitorAgent { .. })
+    }
 }
 
 /// A resource named by a route: `{param}`, `$principal` or a literal id.
@@ -190,6 +236,17 @@ pub struct RouteSpec {
     pub query: BTreeMap<String, String>,
     /// The decision.
     pub action: Action,
+    /// Its name in stats and logs ([`RouteSpec::stat_name`] when absent).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Whether a route name is one stats can carry: `[a-z0-9_]`, 1 to 64 long.
+pub fn valid_route_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn template_params(path: &str) -> Vec<&str> {
@@ -199,6 +256,42 @@ fn template_params(path: &str) -> Vec<&str> {
 }
 
 impl RouteSpec {
+    /// The route's name in stats: its `name`, else the method, the literal
+    /// path segments after `/api/v2`, `id` when the path ends in a
+    /// parameter, and the query keys it requires —
+    /// `get_conversations_recordings_id_download`.
+    pub fn stat_name(&self) -> String {
+        if let Some(n) = &self.name {
+            return n.clone();
+        }
+        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
+        let rest = match segments.as_slice() {
+            ["api", "v2", rest @ ..] => rest,
+            all => all,
+        };
+        let mut out = self.method.to_ascii_lowercase();
+        for s in rest.iter().filter(|s| !s.starts_with('{')) {
+            out.push('_');
+            out.push_str(s);
+        }
+        if rest.last().is_some_and(|s| s.starts_with('{')) {
+            out.push_str("_id");
+        }
+        for k in self.query.keys() {
+            out.push('_');
+            out.push_str(k);
+        }
+        out.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+
     /// Checks permissions and parameters; the error names the route.
     pub fn check(&self) -> Result<(), String> {
         let params = template_params(&self.path);
@@ -289,7 +382,7 @@ impl RouteSpec {
                 let needs = match entities {
                     ListKind::Recordings | ListKind::Metadata => (true, false),
                     ListKind::Annotations => (true, true),
-                    ListKind::Queues => (false, false),
+                    ListKind::Queues | ListKind::ScreenMonitoringSessions => (false, false),
                 };
                 match (needs.0, conversation) {
                     (true, Some(c)) => param(c)?,
@@ -303,12 +396,23 @@ impl RouteSpec {
                 }
             }
             Action::Jobs { permission: p, .. } => permission(p)?,
+            Action::Monitor {
+                conversation,
+                participant,
+                ..
+            } => {
+                param(conversation)?;
+                param(participant)?;
+            }
+            Action::MonitorAgent { user } => param(user)?,
             Action::DeletionProtection
             | Action::DeletionProtectionQuery
             | Action::BatchDownload
             | Action::BatchResults
             | Action::BulkJob
-            | Action::ScreenSessions => {}
+            | Action::ScreenSessions
+            | Action::ScreenMonitorUsers
+            | Action::ScreenMonitorCount => {}
         }
         Ok(())
     }
@@ -320,11 +424,69 @@ fn route(method: &str, path: &str, action: Action) -> RouteSpec {
         path: path.into(),
         query: BTreeMap::new(),
         action,
+        name: None,
     }
 }
 
 const CONV: &str = "conversationId";
 const REC: &str = "recordingId";
+const PARTICIPANT: &str = "participantId";
+
+/// The live-monitoring endpoints (issue #20): `ConversationsApi`'s
+/// participant monitors and every decided `ScreenMonitoringApi` endpoint
+/// (its settings are left out: docs/envoy-filter.md says why).
+fn monitoring_routes() -> Vec<RouteSpec> {
+    let on = |channel| Action::Monitor {
+        channel,
+        conversation: CONV.into(),
+        participant: PARTICIPANT.into(),
+    };
+    let agent = || Action::MonitorAgent {
+        user: "userId".into(),
+    };
+    let sessions = "/api/v2/conversations/{conversationId}/participants/{participantId}/screenmonitors/sessions";
+    let session = format!("{sessions}/{{screenMonitoringId}}");
+    let agent_sessions = "/api/v2/users/{userId}/screenmonitors/sessions";
+    let agent_session = format!("{agent_sessions}/{{screenMonitoringId}}");
+    vec![
+        route(
+            "POST",
+            "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/monitor",
+            on(MonitorChannel::Call),
+        ),
+        route(
+            "POST",
+            "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/monitor",
+            on(MonitorChannel::Messages),
+        ),
+        route("POST", sessions, on(MonitorChannel::Screen)),
+        route("GET", &session, on(MonitorChannel::Screen)),
+        route("DELETE", &session, on(MonitorChannel::Screen)),
+        route("POST", agent_sessions, agent()),
+        route("GET", &agent_session, agent()),
+        route("DELETE", &agent_session, agent()),
+        route(
+            "GET",
+            "/api/v2/screenmonitors/users/{userId}/sessions",
+            Action::List {
+                entities: ListKind::ScreenMonitoringSessions,
+                conversation: None,
+                recording: None,
+                download: false,
+            },
+        ),
+        route(
+            "POST",
+            "/api/v2/screenmonitors/sessions/users/details",
+            Action::ScreenMonitorUsers,
+        ),
+        route(
+            "GET",
+            "/api/v2/screenmonitors/sessions/details",
+            Action::ScreenMonitorCount,
+        ),
+    ]
+}
 
 /// The default table: the real API (see the module documentation).
 pub fn default_routes() -> Vec<RouteSpec> {
@@ -376,7 +538,7 @@ pub fn default_routes() -> Vec<RouteSpec> {
         },
     );
     download_list.query.insert("download".into(), "true".into());
-    vec![
+    let mut table = vec![
         download,
         download_list,
         route(
@@ -608,7 +770,9 @@ pub fn default_routes() -> Vec<RouteSpec> {
                 },
             },
         ),
-    ]
+    ];
+    table.extend(monitoring_routes());
+    table
 }
 
 /// A matched route, its path parameters (decoded) and query flags.
@@ -616,6 +780,8 @@ pub fn default_routes() -> Vec<RouteSpec> {
 pub struct Matched<'r> {
     /// The route.
     pub route: &'r RouteSpec,
+    /// Its position in the table.
+    pub index: usize,
     /// Parameter values by name.
     pub params: BTreeMap<String, String>,
     /// The request's query, decoded.
@@ -645,9 +811,10 @@ pub fn find<'r>(
     let query = crate::path::query_params(&path.query)
         .ok_or_else(|| BadQuery("an unreadable query string".into()))?;
     let segs: Vec<&str> = path.segments().collect();
-    for r in routes
+    for (index, r) in routes
         .iter()
-        .filter(|r| r.method.eq_ignore_ascii_case(method))
+        .enumerate()
+        .filter(|(_, r)| r.method.eq_ignore_ascii_case(method))
     {
         let tpl: Vec<&str> = r.path.split('/').filter(|s| !s.is_empty()).collect();
         if tpl.len() != segs.len() {
@@ -700,6 +867,7 @@ pub fn find<'r>(
         if holds {
             return Ok(Some(Matched {
                 route: r,
+                index,
                 params,
                 query,
             }));
@@ -797,5 +965,89 @@ mod tests {
         assert!(m(&routes, "GET", "/api/v2/screenrecordings")
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn monitoring_routes_name_their_interaction() {
+        let routes = default_routes();
+        let call = m(
+            &routes,
+            "POST",
+            "/api/v2/conversations/calls/c1/participants/p%201/monitor",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            call.route.action,
+            Action::Monitor {
+                channel: MonitorChannel::Call,
+                conversation: CONV.into(),
+                participant: PARTICIPANT.into()
+            }
+        );
+        assert_eq!(call.param(PARTICIPANT), "p 1");
+        assert!(call.route.action.takes_no_body());
+        let screen = m(
+            &routes,
+            "DELETE",
+            "/api/v2/conversations/c1/participants/p1/screenmonitors/sessions/s1",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(matches!(
+            screen.route.action,
+            Action::Monitor {
+                channel: MonitorChannel::Screen,
+                ..
+            }
+        ));
+        let agent = m(
+            &routes,
+            "GET",
+            "/api/v2/users/u1/screenmonitors/sessions/s1",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(agent.param("userId"), "u1");
+        assert!(matches!(agent.route.action, Action::MonitorAgent { .. }));
+        // The real API has no GET of a conversation's monitor, and its settings are refused.
+        for (method, path) in [
+            (
+                "GET",
+                "/api/v2/conversations/calls/c1/participants/p1/monitor",
+            ),
+            ("GET", "/api/v2/screenmonitors/settings"),
+            ("PUT", "/api/v2/screenmonitors/settings"),
+        ] {
+            assert!(
+                m(&routes, method, path).unwrap().is_none(),
+                "{method} {path}"
+            );
+        }
+        let users = m(
+            &routes,
+            "POST",
+            "/api/v2/screenmonitors/sessions/users/details",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(users.route.action, Action::ScreenMonitorUsers);
+        assert!(!users.route.action.takes_no_body());
+    }
+
+    #[test]
+    fn routes_have_stat_names() {
+        let routes = default_routes();
+        let names: Vec<String> = routes.iter().map(RouteSpec::stat_name).collect();
+        for n in &names {
+            assert!(valid_route_name(n), "{n}");
+        }
+        assert!(names.contains(&"get_conversations_recordings_id".to_string()));
+        assert!(names.contains(&"get_conversations_recordings_id_download".to_string()));
+        assert!(names.contains(&"get_conversations_recordings".to_string()));
+        assert!(names.contains(&"put_recording_jobs_id".to_string()));
+        let found = m(&routes, "GET", "/api/v2/users/u1").unwrap().unwrap();
+        assert_eq!(names[found.index], "get_users_id");
+        assert!(!valid_route_name("Get-X") && !valid_route_name(""));
     }
 }

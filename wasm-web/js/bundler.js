@@ -7,6 +7,7 @@ import * as glue from '../pkg-bundler/recgate_web.js';
 import { bind } from './gate.js';
 
 export { Gate, PolicyError, RecordingSet } from './gate.js';
+export { SIGNATURE_FORMAT, signedMessage, verifyPolicySignature } from './signature.js';
 
 bind(glue);
 

@@ -274,7 +274,8 @@ export type Reason =
   | 'route_unknown'
   | 'resource_unavailable'
   | 'token_invalid'
-  | 'bulk_restricted';
+  | 'bulk_restricted'
+  | 'conversation_ended';
 
 /** What an enforcement point must do along with an allow. */
 export type Obligation =
@@ -621,3 +622,43 @@ export interface Plan {
   filter: PlanFilter;
   redact: PlanFilter;
 }
+
+// ───────────────────────────── signed policies ─────────────────────────────
+
+/** A detached signature over a policy's content hash (docs/signing.md). */
+export interface SignatureEnvelope {
+  format: 'recgate-signature/v1';
+  /** The first 16 hex digits of the SHA-256 of the signer's public key. */
+  keyId: string;
+  /** The policy's content hash (`revisionHash`). */
+  contentHash: string;
+  /** Raised with every policy the signer signs; lower is older. */
+  serial: number;
+  /** Ed25519 signature of `signedMessage(contentHash, serial)`, base64. */
+  signature: string;
+}
+
+/** Why a signed policy is refused. */
+export type SignatureRefusal = 'malformed' | 'unknown_key' | 'bad_signature' | 'hash_mismatch' | 'stale';
+
+export type SignatureVerdict =
+  | { valid: true; keyId: string; serial: number; contentHash: string }
+  | { valid: false; reason: SignatureRefusal; message: string };
+
+/** `recgate-signature/v1`. */
+export const SIGNATURE_FORMAT: 'recgate-signature/v1';
+
+/** The bytes a signature covers (what a server signs with Ed25519). */
+export function signedMessage(contentHash: string, serial: number): Uint8Array;
+
+/**
+ * Checks a policy's (or a slice's) detached signature with WebCrypto's Ed25519.
+ * `trustedKeys`: base64 of the 32-byte public keys, or PEM `PUBLIC KEY` blocks.
+ * Throws `TypeError` for a trusted key that cannot be read.
+ */
+export function verifyPolicySignature(
+  policy: Gate | string,
+  envelope: string | SignatureEnvelope,
+  trustedKeys: readonly string[],
+  options?: { minimumSerial?: number; subtle?: SubtleCrypto },
+): Promise<SignatureVerdict>;

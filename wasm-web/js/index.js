@@ -11,6 +11,7 @@ import * as glue from '../pkg-web/recgate_web.js';
 import { bind, isReady } from './gate.js';
 
 export { Gate, PolicyError, RecordingSet } from './gate.js';
+export { SIGNATURE_FORMAT, signedMessage, verifyPolicySignature } from './signature.js';
 
 let pending = null;
 

@@ -23,7 +23,8 @@ function union(name) {
 
 test('Permission is the core catalog, entry for entry', () => {
   const source = readFileSync(join(repoRoot, 'core', 'src', 'catalog.rs'), 'utf8');
-  const catalog = [...source.matchAll(/^\s*\("([a-z]+:[a-zA-Z]+:[a-zA-Z]+)", Applies::/gm)].map((x) => x[1]).sort();
+  // An entry is `("domain:entity:action", Applies::…)`, on one line or wrapped by rustfmt.
+  const catalog = [...source.matchAll(/\(\s*"([a-z]+:[a-zA-Z]+:[a-zA-Z]+)",\s*Applies::/g)].map((x) => x[1]).sort();
   assert.ok(catalog.length >= 40, `the catalog was read (${catalog.length} entries)`);
   assert.deepEqual(union('Permission'), catalog);
 });

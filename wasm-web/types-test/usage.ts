@@ -52,3 +52,17 @@ async function main(slice: Policy, rows: (Recording & { title: string })[]) {
   set.free(); gate.free();
 }
 void main;
+
+// Signed slices (js/signature.js).
+import { verifyPolicySignature, signedMessage, SIGNATURE_FORMAT } from '../js/index.js';
+import type { SignatureEnvelope, SignatureVerdict, SignatureRefusal } from '../js/index.js';
+async function signed(gate: Gate, envelope: SignatureEnvelope, keys: string[]) {
+  const v: SignatureVerdict = await verifyPolicySignature(gate, envelope, keys, { minimumSerial: 3 });
+  if (v.valid) { const serial: number = v.serial; void serial; } else { const why: SignatureRefusal = v.reason; void why; }
+  const bytes: Uint8Array = signedMessage(gate.revisionHash, envelope.serial);
+  const f: 'recgate-signature/v1' = SIGNATURE_FORMAT;
+  // @ts-expect-error: a serial is a number
+  signedMessage(gate.revisionHash, '3');
+  void [bytes, f];
+}
+void signed;

@@ -17,6 +17,7 @@ import { bookmarkResource, parseSessionKey, recordingResource, requestFor } from
 import { controlLabel, controlText, icon } from './controls.js';
 import { drawScreenFrame, drawWaveform, peaks, synthCall, synthScreen, wavBlob, SAMPLE_RATE } from './media.js';
 import { WhoCanPanel } from './whocan.js';
+import { asSession, callEdge, edgeReason, monitorPath } from './edge.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -624,18 +625,36 @@ async function doBookmark(rec) {
   renderAux();
 }
 
-function doMonitor(rec) {
+/**
+ * Starts monitoring through the real monitor endpoint (ConversationsApi's
+ * participant monitor) at the demo edge — Envoy with the recgate filter,
+ * which asks its attributes service whether the call is still live — and
+ * only then takes the stream from the page's server. Without the edge there
+ * is no monitoring: the page does not decide it alone.
+ */
+async function doMonitor(rec) {
   if (state.monitor) {
     stopMonitor();
     renderAux();
     return;
+  }
+  const path = monitorPath(rec);
+  if (!path) return toast('This recording names no participant to monitor.');
+  let edge;
+  try {
+    edge = await callEdge(asSession(state.session, { method: 'POST', path }));
+  } catch {
+    return toast('Monitoring goes through the demo edge (Envoy), which is not running: start ./scripts/demo.sh.');
+  }
+  if (edge.status < 200 || edge.status > 299) {
+    return toast(`The edge refused to monitor: ${edgeReason(edge.body) ?? `HTTP ${edge.status}`}`);
   }
   const res = state.server.monitor(state.session, rec.id, state.now);
   if (!res.decision.allow) return toast(`The server refused: ${res.decision.reason}`);
   if (state.media) state.media.el.pause();
   const url = URL.createObjectURL(wavBlob(synthCall(res.content), SAMPLE_RATE));
   const el = h('audio', { src: url, loop: true, 'aria-label': 'Live monitoring stream' });
-  state.monitor = { el, url };
+  state.monitor = { el, url, decision: edge.headers['x-recgate-decision'] ?? '', path };
   el.play().catch(() => {});
   state.panel = 'monitor';
   renderAux();
@@ -720,7 +739,8 @@ function renderAux() {
         l.text === null ? h('span.redacted', {}, 'Sensitive content redacted') : h('span', {}, l.text))))));
   } else if (state.panel === 'monitor' && state.monitor) {
     aux.append(h('section.aux-panel.live-panel', { 'data-testid': 'monitor' },
-      h('span.live-dot', { 'aria-hidden': 'true' }), h('strong', {}, 'Monitoring live. '), `You are listening to ${rec.owner}'s call as it is recorded. Press Monitor live again to stop.`));
+      h('span.live-dot', { 'aria-hidden': 'true' }), h('strong', {}, 'Monitoring live. '), `You are listening to ${rec.owner}'s call as it is recorded. Press Monitor live again to stop.`,
+      h('p.muted', { 'data-testid': 'monitor-edge' }, 'Allowed at the edge: ', h('code', {}, `POST ${state.monitor.path}`), ` (decision ${state.monitor.decision}).`)));
   }
   if (state.media?.draw) state.media.draw();
 }

@@ -3,7 +3,8 @@
 // helper, which signs a test token for the chosen user. Shows that what the
 // page hides, the edge refuses.
 
-const HELPER = 'http://127.0.0.1:10001';
+import { callEdge } from './edge.js';
+
 const $ = (id) => document.getElementById(id);
 
 async function users() {
@@ -25,13 +26,7 @@ async function send() {
   if ($('imp').value.trim() !== '') headers['gen-usersubject'] = $('imp').value.trim();
   $('status').textContent = '…';
   try {
-    const r = await fetch(`${HELPER}/dev/call`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sub: $('sub').value || undefined, method: $('method').value, path: $('path').value, headers, body: $('body').value || undefined, ageSeconds: Number($('age').value) }),
-    });
-    const out = await r.json();
-    if (out.error) throw new Error(out.error);
+    const out = await callEdge({ sub: $('sub').value || undefined, method: $('method').value, path: $('path').value, headers, body: $('body').value || undefined, ageSeconds: Number($('age').value) });
     $('status').textContent = String(out.status);
     let body = out.body;
     try { body = JSON.stringify(JSON.parse(out.body), null, 2); } catch { /* not JSON */ }

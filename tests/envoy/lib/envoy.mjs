@@ -32,22 +32,58 @@ const cluster = (name, port) => ({
   load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
 });
 
-/** An `envoy.filters.http.wasm` entry: the module at `file`, VM and root id `name`, configuration string `value`. */
-export const wasmFilter = (name, file, value, failurePolicy) => ({
-  name: 'envoy.filters.http.wasm',
-  typed_config: {
-    '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
-    config: {
-      name, root_id: name,
-      vm_config: { vm_id: name, runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: file } } },
-      configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value },
-      ...(failurePolicy ? { failure_policy: failurePolicy } : {}),
-    },
+/** The `Wasm` typed config of a filter: the module (`code`, default the local file), VM and root id `name`, configuration string `value`. */
+export const wasmTypedConfig = (name, code, value, failurePolicy, vmOptions = {}) => ({
+  '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
+  config: {
+    name, root_id: name,
+    vm_config: { vm_id: name, runtime: 'envoy.wasm.runtime.v8', code, ...vmOptions },
+    configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value },
+    ...(failurePolicy ? { failure_policy: failurePolicy } : {}),
   },
 });
 
-/** The recgate Wasm filter entry; `plugin` is its configuration object. */
-const recgateFilter = (plugin, failurePolicy) => wasmFilter('recgate', WASM, JSON.stringify(plugin), failurePolicy);
+/** An `envoy.filters.http.wasm` entry: the module at `file`, VM and root id `name`, configuration string `value`. */
+export const wasmFilter = (name, file, value, failurePolicy) => ({
+  name: 'envoy.filters.http.wasm',
+  typed_config: wasmTypedConfig(name, { local: { filename: file } }, value, failurePolicy),
+});
+
+/** The module fetched over HTTP from `cluster` at `uri`, checked against `sha256` (vm_config.code.remote). */
+export const remoteCode = (uri, cluster, sha256) => ({
+  remote: { http_uri: { uri, cluster, timeout: '10s' }, sha256, retry_policy: { num_retries: 2 } },
+});
+
+/** The recgate Wasm filter entry; `plugin` is its configuration object, `code` the module (default the local build). */
+const recgateFilter = (plugin, failurePolicy, code) => ({
+  name: 'envoy.filters.http.wasm',
+  typed_config: wasmTypedConfig('recgate', code ?? { local: { filename: WASM } }, JSON.stringify(plugin), failurePolicy),
+});
+
+/** The ECDS resource file (a DiscoveryResponse) that delivers the recgate filter's configuration. */
+export const ecdsResource = (plugin, { code, failurePolicy, version = '1', vmOptions } = {}) => ({
+  version_info: String(version),
+  resources: [{
+    '@type': 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig',
+    name: 'recgate',
+    typed_config: wasmTypedConfig('recgate', code ?? { local: { filename: WASM } }, JSON.stringify(plugin), failurePolicy, vmOptions),
+  }],
+});
+
+/**
+ * The recgate filter delivered by ECDS from a watched file: `path` inside
+ * `dir` (Envoy reloads when a file is moved into `dir`), with an optional
+ * default configuration and whether it applies without warming.
+ */
+const discoveredFilter = ({ path, dir, defaultPlugin, applyDefaultWithoutWarming }) => ({
+  name: 'recgate',
+  config_discovery: {
+    config_source: { path_config_source: { path, watched_directory: { path: dir } }, resource_api_version: 'V3' },
+    ...(defaultPlugin ? { default_config: wasmTypedConfig('recgate', { local: { filename: WASM } }, JSON.stringify(defaultPlugin)) } : {}),
+    ...(applyDefaultWithoutWarming === undefined ? {} : { apply_default_config_without_warming: applyDefaultWithoutWarming }),
+    type_urls: ['type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm'],
+  },
+});
 
 /** HTTP/1.1 with trailers on both sides (Envoy drops them by default). */
 const trailing = {
@@ -65,11 +101,16 @@ const trailing = {
  * jwt_authn and the router (`null`: no filter there) and `routeConfig` replaces the
  * catch-all route to the upstream.
  */
-export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig, failurePolicy, upstreamTrailers = true }) {
-  const authz = authzFilter === undefined ? recgateFilter(plugin, failurePolicy) : authzFilter;
+export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attributesPort, policyPort, authzFilter, routeConfig, failurePolicy, upstreamTrailers = true, accessLog, preFilters = [], statsConfig, wasmCode, ecds, extraClusters = [] }) {
+  const ours = ecds ? discoveredFilter(ecds) : recgateFilter(plugin, failurePolicy, wasmCode);
+  const authz = authzFilter === undefined ? ours : authzFilter;
   const clusters = [{ ...cluster('upstream', upstreamPort), ...(upstreamTrailers ? trailing : {}) }, cluster('recgate_attributes', attributesPort)];
   if (policyPort) clusters.push(cluster('recgate_policy', policyPort));
+  for (const c of extraClusters) clusters.push(cluster(c.name, c.port));
   return {
+    // A node id and cluster: ECDS (and any xDS source) requires them.
+    node: { id: `edge-${port}`, cluster: 'recgate-edge' },
+    ...(statsConfig ? { stats_config: statsConfig } : {}),
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
     static_resources: {
       listeners: [{
@@ -80,6 +121,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
           typed_config: {
             '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
             stat_prefix: 'api',
+            ...(accessLog ? { access_log: accessLog } : {}),
             http_protocol_options: { enable_trailers: true },
             route_config: routeConfig ?? { virtual_hosts: [{ name: 'api', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'upstream' } }] }] },
             http_filters: [
@@ -92,6 +134,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
                   rules: [{ match: { prefix: '/' }, requires: { requires_any: { requirements: [{ provider_name: 'recgate' }, { allow_missing: {} }] } } }],
                 },
               },
+              ...preFilters,
               ...(authz ? [authz] : []),
               // Holds a request until its body is complete: the filter decides on bodies of some
               // routes, and proxy-wasm cannot hold the headers meanwhile (docs/envoy-filter.md).
@@ -107,7 +150,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
 }
 
 /** Starts Envoy; resolves once /ready answers LIVE, rejects if it exits or times out. */
-export async function startEnvoy(options, { concurrency = 1, timeoutMs = 20000 } = {}) {
+export async function startEnvoy(options, { concurrency = 1, timeoutMs = 20000, ready = true } = {}) {
   if (!existsSync(ENVOY)) throw new Error(`no Envoy at ${ENVOY}: run scripts/setup.sh`);
   if (options.authzFilter === undefined && !existsSync(WASM)) throw new Error(`no filter at ${WASM}: cargo build -p recgate-proxy --target wasm32-wasip1 --release`);
   const port = options.port ?? await freePort();
@@ -125,7 +168,8 @@ export async function startEnvoy(options, { concurrency = 1, timeoutMs = 20000 }
     const done = await Promise.race([exited.then((c) => ({ exited: c })), new Promise((r) => setTimeout(r, 150))]);
     if (done && 'exited' in done) throw new Error(`Envoy exited (${done.exited}) before it was ready:\n${log.slice(-4000)}`);
     try {
-      const r = await fetch(`http://127.0.0.1:${adminPort}/ready`);
+      // Without `ready`, the admin answering at all is enough (a listener may still be warming).
+      const r = await fetch(`http://127.0.0.1:${adminPort}/${ready ? 'ready' : 'server_info'}`);
       if (r.ok) break;
     } catch { /* not yet */ }
     if (Date.now() > deadline) {

@@ -157,12 +157,14 @@ export function generatedCorpus(execFileSync, corpusBin, { policies, perPolicy, 
 
 /** The collections whose next path segment is an id. */
 const COLLECTIONS = new Set(['conversations', 'recordings', 'annotations', 'recordingmetadata', 'queues', 'users']);
+/** Segments after a collection that are words of the API, not ids (`PUT /api/v2/recordings/deletionprotection`). */
+const LITERALS = new Set(['deletionprotection']);
 
 /** A route's name for counting: the method, the path with its ids as `:id`, and the query (a flag is a route of its own). */
 export function routeKey(method, path) {
   const [bare, query] = path.split('?');
   const segments = bare.split('/');
-  const template = segments.map((s, i) => (i > 0 && COLLECTIONS.has(segments[i - 1]) ? ':id' : s)).join('/');
+  const template = segments.map((s, i) => (i > 0 && COLLECTIONS.has(segments[i - 1]) && !LITERALS.has(s) ? ':id' : s)).join('/');
   return `${method} ${template}${query ? `?${query}` : ''}`;
 }
 

@@ -3,9 +3,10 @@
 // sees it — its paths, its JSON models (`Recording`, `RecordingMetadata`,
 // `Annotation`, `BatchDownloadJobStatusResult`, `RecordingJob`, `Policy`, …;
 // tests/envoy/models.test.mjs type-checks these shapes against the SDK's
-// index.d.ts with tsc) — recording every request it receives; the attributes
-// service the filter asks about conversations, recordings and bulk jobs
-// (which can be made to fail or stall); and a policy server with ETags (which
+// index.d.ts with tsc) — recording every request it receives, its live
+// monitoring endpoints included; the attributes service the filter asks about
+// conversations, recordings, bulk jobs and live interactions (which can be
+// made to fail or stall); and a policy server with ETags (which
 // can switch revision or serve garbage). All on 127.0.0.1.
 
 import { createServer } from 'node:http';
@@ -46,7 +47,47 @@ export function fixtures() {
   ];
   const queues = ['q-us', 'q-uk', 'q-bpo', 'q-escalation'].map((id) => ({ id, name: id }));
   const jobs = [];
-  return { recordings, annotations, queues, jobs };
+  // Interactions in progress (live monitoring): their participants, and `live` as it is now.
+  const conv = (conversationId, attrs, agent) => ({
+    conversationId, divisions: ['home'], region: 'us-east-1', live: true, ...attrs,
+    participants: [{ id: `p-${conversationId}-customer`, purpose: 'customer' }, { id: `p-${conversationId}-agent`, purpose: 'agent', user: agent }],
+  });
+  const conversations = [
+    conv('c-live-us', { media: 'audio', direction: 'inbound', queue: 'q-us' }, 'a-us-1'),
+    conv('c-live-uk', { media: 'audio', direction: 'inbound', queue: 'q-uk' }, 'a-uk-1'),
+    conv('c-live-uk-out', { media: 'audio', direction: 'outbound', queue: 'q-uk' }, 'a-uk-1'),
+    conv('c-live-msg', { media: 'messaging', direction: 'inbound', queue: 'q-us' }, 'a-us-2'),
+    conv('c-live-bpo', { media: 'audio', direction: 'inbound', queue: 'q-bpo', divisions: ['bpo-emea'], region: 'eu-west-1' }, 'b-em-1'),
+    conv('c-ended-us', { media: 'audio', direction: 'inbound', queue: 'q-us', live: false }, 'a-us-2'),
+  ];
+  // Screen-monitoring sessions someone else started.
+  const screenSessions = [
+    screenSession('sm-seed-uk', { source: 'sradmin-1', target: 'a-uk-1' }),
+    screenSession('sm-seed-us', { source: 'sradmin-1', target: 'a-us-2' }),
+  ];
+  return { recordings, annotations, queues, jobs, conversations, screenSessions };
+}
+
+/** A `ScreenMonitoringSession` as the API returns it (agent-level without a conversation). */
+export function screenSession(id, { source, target, conversation, participant }) {
+  const ref = (u) => ({ id: u, selfUri: `/api/v2/users/${u}` });
+  const out = { screenMonitoringId: id, sourceUser: ref(source), targetUser: ref(target), monitoringType: conversation ? 'Conversation' : 'Agent', dateCreated: '2026-11-22T12:00:00Z' };
+  if (conversation) Object.assign(out, { conversation: { id: conversation, selfUri: `/api/v2/conversations/${conversation}` }, participantId: participant });
+  out.selfUri = conversation
+    ? `/api/v2/conversations/${conversation}/participants/${participant}/screenmonitors/sessions/${id}`
+    : `/api/v2/users/${target}/screenmonitors/sessions/${id}`;
+  return out;
+}
+
+/**
+ * What the attributes service says about a live interaction as participant
+ * `participantId` is in it: the interaction's attributes as the recording it
+ * is making (SPEC §2; `owner` the agent whose side is monitored), `live` as it is now.
+ */
+export function liveFactsOf(c, participantId) {
+  const { participants, ...attrs } = c;
+  const agent = participants.find((p) => p.id === participantId && p.user) ?? participants.find((p) => p.purpose === 'agent' && p.user);
+  return { ...attrs, participantId, owner: agent?.user, participants: participants.filter((p) => p.user).map((p) => p.user) };
 }
 
 /** The core's view of a recording: its attributes (SPEC §2), without API-only fields. */
@@ -250,6 +291,51 @@ export async function startUpstream(data = fixtures(), { gate, homeRegion = 'us-
     }
     if (is('api', 'v2', 'recording', 'settings')) return send(res, 200, { maxSimultaneousStreams: 10, maxConfigurableScreenRecordingStreams: 100 });
     if (is('api', 'v2', 'recordings', 'screensessions', 'details')) return send(res, 200, { count: 3 });
+    // Live monitoring (ConversationsApi's participant monitors, ScreenMonitoringApi).
+    const live = (id) => data.conversations.find((c) => c.conversationId === id);
+    const participantOf = (c, id) => live(c)?.participants.find((x) => x.id === id);
+    if ((is('api', 'v2', 'conversations', 'calls', '*', 'participants', '*', 'monitor') || is('api', 'v2', 'conversations', 'messages', '*', 'participants', '*', 'monitor')) && req.method === 'POST') {
+      return participantOf(p[4], p[6]) ? send(res, 202) : send(res, 404, { message: 'conversation not found', code: 'not.found', status: 404 });
+    }
+    const sessions = data.screenSessions;
+    const principal = req.headers['x-recgate-principal'] ?? 'anonymous';
+    // Ids are never reused, whatever was stopped since.
+    const nextId = () => {
+      data.sessionsStarted = (data.sessionsStarted ?? sessions.length) + 1;
+      return `sm-${data.sessionsStarted}`;
+    };
+    if (is('api', 'v2', 'conversations', '*', 'participants', '*', 'screenmonitors', 'sessions') && req.method === 'POST') {
+      const who = participantOf(p[3], p[5]);
+      if (!who?.user) return send(res, 404, { message: 'participant not found', code: 'not.found', status: 404 });
+      const id = nextId();
+      sessions.push(screenSession(id, { source: principal, target: who.user, conversation: p[3], participant: p[5] }));
+      return send(res, 201, { screenMonitoringId: id });
+    }
+    if (is('api', 'v2', 'users', '*', 'screenmonitors', 'sessions') && req.method === 'POST') {
+      const id = nextId();
+      sessions.push(screenSession(id, { source: principal, target: p[3] }));
+      return send(res, 201, { screenMonitoringId: id });
+    }
+    const sessionAt = is('api', 'v2', 'conversations', '*', 'participants', '*', 'screenmonitors', 'sessions', '*') ? p[8]
+      : is('api', 'v2', 'users', '*', 'screenmonitors', 'sessions', '*') ? p[6] : null;
+    if (sessionAt !== null) {
+      const at = sessions.findIndex((x) => x.screenMonitoringId === sessionAt);
+      if (at < 0) return send(res, 404, { message: 'session not found', code: 'not.found', status: 404 });
+      if (req.method === 'DELETE') {
+        sessions.splice(at, 1);
+        return send(res, 204);
+      }
+      return send(res, 200, sessions[at]);
+    }
+    if (is('api', 'v2', 'screenmonitors', 'users', '*', 'sessions')) {
+      return send(res, 200, { entities: sessions.filter((x) => x.targetUser.id === p[4] || x.sourceUser.id === p[4]) });
+    }
+    if (is('api', 'v2', 'screenmonitors', 'sessions', 'users', 'details')) {
+      const ids = JSON.parse(body || '[]');
+      return send(res, 200, { entities: ids.map((id) => ({ count: sessions.filter((x) => x.targetUser.id === id).length, targetUser: { id, selfUri: `/api/v2/users/${id}` } })) });
+    }
+    if (is('api', 'v2', 'screenmonitors', 'sessions', 'details')) return send(res, 200, { count: sessions.length });
+    if (is('api', 'v2', 'screenmonitors', 'settings')) return send(res, 200, { enableAgentNotifications: true, maxSimultaneousScreenMonitoringSessions: 5 });
     if (is('healthz')) return send(res, 200, { ok: true });
     if (is('api', 'v2', 'conversations', '*', 'recordings', '*') || p[0] === 'api') return send(res, 404, { message: 'no such endpoint', status: 404 });
     // A servlet-style catch-all: anything under /healthz answers too.
@@ -258,7 +344,7 @@ export async function startUpstream(data = fixtures(), { gate, homeRegion = 'us-
   return { server, port: server.address().port, seen, data };
 }
 
-/** The attributes service: facts per conversation, per recording, per bulk job. */
+/** The attributes service: facts per conversation, per recording, per bulk job, per live participant. */
 export async function startAttributes(data = fixtures()) {
   const state = { mode: 'up', calls: 0, paths: [] };
   const server = await listen((req, res) => {
@@ -276,6 +362,10 @@ export async function startAttributes(data = fixtures()) {
     if (p[1] === 'conversations' && p.length === 3) {
       const recs = data.recordings.filter((r) => r.conversationId === p[2]);
       return recs.length ? send(res, 200, { conversationId: p[2], recordings: recs.map((r) => factsOf(r, data)) }) : send(res, 404);
+    }
+    if (p[1] === 'conversations' && p[3] === 'participants' && p.length === 5) {
+      const c = (data.conversations ?? []).find((x) => x.conversationId === p[2]);
+      return c && c.participants.some((x) => x.id === p[4]) ? send(res, 200, liveFactsOf(c, p[4])) : send(res, 404);
     }
     if (p[1] === 'conversations' && p[3] === 'recordings' && p.length === 5) {
       const r = data.recordings.find((x) => x.id === p[4] && x.conversationId === p[2]);
