@@ -3,26 +3,42 @@
 # mutant (an operator flipped, a function body replaced by a default, a match
 # arm deleted …) is built and the project's tests are run against it — the
 # core's unit tests, the tests crate (the model test against the reference
-# evaluation of SPEC §3, the property tests) and the conformance vectors
-# through the CLI (tests/tests/vectors_cli.rs, with --include-ignored). A
-# mutant the tests do not catch is either a missing test or an equivalent
-# mutant: the known equivalent ones are listed, with why, in
-# scripts/mutants-equivalent.txt (and RELIABILITY.md); any other survivor
-# fails the run.
+# evaluation of SPEC §3, explanations, the API and plan tests, the property
+# and analysis tests) and the conformance vectors through the CLI
+# (tests/tests/vectors_cli.rs, ignored by a plain `cargo test`). A mutant the
+# tests do not catch is either a missing test or an equivalent mutant: the
+# known equivalent ones are listed, with why, in scripts/mutants-equivalent.txt
+# (and RELIABILITY.md); any other survivor fails the run.
 #
-#   bash scripts/mutants.sh            # CI: one deterministic shard of the deciding files
+#   bash scripts/mutants.sh            # CI: the mutants of the lines the last commit changed, and a shard of the rest
 #   bash scripts/mutants.sh --files    # every mutant of the deciding files (the longer run)
 #   bash scripts/mutants.sh --crate    # every mutant of recgate-core (the longest run)
-#   bash scripts/mutants.sh --report   # the last run's survivors as RELIABILITY.md rows
+#   bash scripts/mutants.sh --report   # the last runs' survivors as RELIABILITY.md rows
 #
-# Environment: MUTANTS_SHARDS (CI: how many shards, default 24), MUTANTS_SHARD
-# (which one; default: the commit hash modulo MUTANTS_SHARDS, so every commit
-# tests a different, reproducible slice and the shards together cover all),
-# MUTANTS_JOBS (parallel builds, default 2), MUTANTS_TIMEOUT (seconds per
-# test run, default 300), MUTANTS_ITERATE=1 (test again only what the last
-# run of the same mode did not catch — after writing the tests that kill
+# The tests run under nextest (scripts/nextest-mutants.toml: the fast tests
+# first, the run ends at the first failure), the property tests capped at
+# RECGATE_PROPTEST_CASES cases each (default 32) from the fixed seed
+# PROPTEST_RNG_SEED (default 18), so every run of a tree draws the same cases.
+#
+# CI (`--ci`, the default) tests at most MUTANTS_CI_COUNT mutants (default
+# 20): first those in the lines of the deciding files that changed since
+# MUTANTS_BASE (default HEAD~1, the previous commit; a merge's first parent),
+# then, with what is left of the count, one shard of all the deciding files'
+# mutants, round-robin, so it samples every file: shard MUTANTS_SHARD
+# (default: the commit hash modulo the shard count — reproducible for a
+# commit, different from one commit to the next). More changed mutants than
+# the count: a shard of them, chosen the same way. One job, and in place
+# (cargo-mutants --in-place) when the core has no uncommitted change, so the
+# mutants reuse the baseline's build (MUTANTS_IN_PLACE=0: in a copy).
+#
+# Environment: MUTANTS_JOBS (parallel builds of --files/--crate, default 2),
+# MUTANTS_SAMPLE (--files/--crate: "K/N", only shard K of N, round-robin —
+# a reproducible sample of every file; results in …/<mode>/sample-K-of-N),
+# MUTANTS_TIMEOUT (seconds per test run; default 150 in CI, else 300),
+# MUTANTS_ITERATE=1 (--files/--crate: test again only what the last run of
+# the same mode did not catch — after writing the tests that kill
 # survivors), RECGATE_SPEC_VECTORS (the contract's vectors, default
-# ../shared/spec/vectors). Results: target/mutants/<mode>/mutants.out.
+# ../shared/spec/vectors). Results: target/mutants/<mode>/…/mutants.out.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -45,19 +61,19 @@ esac
 # A mutant's name without its line and column: stable while code moves.
 normalise() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /'; }
 
-survivors() { # out-dir → the missed mutants not known to be equivalent
+survivors() { # mutants.out dir → the missed mutants not known to be equivalent
   local known
   known=$(grep -v '^\s*#' "$EQUIVALENT" | sed -E 's/ +#.*$//' | grep -v '^\s*$' || true)
+  [ -f "$1/missed.txt" ] || return 0
   normalise < "$1/missed.txt" | while IFS= read -r m; do
     grep -qxF -- "$m" <<<"$known" || echo "$m"
   done
 }
 
 if [ "$mode" = "--report" ]; then
-  for dir in target/mutants/*/mutants.out; do
-    [ -f "$dir/missed.txt" ] || continue
-    echo "## $dir"
-    normalise < "$dir/missed.txt" | sort -u | while IFS= read -r m; do
+  find target/mutants -name missed.txt -path '*mutants.out*' | sort | while IFS= read -r missed; do
+    echo "## ${missed%/missed.txt}"
+    normalise < "$missed" | sort -u | while IFS= read -r m; do
       why=$(grep -F -- "$m #" "$EQUIVALENT" | sed -E 's/^.* # //' || true)
       echo "| \`$m\` | ${why:-NOT EXPLAINED: write the test that kills it, or say why it is equivalent} |"
     done
@@ -66,71 +82,148 @@ if [ "$mode" = "--report" ]; then
 fi
 
 command -v cargo-mutants > /dev/null || { echo "cargo-mutants is missing: bash scripts/setup.sh" >&2; exit 1; }
+cargo nextest --version > /dev/null 2>&1 || { echo "cargo-nextest is missing: bash scripts/setup.sh" >&2; exit 1; }
 export RECGATE_SPEC_VECTORS="${RECGATE_SPEC_VECTORS:-$root/../shared/spec/vectors}"
 [ -d "$RECGATE_SPEC_VECTORS" ] || { echo "no contract vectors at $RECGATE_SPEC_VECTORS" >&2; exit 1; }
 RECGATE_SPEC_VECTORS="$(cd "$RECGATE_SPEC_VECTORS" && pwd)"
 # A fast test profile: no debug info (smaller objects, faster links) — the
 # tests are the same, only the build is cheaper.
 export CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
-
-args=(-p recgate-core --test-package recgate-core --test-package recgate-tests
-  --jobs "${MUTANTS_JOBS:-2}" --timeout "${MUTANTS_TIMEOUT:-300}" --build-timeout 900
-  --baseline skip --no-shuffle)
-case "$mode" in
-  --ci)
-    shards="${MUTANTS_SHARDS:-24}"
-    if [ -z "${MUTANTS_SHARD:-}" ]; then
-      head=$(git rev-parse HEAD 2>/dev/null || echo 0)
-      MUTANTS_SHARD=$(( 16#${head:0:8} % shards ))
-    fi
-    for f in "${FILES[@]}"; do args+=(-f "$f"); done
-    args+=(--shard "$MUTANTS_SHARD/$shards")
-    echo "mutants: shard $MUTANTS_SHARD of $shards over ${FILES[*]}"
-    ;;
-  --files) for f in "${FILES[@]}"; do args+=(-f "$f"); done ;;
-  --crate) ;;
-esac
+# The property tests capped at a few cases each, drawn from a fixed seed: a
+# mutant the fast tests miss then costs seconds, and every run of the same
+# tree draws the same cases (tests/src/cases.rs).
+export RECGATE_PROPTEST_CASES="${RECGATE_PROPTEST_CASES:-32}" PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-18}"
+# nextest, in the profile of scripts/nextest-mutants.toml, on the library and
+# integration tests only (not the test harnesses of the tests crate's
+# binaries, which hold no test: two fewer programs to build per mutant).
+targets=(--lib --test '*')
+tests=(--config-file scripts/nextest-mutants.toml --profile mutants --run-ignored all)
+in_ci=0
+[ "$mode" = "--ci" ] && in_ci=1
+common=(-p recgate-core --test-package recgate-core --test-package recgate-tests
+  --test-tool nextest --timeout "${MUTANTS_TIMEOUT:-$([ $in_ci = 1 ] && echo 150 || echo 300)}"
+  --build-timeout 900 --baseline skip --no-shuffle -C --lib -C '--test=*')
+file_args=()
+for f in "${FILES[@]}"; do file_args+=(-f "$f"); done
 out="target/mutants/${mode#--}"
 mkdir -p "$out"
-args+=(-o "$out")
-[ "${MUTANTS_ITERATE:-0}" = 1 ] && args+=(--iterate)
+
+# How many mutants cargo-mutants would test with these selections.
+listed() { cargo mutants -p recgate-core "$@" --list 2> /dev/null | grep -c . || true; }
+
+# mutate DIR ARGS…: tests the mutants ARGS select, results in DIR/mutants.out;
+# prints the tally and fails when a survivor is not known to be equivalent.
+mutate() {
+  local dir="$1"
+  shift
+  mkdir -p "$dir"
+  local rc=0
+  cargo mutants "${common[@]}" -o "$dir" "$@" -- "${tests[@]}" || rc=$?
+  # 0: all caught; 2: some missed; 3: some timed out (a hang is caught). Anything else is a broken run.
+  case $rc in 0 | 2 | 3) ;; *) echo "mutants: cargo-mutants failed (exit $rc)" >&2; return 1 ;; esac
+  tally "$dir"
+}
+
+tally() { # DIR (as given to -o): the score of its last run
+  local dir="$1/mutants.out"
+  count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
+  # With --iterate, previously_caught.txt lists what earlier runs caught *or*
+  # found unviable; unviable-all.txt keeps the unviable ones of every run since
+  # the last full one, so that both counts stay right.
+  [ "${MUTANTS_ITERATE:-0}" = 1 ] || : > "$1/unviable-all.txt"
+  [ -f "$dir/unviable.txt" ] && cat "$dir/unviable.txt" >> "$1/unviable-all.txt"
+  sort -u -o "$1/unviable-all.txt" "$1/unviable-all.txt"
+  local unviable earlier_unviable caught missed timeout viable unexplained known score beyond
+  unviable=$(grep -c . "$1/unviable-all.txt" || true)
+  earlier_unviable=$((unviable - $(count unviable)))
+  caught=$(($(count caught) + $(count previously_caught) - earlier_unviable))
+  missed=$(count missed)
+  timeout=$(count timeout)
+  viable=$((caught + missed + timeout))
+  unexplained=$(survivors "$dir")
+  known=$missed
+  [ -n "$unexplained" ] && known=$((missed - $(grep -c . <<<"$unexplained")))
+  score=$(awk -v c=$((caught + timeout)) -v v=$viable 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
+  beyond=$(awk -v c=$((caught + timeout)) -v v=$((viable - known)) 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
+  echo "mutants: $viable viable ($caught caught, $timeout timed out, $missed missed of which $known known equivalent), $unviable unviable; score $score % of viable mutants, $beyond % of those not known equivalent"
+  if [ -n "$unexplained" ]; then
+    echo "mutants: survivors not listed in scripts/mutants-equivalent.txt:"
+    sort -u <<<"$unexplained" | sed 's/^/  /'
+    return 1
+  fi
+}
 
 t0=$SECONDS
-# The baseline, here rather than cargo-mutants' own (which tests only the
-# mutated package): the unmutated tree must pass the very tests that judge
-# mutants. CI has just run them (the cargo tests and conformance stages), so
-# its shard skips this second build.
-if [ "$mode" != "--ci" ]; then
-  timeout 1800 cargo test -p recgate-core -p recgate-tests --lib --tests -- --include-ignored > "$out/baseline.log" 2>&1 ||
-    { tail -n 40 "$out/baseline.log"; echo "mutants: the unmutated tree fails its tests (log: $out/baseline.log)" >&2; exit 1; }
-fi
-set +e
-cargo mutants "${args[@]}" -- --lib --tests -- --include-ignored
-rc=$?
-set -e
-dir="$out/mutants.out"
-# 0: all caught; 2: some missed; 3: some timed out (a hang is caught). Anything else is a broken run.
-case $rc in 0 | 2 | 3) ;; *) echo "mutants: cargo-mutants failed (exit $rc)" >&2; exit 1 ;; esac
-count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
-# With --iterate, previously_caught.txt lists what earlier runs caught *or*
-# found unviable; unviable-all.txt keeps the unviable ones of every run since
-# the last full one, so that both counts stay right.
-[ "${MUTANTS_ITERATE:-0}" = 1 ] || : > "$out/unviable-all.txt"
-[ -f "$dir/unviable.txt" ] && cat "$dir/unviable.txt" >> "$out/unviable-all.txt"
-sort -u -o "$out/unviable-all.txt" "$out/unviable-all.txt"
-unviable=$(grep -c . "$out/unviable-all.txt" || true)
-earlier_unviable=$((unviable - $(count unviable)))
-caught=$(( $(count caught) + $(count previously_caught) - earlier_unviable ))
-missed=$(count missed); timeout=$(count timeout)
-viable=$((caught + missed + timeout))
-unexplained=$(survivors "$dir")
-known=$missed
-[ -n "$unexplained" ] && known=$((missed - $(grep -c . <<<"$unexplained")))
-score=$(awk -v c=$((caught + timeout)) -v v=$viable 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
-beyond=$(awk -v c=$((caught + timeout)) -v v=$((viable - known)) 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
-echo "mutants: $viable viable ($caught caught, $timeout timed out, $missed missed of which $known known equivalent), $unviable unviable; score $score % of viable mutants, $beyond % of those not known equivalent; in $((SECONDS - t0)) s"
-if [ -n "$unexplained" ]; then
-  echo "mutants: survivors not listed in scripts/mutants-equivalent.txt:"
-  sort -u <<<"$unexplained" | sed 's/^/  /'
-  exit 1
-fi
+# The baseline, here rather than cargo-mutants' own (which would build the
+# tree a second time): the unmutated tree must pass the very tests, in the
+# very configuration, that judge mutants — else every mutant looks caught.
+timeout 1800 cargo nextest run -p recgate-core -p recgate-tests "${targets[@]}" "${tests[@]}" > "$out/baseline.log" 2>&1 ||
+  { tail -n 40 "$out/baseline.log"; echo "mutants: the unmutated tree fails its tests (log: $out/baseline.log)" >&2; exit 1; }
+echo "mutants: baseline passed in $((SECONDS - t0)) s"
+
+failed=0
+case "$mode" in
+  --files | --crate)
+    sel=(--jobs "${MUTANTS_JOBS:-2}")
+    [ "$mode" = --files ] && sel+=("${file_args[@]}")
+    [ "${MUTANTS_ITERATE:-0}" = 1 ] && sel+=(--iterate)
+    # A reproducible sample: MUTANTS_SAMPLE="K/N" tests shard K of N,
+    # round-robin over the listing (ordered by file), so every file gives
+    # about one mutant in N; the shards 0/N … N-1/N together are the full set.
+    if [ -n "${MUTANTS_SAMPLE:-}" ]; then
+      sel+=(--shard "$MUTANTS_SAMPLE" --sharding round-robin)
+      out="$out/sample-${MUTANTS_SAMPLE/\//-of-}"
+      echo "mutants: sample $MUTANTS_SAMPLE (round-robin) of the selected mutants"
+    fi
+    mutate "$out" "${sel[@]}" || failed=1
+    ;;
+  --ci)
+    budget="${MUTANTS_CI_COUNT:-20}"
+    head=$(git rev-parse HEAD 2> /dev/null || echo 0)
+    pick=$((16#${head:0:8}))
+    place=(--jobs 1)
+    # Mutating the tree in place reuses the baseline's build (a copy would
+    # build everything again, cold): done when the core has no uncommitted
+    # change, so that git can always put it back — cargo-mutants restores
+    # each file after its mutants, and the trap restores the deciding files
+    # if the run is killed halfway.
+    if [ "${MUTANTS_IN_PLACE:-1}" = 1 ] && git diff --quiet HEAD -- core 2> /dev/null; then
+      place+=(--in-place)
+      trap 'git diff --quiet HEAD -- "${FILES[@]}" || git checkout -q HEAD -- "${FILES[@]}"' EXIT
+    fi
+    left=$budget
+    base="${MUTANTS_BASE:-HEAD~1}"
+    rm -rf "$out/diff" "$out/shard"
+    if git rev-parse -q --verify "$base^{commit}" > /dev/null; then
+      git diff "$base" -- "${FILES[@]}" > "$out/changed.diff"
+      n=0
+      [ -s "$out/changed.diff" ] && n=$(listed "${file_args[@]}" --in-diff "$out/changed.diff")
+      if [ "$n" -gt 0 ]; then
+        sel=(--in-diff "$out/changed.diff")
+        shards=$(((n + budget - 1) / budget))
+        if [ "$shards" -gt 1 ]; then
+          sel+=(--shard "$((pick % shards))/$shards" --sharding round-robin)
+          echo "mutants: $n mutants in the lines of the deciding files changed since $base; testing shard $((pick % shards)) of $shards"
+          left=0
+        else
+          echo "mutants: $n mutants in the lines of the deciding files changed since $base; testing them all"
+          left=$((budget - n))
+        fi
+        mutate "$out/diff" "${file_args[@]}" "${sel[@]}" "${place[@]}" || failed=1
+      else
+        echo "mutants: no mutant in the lines of the deciding files changed since $base"
+      fi
+    else
+      echo "mutants: no commit $base here (a shallow clone?): no changed-lines pass"
+    fi
+    if [ "$left" -gt 0 ]; then
+      total=$(listed "${file_args[@]}")
+      shards=$(((total + left - 1) / left))
+      shard="${MUTANTS_SHARD:-$((pick % shards))}"
+      echo "mutants: shard $shard of $shards (round-robin) of the deciding files' $total mutants"
+      mutate "$out/shard" "${file_args[@]}" --shard "$shard/$shards" --sharding round-robin "${place[@]}" || failed=1
+    fi
+    ;;
+esac
+echo "mutants: done in $((SECONDS - t0)) s"
+exit $failed

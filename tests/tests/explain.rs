@@ -642,3 +642,56 @@ fn every_step_explains_itself_in_the_same_words() {
         wrong.join("\n\n")
     );
 }
+
+/// A decision's words name what every grant that got furthest would need —
+/// each of them, in grant order — and only those: a grant stopped at an
+/// earlier step (here: by its scope, when another's `when` fails) is left
+/// out (SPEC §3 step 8 decides the reason by the furthest grant).
+#[test]
+fn the_words_name_every_grant_that_got_furthest() {
+    let policy = Policy::from_json(
+        r#"{
+ "schema": "recgate/v1", "revision": "words",
+ "groups": { "g": { "members": ["ann"] } },
+ "queues": { "q1": {}, "q2": {} },
+ "views": { "v": { "queues": ["q1"] } },
+ "roles": {
+  "scoped": { "grants": [
+   { "permission": "recording:recording:view", "scope": { "group": "g" } },
+   { "permission": "recording:recording:view", "scope": { "view": "v" } } ] },
+  "conditioned": { "grants": [
+   { "permission": "recording:recording:view", "scope": { "group": "g" } },
+   { "permission": "recording:recording:view", "when": { "queues": ["q1"] } },
+   { "permission": "recording:recording:view", "when": { "directions": ["inbound"] } } ] }
+ },
+ "users": {
+  "ann": {},
+  "sam": { "roles": [ { "role": "scoped" } ] },
+  "cat": { "roles": [ { "role": "conditioned" } ] }
+ }
+}"#,
+    )
+    .expect("the policy is valid");
+    let words = |principal: &str| {
+        let request = format!(
+            r#"{{"principal":"{principal}","permission":"recording:recording:view","now":"2026-11-22T12:00:00Z",
+                "resource":{{"type":"recording","id":"r","media":"audio","owner":"bob","queue":"q2","direction":"outbound"}}}}"#
+        );
+        let e = policy.explain(&Request::from_json(&request).expect("the request is well-formed"));
+        (e.decision.reason.to_string(), e.words)
+    };
+    assert_eq!(
+        words("sam"),
+        (
+            "out_of_scope".to_string(),
+            "outside your group g or outside your view v".to_string()
+        )
+    );
+    assert_eq!(
+        words("cat"),
+        (
+            "condition_unmet".to_string(),
+            "only for queue q1 or only for inbound interactions".to_string()
+        )
+    );
+}
