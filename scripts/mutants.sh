@@ -61,25 +61,37 @@ esac
 # A mutant's name without its line and column: stable while code moves.
 normalise() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /'; }
 
-survivors() { # mutants.out dir → the missed mutants not known to be equivalent
-  local known
-  known=$(grep -v '^\s*#' "$EQUIVALENT" | sed -E 's/ +#.*$//' | grep -v '^\s*$' || true)
-  [ -f "$1/missed.txt" ] || return 0
-  normalise < "$1/missed.txt" | while IFS= read -r m; do
-    grep -qxF -- "$m" <<<"$known" || echo "$m"
-  done
+# The line of scripts/mutants-equivalent.txt that covers a mutant (its name
+# with line:col), if any: an entry is the name without line:col, or the name,
+# " @ " and text its source line must contain (to tell apart mutants of one
+# description in one function), then " # " and why.
+entry_for() {
+  local m="$1" n file rest line src e name
+  n=$(normalise <<<"$m")
+  file=${m%%:*}
+  rest=${m#*:}
+  line=${rest%%:*}
+  src=$(sed -n "${line}p" "$file" 2> /dev/null || true)
+  while IFS= read -r e; do
+    name=${e%% # *}
+    case "$name" in
+      "$n") echo "$e"; return 0 ;;
+      "$n @ "*) if [[ "$src" == *"${name#"$n @ "}"* ]]; then echo "$e"; return 0; fi ;;
+    esac
+  done < <(grep -v -e '^\s*#' -e '^\s*$' "$EQUIVALENT")
+  return 1
 }
 
-if [ "$mode" = "--report" ]; then
-  find target/mutants -name missed.txt -path '*mutants.out*' | sort | while IFS= read -r missed; do
-    echo "## ${missed%/missed.txt}"
-    normalise < "$missed" | sort -u | while IFS= read -r m; do
-      why=$(grep -F -- "$m #" "$EQUIVALENT" | sed -E 's/^.* # //' || true)
-      echo "| \`$m\` | ${why:-NOT EXPLAINED: write the test that kills it, or say why it is equivalent} |"
-    done
-  done
-  exit 0
-fi
+# A string as a regular expression matching exactly it.
+escape() { sed -E 's/[][\\.^$*+?(){}|]/\\&/g' <<<"$1"; }
+
+survivors() { # a missed.txt → its mutants not known to be equivalent (without line:col)
+  [ -f "$1" ] || return 0
+  while IFS= read -r m; do
+    [ -n "$m" ] || continue
+    entry_for "$m" > /dev/null || normalise <<<"$m"
+  done < "$1"
+}
 
 command -v cargo-mutants > /dev/null || { echo "cargo-mutants is missing: bash scripts/setup.sh" >&2; exit 1; }
 cargo nextest --version > /dev/null 2>&1 || { echo "cargo-nextest is missing: bash scripts/setup.sh" >&2; exit 1; }
@@ -121,26 +133,35 @@ mutate() {
   cargo mutants "${common[@]}" -o "$dir" "$@" -- "${tests[@]}" || rc=$?
   # 0: all caught; 2: some missed; 3: some timed out (a hang is caught). Anything else is a broken run.
   case $rc in 0 | 2 | 3) ;; *) echo "mutants: cargo-mutants failed (exit $rc)" >&2; return 1 ;; esac
+  # A sample tested again: what its earlier runs caught (or found unviable) counts as --iterate's would.
+  [ -n "${EARLIER:-}" ] && sort -u "$EARLIER" >> "$dir/mutants.out/previously_caught.txt"
   tally "$dir"
 }
 
-tally() { # DIR (as given to -o): the score of its last run
-  local dir="$1/mutants.out"
-  count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
+tally() { # DIR (as given to -o): the score of its runs since the last full one
+  local top="$1" dir="$1/mutants.out" selection="$1/selection.txt"
+  # FILE… → their names once each; only the selection's when DIR has one (a
+  # sample: cargo-mutants tests a few struct-field mutants whatever -F says).
+  pick() {
+    cat "$@" 2> /dev/null | grep . | { if [ -f "$selection" ]; then grep -Fx -f "$selection" || true; else cat; fi; } | sort -u
+  }
   # With --iterate, previously_caught.txt lists what earlier runs caught *or*
   # found unviable; unviable-all.txt keeps the unviable ones of every run since
   # the last full one, so that both counts stay right.
-  [ "${MUTANTS_ITERATE:-0}" = 1 ] || : > "$1/unviable-all.txt"
-  [ -f "$dir/unviable.txt" ] && cat "$dir/unviable.txt" >> "$1/unviable-all.txt"
-  sort -u -o "$1/unviable-all.txt" "$1/unviable-all.txt"
-  local unviable earlier_unviable caught missed timeout viable unexplained known score beyond
-  unviable=$(grep -c . "$1/unviable-all.txt" || true)
-  earlier_unviable=$((unviable - $(count unviable)))
-  caught=$(($(count caught) + $(count previously_caught) - earlier_unviable))
-  missed=$(count missed)
-  timeout=$(count timeout)
+  [ "${MUTANTS_ITERATE:-0}" = 1 ] || : > "$top/unviable-all.txt"
+  pick "$top/unviable-all.txt" "$dir/unviable.txt" > "$top/unviable-all.txt.new"
+  mv "$top/unviable-all.txt.new" "$top/unviable-all.txt"
+  pick "$dir/missed.txt" > "$top/missed-now.txt"
+  pick "$dir/timeout.txt" > "$top/timeout-now.txt"
+  pick "$dir/caught.txt" "$dir/previously_caught.txt" |
+    { grep -Fxv -f <(cat "$top/unviable-all.txt" "$top/missed-now.txt" "$top/timeout-now.txt") || true; } > "$top/caught-all.txt"
+  local unviable caught missed timeout viable unexplained known score beyond
+  unviable=$(grep -c . "$top/unviable-all.txt" || true)
+  caught=$(grep -c . "$top/caught-all.txt" || true)
+  missed=$(grep -c . "$top/missed-now.txt" || true)
+  timeout=$(grep -c . "$top/timeout-now.txt" || true)
   viable=$((caught + missed + timeout))
-  unexplained=$(survivors "$dir")
+  unexplained=$(survivors "$top/missed-now.txt")
   known=$missed
   [ -n "$unexplained" ] && known=$((missed - $(grep -c . <<<"$unexplained")))
   score=$(awk -v c=$((caught + timeout)) -v v=$viable 'BEGIN { printf "%.1f", v ? 100 * c / v : 100 }')
@@ -152,6 +173,21 @@ tally() { # DIR (as given to -o): the score of its last run
     return 1
   fi
 }
+
+if [ "$mode" = "--report" ]; then
+  # Each run's directory: its score (all its runs since the last full one)
+  # and its survivors as RELIABILITY.md rows.
+  find target/mutants -type d -name mutants.out | sort | while IFS= read -r d; do
+    top="${d%/mutants.out}"
+    echo "## $top"
+    { MUTANTS_ITERATE=1 tally "$top" || true; } | head -n 1
+    while IFS= read -r m; do
+      why=$(entry_for "$m" | sed -E 's/^.* # //' || true)
+      echo "| \`$(normalise <<<"$m")\` | ${why:-NOT EXPLAINED: write the test that kills it, or say why it is equivalent} |"
+    done < "$top/missed-now.txt" | sort -u
+  done
+  exit 0
+fi
 
 t0=$SECONDS
 # The baseline, here rather than cargo-mutants' own (which would build the
@@ -166,16 +202,36 @@ case "$mode" in
   --files | --crate)
     sel=(--jobs "${MUTANTS_JOBS:-2}")
     [ "$mode" = --files ] && sel+=("${file_args[@]}")
-    [ "${MUTANTS_ITERATE:-0}" = 1 ] && sel+=(--iterate)
     # A reproducible sample: MUTANTS_SAMPLE="K/N" tests shard K of N,
     # round-robin over the listing (ordered by file), so every file gives
     # about one mutant in N; the shards 0/N … N-1/N together are the full set.
-    if [ -n "${MUTANTS_SAMPLE:-}" ]; then
-      sel+=(--shard "$MUTANTS_SAMPLE" --sharding round-robin)
+    if [ -z "${MUTANTS_SAMPLE:-}" ]; then
+      rm -f "$out/selection.txt"
+      [ "${MUTANTS_ITERATE:-0}" = 1 ] && sel+=(--iterate)
+      mutate "$out" "${sel[@]}" || failed=1
+    else
       out="$out/sample-${MUTANTS_SAMPLE/\//-of-}"
-      echo "mutants: sample $MUTANTS_SAMPLE (round-robin) of the selected mutants"
+      if [ "${MUTANTS_ITERATE:-0}" != 1 ]; then
+        echo "mutants: sample $MUTANTS_SAMPLE (round-robin) of the selected mutants"
+        mkdir -p "$out"
+        cargo mutants -p recgate-core "${sel[@]}" --shard "$MUTANTS_SAMPLE" --sharding round-robin --list > "$out/selection.txt"
+        mutate "$out" "${sel[@]}" --shard "$MUTANTS_SAMPLE" --sharding round-robin || failed=1
+      else
+        # cargo-mutants shards what --iterate leaves, which is another
+        # sample: name the last run's survivors instead (-F, whole names).
+        last="$out/mutants.out"
+        again=()
+        while IFS= read -r m; do
+          again+=(-F "^$(escape "$m")\$")
+        done < <(cat "$last/missed.txt" "$last/timeout.txt" 2> /dev/null)
+        echo "mutants: sample $MUTANTS_SAMPLE again: the $((${#again[@]} / 2)) mutants its last run did not catch"
+        # What the earlier runs caught or found unviable stays counted (as --iterate does).
+        earlier=$(mktemp)
+        cat "$last"/{caught,previously_caught,unviable}.txt > "$earlier" 2> /dev/null || true
+        if [ "${#again[@]}" -gt 0 ]; then EARLIER="$earlier" mutate "$out" "${sel[@]}" "${again[@]}" || failed=1; fi
+        rm -f "$earlier"
+      fi
     fi
-    mutate "$out" "${sel[@]}" || failed=1
     ;;
   --ci)
     budget="${MUTANTS_CI_COUNT:-20}"
@@ -191,6 +247,11 @@ case "$mode" in
       place+=(--in-place)
       trap 'git diff --quiet HEAD -- "${FILES[@]}" || git checkout -q HEAD -- "${FILES[@]}"' EXIT
     fi
+    # The listed equivalent mutants are left out: they survive by design
+    # (the longer runs test them), and each would cost a whole test run.
+    while IFS= read -r m; do
+      if entry_for "$m" > /dev/null; then file_args+=(-E "^$(escape "$m")\$"); fi
+    done < <(cargo mutants -p recgate-core "${file_args[@]}" --list 2> /dev/null)
     left=$budget
     base="${MUTANTS_BASE:-HEAD~1}"
     rm -rf "$out/diff" "$out/shard"
