@@ -21,7 +21,7 @@
 # PROPTEST_RNG_SEED (default 18), so every run of a tree draws the same cases.
 #
 # CI (`--ci`, the default) tests at most MUTANTS_CI_COUNT mutants (default
-# 20): first those in the lines of the deciding files that changed since
+# 16): first those in the lines of the deciding files that changed since
 # MUTANTS_BASE (default HEAD~1, the previous commit; a merge's first parent),
 # then, with what is left of the count, one shard of all the deciding files'
 # mutants, round-robin, so it samples every file: shard MUTANTS_SHARD
@@ -234,18 +234,20 @@ case "$mode" in
     fi
     ;;
   --ci)
-    budget="${MUTANTS_CI_COUNT:-20}"
+    budget="${MUTANTS_CI_COUNT:-16}"
     head=$(git rev-parse HEAD 2> /dev/null || echo 0)
     pick=$((16#${head:0:8}))
-    place=(--jobs 1)
+    place=()
     # Mutating the tree in place reuses the baseline's build (a copy would
     # build everything again, cold): done when the core has no uncommitted
     # change, so that git can always put it back — cargo-mutants restores
     # each file after its mutants, and the trap restores the deciding files
     # if the run is killed halfway.
     if [ "${MUTANTS_IN_PLACE:-1}" = 1 ] && git diff --quiet HEAD -- core 2> /dev/null; then
-      place+=(--in-place)
+      place+=(--in-place) # one at a time, necessarily
       trap 'git diff --quiet HEAD -- "${FILES[@]}" || git checkout -q HEAD -- "${FILES[@]}"' EXIT
+    else
+      place+=(--jobs 1)
     fi
     # The listed equivalent mutants are left out: they survive by design
     # (the longer runs test them), and each would cost a whole test run.

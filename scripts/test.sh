@@ -40,7 +40,7 @@ stage "clippy (whole workspace; panic-free core, package and filter)" cargo clip
 stage "core builds without std for wasm" core_no_std
 stage "cargo tests (unit, properties)" cargo test --workspace --release
 stage "conformance vectors" vectors
-# At most 20 mutants of the deciding files per commit: those of the lines the
+# At most 16 mutants of the deciding files per commit: those of the lines the
 # commit changed, then a shard of the rest (the full set: scripts/mutants.sh
 # --files, documented in RELIABILITY.md).
 stage "mutation testing (core: changed lines, then a shard)" bash scripts/mutants.sh --ci

@@ -485,3 +485,194 @@ fn a_bulk_job_is_over_finished_recordings() {
         "deleting needs monitoring, which no finished recording allows"
     );
 }
+
+/// The operations an enforcement point asks (`recgate_core::enforce`): the
+/// permission each action needs on each media, and what a list keeps.
+#[test]
+fn enforcement_operations_pick_the_permission_and_keep_what_is_seen() {
+    use recgate_core::enforce::{obligations_of, AnnotationAction, Keep, RecordingAction};
+    use recgate_core::{Annotation, AnnotationVisibility, Media, Perm, Recording};
+    let p = Policy::from_json(
+        r#"{
+ "schema": "recgate/v1", "revision": "enforce",
+ "roles": {
+  "play": { "grants": [
+   { "permission": "recording:recording:view" },
+   { "permission": "recording:screenRecording:view" },
+   { "permission": "recording:annotation:view" } ] },
+  "meta": { "grants": [ { "permission": "recording:metadata:view" } ] }
+ },
+ "users": { "p": { "roles": [ { "role": "play" } ] }, "m": { "roles": [ { "role": "meta" } ] }, "n": {} }
+}"#,
+    )
+    .expect("valid");
+    let now = Timestamp::parse(NOW).unwrap();
+    let rec = |media, sensitive| Recording {
+        id: "r1".into(),
+        media: Some(media),
+        sensitive,
+        ..Recording::default()
+    };
+    let (call, screen) = (rec(Media::Audio, false), rec(Media::Screen, false));
+    for (action, on_call, on_screen) in [
+        (
+            RecordingAction::View,
+            Perm::RECORDING_VIEW,
+            Perm::SCREEN_VIEW,
+        ),
+        (
+            RecordingAction::Download,
+            Perm::RECORDING_DOWNLOAD,
+            Perm::SCREEN_DOWNLOAD,
+        ),
+        (
+            RecordingAction::Delete,
+            Perm::RECORDING_DELETE,
+            Perm::SCREEN_DELETE,
+        ),
+        (
+            RecordingAction::EditRetention,
+            Perm::EDIT_RETENTION,
+            Perm::EDIT_RETENTION,
+        ),
+        (RecordingAction::Restore, Perm::RESTORE, Perm::RESTORE),
+        (
+            RecordingAction::Blackout,
+            Perm::RECORDING_BLACKOUT,
+            Perm::RECORDING_BLACKOUT,
+        ),
+        (
+            RecordingAction::ProtectionApply,
+            Perm::PROTECTION_APPLY,
+            Perm::PROTECTION_APPLY,
+        ),
+        (
+            RecordingAction::ProtectionRevoke,
+            Perm::PROTECTION_REVOKE,
+            Perm::PROTECTION_REVOKE,
+        ),
+        (
+            RecordingAction::Transcript,
+            Perm::TRANSCRIPT_VIEW,
+            Perm::TRANSCRIPT_VIEW,
+        ),
+    ] {
+        assert_eq!(action.permission(&call), on_call, "{action:?} on a call");
+        assert_eq!(
+            action.permission(&screen),
+            on_screen,
+            "{action:?} on a screen recording"
+        );
+    }
+    for (action, perm) in [
+        (AnnotationAction::View, Perm::ANNOTATION_VIEW),
+        (AnnotationAction::Edit, Perm::ANNOTATION_EDIT),
+        (AnnotationAction::Delete, Perm::ANNOTATION_DELETE),
+    ] {
+        assert_eq!(action.permission(), perm);
+    }
+
+    let (player, auditor, nobody) = (
+        p.subject("p", None, now),
+        p.subject("m", None, now),
+        p.subject("n", None, now),
+    );
+    // A sensitive recording plays redacted without viewSensitiveData.
+    let sensitive = rec(Media::Audio, true);
+    let played = player.act(RecordingAction::View, &sensitive, now);
+    assert!(played.allowed());
+    assert_eq!(obligations_of(&played), [recgate_core::Obligation::Redact]);
+    let refused = nobody.act(RecordingAction::View, &sensitive, now);
+    assert!(!refused.allowed() && refused.hidden);
+    assert!(obligations_of(&refused).is_empty());
+    assert_eq!(
+        player.keep_recording(Some(&sensitive), false, now),
+        Keep::Media { redact: true }
+    );
+    assert_eq!(
+        player.keep_recording(Some(&call), false, now),
+        Keep::Media { redact: false }
+    );
+    assert_eq!(
+        player.keep_recording(Some(&call), true, now),
+        Keep::Metadata,
+        "seen, not downloadable"
+    );
+    assert_eq!(
+        auditor.keep_recording(Some(&call), false, now),
+        Keep::Metadata
+    );
+    assert_eq!(nobody.keep_recording(Some(&call), false, now), Keep::Drop);
+    // The metadata list: recording:metadata:view only.
+    assert!(auditor.keep_metadata(Some(&call), now));
+    assert!(!auditor.keep_metadata(None, now));
+    assert!(!player.keep_metadata(Some(&call), now));
+    let meta = auditor.read_metadata(&call, now);
+    assert_eq!(meta.permission, Perm::METADATA_VIEW);
+    assert!(meta.allowed());
+    // Annotations: recording:annotation:view on a visible one.
+    let public = Annotation {
+        id: "a1".into(),
+        author: Some("x".into()),
+        visibility: AnnotationVisibility::Public,
+        recording: call.clone(),
+    };
+    assert!(player.keep_annotation(Some(&public), now));
+    assert!(!player.keep_annotation(None, now));
+    assert!(!auditor.keep_annotation(Some(&public), now));
+    let viewed = player.on_annotation(AnnotationAction::View, &public, now);
+    assert_eq!(viewed.permission, Perm::ANNOTATION_VIEW);
+    assert!(viewed.allowed());
+    let edited = auditor.on_annotation(AnnotationAction::Edit, &public, now);
+    assert!(
+        !edited.allowed() && !edited.hidden,
+        "the auditor sees its metadata"
+    );
+}
+
+/// A reporting row reached through its user may name any queue of a
+/// division the principal's assignments hold — every queue, for an
+/// assignment over all divisions ("*") — so the slice keeps those queues and
+/// decides such rows as the whole policy does.
+#[test]
+fn a_slice_keeps_the_queues_a_reporting_row_of_a_reached_user_may_name() {
+    let p = Policy::from_json(
+        r#"{
+ "schema": "recgate/v1", "revision": "reports",
+ "divisions": { "emea": {}, "apac": {} },
+ "groups": { "g": { "members": ["ann"] } },
+ "queues": { "q-emea": { "division": "emea" }, "q-apac": { "division": "apac" } },
+ "roles": { "reports": { "grants": [
+  { "permission": "analytics:reportingData:view", "scope": { "group": "g" } } ] } },
+ "users": {
+  "boss": { "roles": [ { "role": "reports", "divisions": ["*"] } ] },
+  "emea-lead": { "roles": [ { "role": "reports", "divisions": ["emea"] } ] },
+  "ann": {}
+ }
+}"#,
+    )
+    .expect("valid");
+    let queues = |user| shape(&p, user).remove("queues").unwrap_or_default();
+    assert_eq!(queues("boss"), ["q-apac:", "q-emea:"]);
+    assert_eq!(queues("emea-lead"), ["q-emea:"]);
+    for (user, queue, allow) in [
+        ("boss", "q-apac", true),
+        ("boss", "q-emea", true),
+        ("emea-lead", "q-emea", true),
+        ("emea-lead", "q-apac", false),
+    ] {
+        let text = format!(
+            r#"{{"principal":"{user}","permission":"analytics:reportingData:view","now":"{NOW}",
+               "resource":{{"type":"report","user":"ann","queue":"{queue}"}}}}"#
+        );
+        let req = Request::from_json(&text).expect("a request");
+        let whole = p.decide(&req).record(None);
+        let slice = Policy::from_doc(p.slice(user).expect("a slice"));
+        assert_eq!(whole.allow, allow, "{user} {queue}");
+        assert_eq!(
+            slice.decide(&req).record(None).allow,
+            allow,
+            "{user} {queue} on the slice"
+        );
+    }
+}
