@@ -218,16 +218,19 @@ case "$mode" in
         mutate "$out" "${sel[@]}" --shard "$MUTANTS_SAMPLE" --sharding round-robin || failed=1
       else
         # cargo-mutants shards what --iterate leaves, which is another
-        # sample: name the last run's survivors instead (-F, whole names).
+        # sample: name the sample's mutants its runs have not caught yet
+        # instead (-F, whole names: the survivors, and any a stopped run left).
         last="$out/mutants.out"
+        earlier=$(mktemp)
+        cat "$last"/{caught,previously_caught,unviable}.txt > "$earlier" 2> /dev/null || true
+        # (a run that was stopped has not added its unviable ones yet)
+        cat "$last/unviable.txt" >> "$out/unviable-all.txt" 2> /dev/null || true
         again=()
         while IFS= read -r m; do
           again+=(-F "^$(escape "$m")\$")
-        done < <(cat "$last/missed.txt" "$last/timeout.txt" 2> /dev/null)
-        echo "mutants: sample $MUTANTS_SAMPLE again: the $((${#again[@]} / 2)) mutants its last run did not catch"
+        done < <(grep -Fxv -f "$earlier" "$out/selection.txt" || true)
+        echo "mutants: sample $MUTANTS_SAMPLE again: the $((${#again[@]} / 2)) mutants its runs have not caught"
         # What the earlier runs caught or found unviable stays counted (as --iterate does).
-        earlier=$(mktemp)
-        cat "$last"/{caught,previously_caught,unviable}.txt > "$earlier" 2> /dev/null || true
         if [ "${#again[@]}" -gt 0 ]; then EARLIER="$earlier" mutate "$out" "${sel[@]}" "${again[@]}" || failed=1; fi
         rm -f "$earlier"
       fi

@@ -676,3 +676,47 @@ fn a_slice_keeps_the_queues_a_reporting_row_of_a_reached_user_may_name() {
         );
     }
 }
+
+/// Sensitive recordings in a bulk operation (SPEC §3 step 12): exporting
+/// or viewing them in bulk needs `recording:recording:viewSensitiveData`
+/// everywhere, unless the operation leaves them out.
+#[test]
+fn a_bulk_operation_over_sensitive_recordings_needs_view_sensitive_data() {
+    use recgate_core::bulk::{BulkAction, BulkScope};
+    let p = Policy::from_json(
+        r#"{
+ "schema": "recgate/v1", "revision": "bulk-sensitive",
+ "roles": {
+  "plain": { "grants": [
+   { "permission": "recording:recording:view" },
+   { "permission": "recording:recording:download" } ] },
+  "sensitive": { "grants": [ { "permission": "recording:recording:viewSensitiveData" } ] }
+ },
+ "users": {
+  "cleared": { "roles": [ { "role": "plain", "divisions": ["*"] }, { "role": "sensitive", "divisions": ["*"] } ] },
+  "plain": { "roles": [ { "role": "plain", "divisions": ["*"] } ] }
+ }
+}"#,
+    )
+    .expect("valid");
+    let now = Timestamp::parse(NOW).unwrap();
+    let scope = |sensitive| BulkScope {
+        calls: true,
+        screens: false,
+        sensitive,
+    };
+    let bulk = |user, action, sensitive| p.bulk(user, None, action, scope(sensitive), now);
+    for action in [BulkAction::View, BulkAction::Export] {
+        assert_eq!(bulk("cleared", action, true), Ok(()), "{action:?}");
+        assert_eq!(
+            bulk("plain", action, false),
+            Ok(()),
+            "{action:?} leaving sensitive ones out"
+        );
+        assert_eq!(
+            bulk("plain", action, true),
+            Err(Reason::BulkRestricted),
+            "{action:?} of sensitive recordings without viewSensitiveData"
+        );
+    }
+}
