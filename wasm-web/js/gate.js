@@ -807,7 +807,8 @@ export class RecordingSet {
 export class Gate {
   #g;
   #memory;
-  #w;
+  /** @type {any} the LoadedPolicy; null once freed */
+  #loaded;
   #revision;
   #hash = null;
   #grants = [];
@@ -821,17 +822,39 @@ export class Gate {
   #sink = new TextSink();
   #rowStrings = new StringTable();
   #rowLists = new U32List(1024);
+  /** holders of `retain()` not yet released */
+  #holders = 0;
+  #version = 0;
+  /** @type {Set<(event: object) => void>} `on('updated')` listeners */
+  #listeners = new Set();
 
   /** Use `Gate.fromPolicy`. */
   constructor(g, w) {
     this.#g = g;
     this.#memory = memory;
-    this.#w = w;
+    this.#adopt(w);
+  }
+
+  /** Takes `w` (a LoadedPolicy) as this gate's policy, forgetting what was cached for the previous one. */
+  #adopt(w) {
+    this.#loaded = w;
     this.#revision = w.revision();
+    this.#hash = null;
+    this.#grants = [];
+    this.#u32 = null; // the buffers moved: views are made again
     this.#outWord = w.out_ptr() >>> 2;
     this.#wordsAt = w.words_ptr() >>> 2;
     this.#textAt = w.text_ptr();
     this.#endsAt = w.ends_ptr() >>> 2;
+    // The new policy's row table is empty: number the strings again.
+    this.#rowStrings.reset();
+  }
+
+  /** The LoadedPolicy, or a clear error once the gate was freed. */
+  get #w() {
+    const w = this.#loaded;
+    if (w === null) throw freedError();
+    return w;
   }
 
   /**
@@ -841,28 +864,83 @@ export class Gate {
    */
   static fromPolicy(policy, options = {}) {
     const g = needGlue();
-    const text = typeof policy === 'string' ? policy : jsonText(policy);
-    if (text === '') {
-      throw new PolicyError([{ path: '', message: 'the policy is not a JSON document (expected an object or JSON text)' }]);
+    return new Gate(g, loadPolicy(g, policy, options));
+  }
+
+  /**
+   * Replaces the policy this gate decides with (a new slice after the policy
+   * was edited, a newer revision), then tells every `on('updated')` listener.
+   * An invalid document throws a PolicyError and the gate keeps deciding with
+   * the policy it had. Prepared RecordingSets stay valid.
+   */
+  update(policy, options = {}) {
+    const old = this.#w;
+    const previousRevision = this.#revision;
+    const w = loadPolicy(this.#g, policy, options);
+    this.#adopt(w);
+    old.free();
+    this.#version++;
+    const event = { type: 'updated', gate: this, revision: this.#revision, previousRevision, version: this.#version };
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (e) {
+        // One listener's failure must not keep the others from hearing of the update.
+        reportLater(e);
+      }
     }
-    const maxBytes = options.maxBytes ?? 0;
-    if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0xffffffff) {
-      throw new RangeError('recgate: options.maxBytes must be a whole number of bytes');
-    }
-    let w;
-    try {
-      w = g.LoadedPolicy.load(text, maxBytes);
-    } catch (e) {
-      if (typeof e !== 'string') throw e;
-      const failure = JSON.parse(e);
-      if (failure.fatal) throw new Error(`recgate: ${failure.fatal}`);
-      throw new PolicyError(failure.errors);
-    }
-    return new Gate(g, w);
+  }
+
+  /**
+   * Calls `listener` after every `update()`; returns the function that
+   * stops it (CASL's `ability.on('updated', …)`).
+   */
+  on(event, listener) {
+    if (event !== 'updated') throw new TypeError(`recgate: a Gate has no '${String(event)}' event (only 'updated')`);
+    if (typeof listener !== 'function') throw new TypeError('recgate: the listener must be a function');
+    const entry = (e) => listener(e);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** How many times `update()` replaced the policy (0 for a new gate): a snapshot for `useSyncExternalStore`. */
+  get version() {
+    return this.#version;
+  }
+
+  /** Whether `free()` was called (or every holder released the gate). */
+  get freed() {
+    return this.#loaded === null;
+  }
+
+  /**
+   * One more holder of this gate; returns its release function (calling it
+   * again does nothing). When the last holder releases it, the gate is freed
+   * on a later task — so a holder that lets go and takes it again at once
+   * (React StrictMode runs every effect's cleanup and then the effect again)
+   * keeps it. A gate never retained is freed by `free()` or by the garbage
+   * collector.
+   */
+  retain() {
+    this.#w; // eslint-disable-line no-unused-expressions -- throws once freed
+    this.#holders++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#holders === 0) {
+        setTimeout(() => {
+          if (this.#holders === 0 && this.#loaded !== null) this.free();
+        }, 0);
+      }
+    };
   }
 
   /** The policy's `revision`, reported in every decision. */
   get revision() {
+    this.#w; // eslint-disable-line no-unused-expressions -- throws once freed
     return this.#revision;
   }
 
@@ -968,6 +1046,20 @@ export class Gate {
       ? { principal, permission, resource, now: nowText(now) }
       : { principal, actor, permission, resource, now: nowText(now) };
     return (this.#ask(request, false) & ALLOW) !== 0;
+  }
+
+  /**
+   * `can()` with its reason and the core's words, for a tooltip or a
+   * message: `{ allowed, reason, words, obligations, decision }` (the
+   * decision of `explain()`; words are empty on an allow without obligations).
+   */
+  why(who, permission, resource, now) {
+    const [principal, actor] = askerOf(who);
+    const request = actor === undefined
+      ? { principal, permission, resource, now: nowText(now) }
+      : { principal, actor, permission, resource, now: nowText(now) };
+    const { decision, words } = this.explain(request);
+    return { allowed: decision.allow, reason: decision.reason, words, obligations: decision.obligations, decision };
   }
 
   /**
@@ -1131,8 +1223,54 @@ export class Gate {
     return VISIBILITY[this.#w.visibility_json(principal, actor, recordingText(recording, true), nowText(now))] ?? 'hidden';
   }
 
-  /** Releases the wasm memory of this gate now rather than at garbage collection. */
+  /**
+   * Releases the gate's WebAssembly memory now rather than at garbage
+   * collection. Every later call on the gate throws "this Gate was freed";
+   * calling free() again does nothing.
+   */
   free() {
-    this.#w.free();
+    const w = this.#loaded;
+    if (w === null) return;
+    this.#loaded = null;
+    this.#listeners.clear();
+    w.free();
+  }
+}
+
+if (typeof Symbol.dispose === 'symbol') {
+  // `using gate = Gate.fromPolicy(…)` frees it at the end of the block.
+  Object.defineProperty(Gate.prototype, Symbol.dispose, {
+    value() { this.free(); }, writable: true, configurable: true,
+  });
+}
+
+function freedError() {
+  return new Error('recgate: this Gate was freed (gate.free() was called, or every holder released it): '
+    + 'load the policy again with Gate.fromPolicy, or keep the gate while it is in use');
+}
+
+/** Rethrows `e` outside the current call stack (reported, not swallowed). */
+function reportLater(e) {
+  if (typeof reportError === 'function') reportError(e);
+  else setTimeout(() => { throw e; }, 0);
+}
+
+/** Validates and compiles a policy document into a LoadedPolicy, or throws PolicyError. */
+function loadPolicy(g, policy, options) {
+  const text = typeof policy === 'string' ? policy : jsonText(policy);
+  if (text === '') {
+    throw new PolicyError([{ path: '', message: 'the policy is not a JSON document (expected an object or JSON text)' }]);
+  }
+  const maxBytes = options?.maxBytes ?? 0;
+  if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0xffffffff) {
+    throw new RangeError('recgate: options.maxBytes must be a whole number of bytes');
+  }
+  try {
+    return g.LoadedPolicy.load(text, maxBytes);
+  } catch (e) {
+    if (typeof e !== 'string') throw e;
+    const failure = JSON.parse(e);
+    if (failure.fatal) throw new Error(`recgate: ${failure.fatal}`);
+    throw new PolicyError(failure.errors);
   }
 }

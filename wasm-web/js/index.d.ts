@@ -1,4 +1,5 @@
-// Types of the recgate npm package (both entry points: "." and "./bundler").
+// Types of the recgate npm package (the entry points "." — browser, Node ESM
+// and CommonJS — and "./bundler"; "./react" has its own, js/react.d.ts).
 // Field names and codes are those of the recgate/v1 contract (SPEC §1–§7).
 
 // ───────────────────────────── catalog (SPEC §6) ─────────────────────────────
@@ -506,6 +507,8 @@ export class Gate {
   checkJson(text: string): Decision;
   /** Whether `who` may do `permission` on `resource`. */
   can(who: Who, permission: Permission, resource: Resource, now?: Now): boolean;
+  /** `can()` with its reason and the core's words (`explain()`'s decision and words). */
+  why(who: Who, permission: Permission, resource: Resource, now?: Now): Why;
   /** How a request is decided, step by step and in words. */
   explain(request: Request): Explanation;
   /** Why `who` can decide nothing at all (unknown, disabled, impersonation refused); `null` when they can. */
@@ -546,8 +549,47 @@ export class Gate {
   /** `visibility()` of one recording through the core's JSON reader: the slow reference path. */
   visibilityOf(who: Who, recording: VisibilityAttributes, now?: Now): Visibility;
 
-  /** Releases this gate's wasm memory now instead of at garbage collection. */
+  /**
+   * Replaces the policy (a new slice after an edit, a newer revision) and
+   * tells every `on('updated')` listener. An invalid document throws a
+   * `PolicyError` and the gate keeps the policy it had.
+   */
+  update(policy: Policy | string, options?: LoadOptions): void;
+  /** Calls `listener` after every `update()`; returns the function that stops it. */
+  on(event: 'updated', listener: (event: GateUpdated) => void): () => void;
+  /** How many times `update()` replaced the policy (0 for a new gate). */
+  readonly version: number;
+  /** Whether the gate was freed; every call on a freed gate throws "this Gate was freed". */
+  readonly freed: boolean;
+  /**
+   * One more holder; returns its release function. When the last holder
+   * releases the gate it is freed on a later task, so a release followed at
+   * once by a retain (React StrictMode's effect replay) keeps it.
+   */
+  retain(): () => void;
+  /** Releases this gate's wasm memory now instead of at garbage collection; a second call does nothing. */
   free(): void;
+}
+
+/** What `gate.why()`, `useCan()` and `<Can>` give. */
+export interface Why {
+  allowed: boolean;
+  reason: Reason;
+  /** The core's words for the decision: why not, or the obligations of an allow ('' when there are none). */
+  words: string;
+  obligations: Obligation[];
+  decision: Decision;
+}
+
+/** The event of `gate.on('updated', …)`. */
+export interface GateUpdated {
+  type: 'updated';
+  gate: Gate;
+  /** The new policy's `revision`. */
+  revision: string;
+  previousRevision: string;
+  /** `gate.version` after this update. */
+  version: number;
 }
 
 // ─────────────────────────────── initialisation ───────────────────────────────
