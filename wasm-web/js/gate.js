@@ -811,6 +811,7 @@ export class Gate {
   #loaded;
   #revision;
   #hash = null;
+  #sourceHash = null;
   #grants = [];
   #u32 = null;
   #u8 = null;
@@ -840,6 +841,7 @@ export class Gate {
     this.#loaded = w;
     this.#revision = w.revision();
     this.#hash = null;
+    this.#sourceHash = null;
     this.#grants = [];
     this.#u32 = null; // the buffers moved: views are made again
     this.#outWord = w.out_ptr() >>> 2;
@@ -948,6 +950,17 @@ export class Gate {
   get revisionHash() {
     if (this.#hash === null) this.#hash = this.#w.content_hash();
     return this.#hash;
+  }
+
+  /**
+   * The content hash of the whole policy this gate decides for: for a
+   * principal slice, the hash of the organisation's policy it was cut from
+   * (its `sliceOf.revisionHash`) — compare it with the server's `recgate
+   * hash`; for any other policy, `revisionHash`.
+   */
+  get sourceHash() {
+    if (this.#sourceHash === null) this.#sourceHash = this.#w.source_hash();
+    return this.#sourceHash;
   }
 
   /**

@@ -157,6 +157,14 @@ export interface Settings {
 }
 
 /** A recgate/v1 policy document: a whole organisation, or a principal slice (SPEC §5). */
+/** `sliceOf` of a principal slice (docs/policy.md, "Slices"). */
+export interface SliceOf {
+  /** The principal the slice was made for (one of its users). */
+  principal: string;
+  /** SHA-256 (hex) of the canonical whole policy the slice was cut from. */
+  revisionHash: string;
+}
+
 export interface Policy {
   schema: 'recgate/v1';
   revision: string;
@@ -168,6 +176,8 @@ export interface Policy {
   roles?: Record<string, Role>;
   users?: Record<string, User>;
   prerequisites?: Partial<Record<Permission, Permission[]>>;
+  /** Present in a principal slice: whose it is and the whole policy's content hash. */
+  sliceOf?: SliceOf;
 }
 
 // ─────────────────────────── resources and requests (SPEC §2) ───────────────────────────
@@ -498,8 +508,18 @@ export class Gate {
 
   /** The policy's `revision`. */
   readonly revision: string;
-  /** SHA-256 of the canonical policy (hex), equal to `recgate hash`. */
+  /**
+   * SHA-256 of the canonical policy (hex), equal to `recgate hash` of the
+   * same document. A slice is another document: its hash is not the
+   * organisation's (compare `sourceHash`).
+   */
   readonly revisionHash: string;
+  /**
+   * The content hash of the whole policy this gate decides for: for a
+   * principal slice, the organisation policy's (`sliceOf.revisionHash`, what
+   * the server's `recgate hash` prints); otherwise `revisionHash`.
+   */
+  readonly sourceHash: string;
 
   /** Decides a request. Malformed input gives reason `invalid_request`; never throws for it. */
   check(request: Request): Decision;

@@ -379,6 +379,12 @@ impl LoadedPolicy {
         self.policy.content_hash().into()
     }
 
+    /// The content hash of the whole policy this one decides for: a slice's
+    /// `sliceOf.revisionHash`, or [`LoadedPolicy::content_hash`].
+    pub fn source_hash(&self) -> String {
+        self.policy.source_hash().into()
+    }
+
     /// Where the `out` words are in [`wasm_memory`].
     pub fn out_ptr(&self) -> usize {
         self.out.as_ptr() as usize
