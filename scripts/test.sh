@@ -40,7 +40,7 @@ stage "core builds without std for wasm" core_no_std
 stage "cargo tests (unit, properties)" cargo test --workspace --release
 stage "conformance vectors" vectors
 stage "fuzzing (${FUZZ_SECONDS:-60}s per target)" bash scripts/fuzz.sh
-for extra in test-web test-www test-envoy test-db test-cross test-analysis; do
+for extra in test-web test-consumers test-www test-envoy test-db test-cross test-analysis; do
   [ -f "scripts/$extra.sh" ] && stage "$extra" bash "scripts/$extra.sh"
 done
 echo

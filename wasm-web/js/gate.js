@@ -203,8 +203,25 @@ function jsonText(value) {
 }
 
 /** The RFC 3339 text of `now`; '' (undecidable: deny) when it is not a string or a valid Date. */
+let clockMs = -1;
+let clockText = '';
+
+/**
+ * The current time as RFC 3339 text, made once per millisecond: formatting
+ * a Date costs several times a whole decision, and hot loops that leave
+ * `now` out ask many times a millisecond.
+ */
+function currentTime() {
+  const ms = Date.now();
+  if (ms !== clockMs) {
+    clockText = new Date(ms).toISOString();
+    clockMs = ms;
+  }
+  return clockText;
+}
+
 function nowText(now) {
-  if (now === undefined) return new Date().toISOString();
+  if (now === undefined) return currentTime();
   if (typeof now === 'string') return now;
   if (now instanceof Date) {
     return Number.isNaN(now.getTime()) ? '' : now.toISOString();
