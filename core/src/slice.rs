@@ -335,7 +335,11 @@ mod tests {
         assert_eq!(of.principal, "quinn");
         assert_eq!(of.revision_hash, org.content_hash());
         let slice = Policy::from_json(&doc.to_json()).unwrap();
-        assert_eq!(slice.doc().slice_of, doc.slice_of, "sliceOf survives the canonical form");
+        assert_eq!(
+            slice.doc().slice_of,
+            doc.slice_of,
+            "sliceOf survives the canonical form"
+        );
         assert_eq!(slice.source_hash(), org.content_hash());
         assert_ne!(slice.content_hash(), org.content_hash());
         let again = Policy::from_json(&slice.slice("quinn").unwrap().to_json()).unwrap();

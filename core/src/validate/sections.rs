@@ -186,7 +186,8 @@ impl Validator {
             }
         }
         let prerequisites = self.prerequisites(get(m, "prerequisites"), &root.key("prerequisites"));
-        let slice_of = get(m, "sliceOf").and_then(|v| self.slice_of(v, &root.key("sliceOf"), &users));
+        let slice_of =
+            get(m, "sliceOf").and_then(|v| self.slice_of(v, &root.key("sliceOf"), &users));
         let doc = PolicyDoc {
             revision,
             settings,
@@ -227,12 +228,19 @@ impl Validator {
         let hash = match get(o, "revisionHash") {
             Some(v) => self.string(v, &p.key("revisionHash")),
             None => {
-                self.err(&p.key("revisionHash"), "missing required field \"revisionHash\"");
+                self.err(
+                    &p.key("revisionHash"),
+                    "missing required field \"revisionHash\"",
+                );
                 None
             }
         };
         if let Some(h) = &hash {
-            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            if h.len() != 64
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
                 self.err(
                     &p.key("revisionHash"),
                     "expected a SHA-256 content hash: 64 lowercase hex digits",
