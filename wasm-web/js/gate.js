@@ -18,7 +18,7 @@ let VALID = 0, LEGAL_HOLD = 0, SENSITIVE = 0, LIVE = 0, HAS_RETENTION = 0;
 let C_MEDIA = 0, C_DIRECTION = 0, C_OWNER = 0, C_QUEUE = 0, C_REGION = 0, C_LINE = 0, C_CREATED_AT = 0;
 let C_RETENTION = 0, C_DIVISIONS_AT = 0, C_DIVISIONS_LEN = 0, C_PARTICIPANTS_AT = 0, C_PARTICIPANTS_LEN = 0;
 // Result bits of LoadedPolicy.check.
-let ALLOW = 0, REDACT = 0, FULL = 0, NO_ID = 0, RETRY = 0, REASON_SHIFT = 0;
+let ALLOW = 0, REDACT = 0, FULL = 0, NO_ID = 0, RETRY = 0, RESYNC = 0, REASON_SHIFT = 0;
 // The request words of LoadedPolicy.check_words.
 let REQ_WORDS = 0, REQ_PRINCIPAL = 0, REQ_ACTOR = 0, REQ_PERMISSION = 0, REQ_NOW = 0, REQ_KIND = 0;
 let REQ_ID = 0, REQ_AUX = 0, REQ_RELATED_AT = 0, REQ_RELATED_LEN = 0, REQ_ROW = 0, REQ_LISTS = 0;
@@ -52,7 +52,7 @@ function readLayout(g) {
   C_PARTICIPANTS_AT = need('PARTICIPANTS_AT'); C_PARTICIPANTS_LEN = need('PARTICIPANTS_LEN');
   if (need('FLAGS') !== 0) throw new Error('recgate: the row flags must be column 0');
   ALLOW = need('ALLOW'); REDACT = need('REDACT'); FULL = need('FULL'); NO_ID = need('NO_ID');
-  RETRY = need('RETRY'); REASON_SHIFT = need('REASON_SHIFT');
+  RETRY = need('RETRY'); RESYNC = need('RESYNC'); REASON_SHIFT = need('REASON_SHIFT');
   REQ_WORDS = need('REQ_WORDS'); REQ_PRINCIPAL = need('REQ_PRINCIPAL'); REQ_ACTOR = need('REQ_ACTOR');
   REQ_PERMISSION = need('REQ_PERMISSION'); REQ_NOW = need('REQ_NOW'); REQ_KIND = need('REQ_KIND');
   REQ_ID = need('REQ_ID'); REQ_AUX = need('REQ_AUX'); REQ_RELATED_AT = need('REQ_RELATED_AT');
@@ -569,11 +569,19 @@ function unreadableRows(rows) {
   return flags;
 }
 
+// Distinct strings a gate keeps numbered for check() (here and in its wasm
+// request table); past this many it starts both again.
+const REQUEST_STRINGS_MAX = 1 << 15;
+
 /**
- * The string table of one request, written as UTF-8 straight into the gate's
- * text buffer, back to back, with where each ends in its ends buffer. `ok`
- * turns false when a string cannot go this way (not valid Unicode, no room):
- * the request is then decided from its JSON.
+ * The request strings of a gate, numbered once and mirrored by its wasm
+ * request table: a string already sent costs one lookup (a null-prototype
+ * dictionary, see StringTable) and never crosses again. A string not sent
+ * yet is written as UTF-8 into the gate's text buffer, with where it ends
+ * in its ends buffer, and numbered provisionally: `commit()` once the wasm
+ * table took the call's new strings, `rollback()` when the call did not
+ * happen. `ok` turns false when a string cannot go this way (not valid
+ * Unicode, no room): the request is then decided from its JSON.
  */
 class TextSink {
   constructor() {
@@ -581,9 +589,19 @@ class TextSink {
     this.pos = 0;
     this.count = 0;
     this.ok = true;
+    this.forget();
   }
 
+  /** Forgets every string (the wasm table must start again too: base 0). */
+  forget() {
+    this.index = Object.create(null);
+    this.base = 0; // strings the wasm table holds
+    this.fresh = []; // this call's new strings, numbered from `base`
+  }
+
+  /** Starts a call: this call's new strings go into `bytes`, their ends into `ends` from `endsAt`. */
   reset(bytes, ends, endsAt) {
+    if (this.base > REQUEST_STRINGS_MAX) this.forget();
     this.bytes = bytes;
     this.ends = ends;
     this.endsAt = endsAt;
@@ -592,8 +610,10 @@ class TextSink {
     this.ok = true;
   }
 
-  /** Appends `s`; returns its number. */
+  /** The number of `s` in the gate's request table. */
   add(s) {
+    const known = this.index[s];
+    if (known !== undefined) return known;
     const bytes = this.bytes;
     const n = s.length;
     let pos = this.pos;
@@ -617,7 +637,22 @@ class TextSink {
     }
     this.pos = pos;
     this.ends[this.endsAt + this.count] = pos;
-    return this.count++;
+    const ix = this.base + this.count++;
+    this.index[s] = ix;
+    this.fresh.push(s);
+    return ix;
+  }
+
+  /** The wasm table took this call's new strings. */
+  commit() {
+    this.base += this.count;
+    this.fresh.length = 0;
+  }
+
+  /** This call's new strings did not reach the wasm table: unnumber them. */
+  rollback() {
+    for (const s of this.fresh) delete this.index[s];
+    this.fresh.length = 0;
   }
 }
 
@@ -865,8 +900,9 @@ export class Gate {
     this.#wordsAt = w.words_ptr() >>> 2;
     this.#textAt = w.text_ptr();
     this.#endsAt = w.ends_ptr() >>> 2;
-    // The new policy's row table is empty: number the strings again.
+    // The new policy's row and request tables are empty: number the strings again.
     this.#rowStrings.reset();
+    this.#sink.forget();
   }
 
   /** The LoadedPolicy, or a clear error once the gate was freed. */
@@ -1041,15 +1077,25 @@ export class Gate {
     // A resource member never seen before is asked about (a call into wasm)
     // between two attempts, never while the words are being written: each
     // attempt learns one more name, so this ends.
+    // Before anything is written into the gate's buffers: a freed gate's
+    // memory belongs to the allocator again.
+    const w = this.#w;
     for (let attempt = 0; attempt < 64; attempt++) {
       this.#views();
       sink.reset(this.#text, this.#u32, this.#endsAt);
       unknownMember = null;
       if (encodeRequest(request, this.#u32, this.#wordsAt, sink) && sink.ok) {
-        const code = this.#w.check_words(sink.pos, sink.count, withId);
+        const code = w.check_words(sink.pos, sink.count, sink.base, withId);
+        if (code & RESYNC) {
+          // The wasm table emptied itself: number every string again.
+          sink.forget();
+          continue;
+        }
+        sink.commit();
         if ((code & RETRY) === 0) return code;
         break;
       }
+      sink.rollback();
       if (unknownMember === null) break;
       const [kind, key] = unknownMember;
       if (kind === 'recording') recordingKey(key);
@@ -1057,7 +1103,7 @@ export class Gate {
       // A full cache keeps nothing new: the JSON path decides.
       if ((kind === 'recording' ? knownRecordingKey(key) : knownNearMiss(kind, key)) === undefined) break;
     }
-    return this.#w.check(jsonText(request), withId);
+    return w.check(jsonText(request), withId);
   }
 
   /** Decides one request given as JSON text, the exact path of `recgate eval`. */

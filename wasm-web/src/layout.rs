@@ -10,7 +10,7 @@ use crate::request as req;
 use crate::rows;
 
 /// Every named number of the layout.
-const LAYOUT: [(&str, usize); 51] = [
+const LAYOUT: [(&str, usize); 52] = [
     ("STRIDE", rows::STRIDE),
     ("FLAGS", rows::FLAGS),
     ("MEDIA", rows::MEDIA),
@@ -54,6 +54,7 @@ const LAYOUT: [(&str, usize); 51] = [
     ("FULL", crate::FULL as usize),
     ("NO_ID", crate::NO_ID as usize),
     ("RETRY", crate::RETRY as usize),
+    ("RESYNC", crate::RESYNC as usize),
     ("REASON_SHIFT", crate::REASON_SHIFT as usize),
     ("OUT_GRANT", crate::OUT_GRANT),
     ("OUT_ID", crate::OUT_ID),
