@@ -137,3 +137,19 @@ test("sourceHash: a slice's is the organisation's hash (recgate hash); its own r
     assert.equal(Gate.fromPolicy(slice.slice(u)).sourceHash, org.revisionHash);
   }
 });
+
+test('check(): the request strings numbered between calls decide as the JSON path, past the table limit and after an update', () => {
+  const gate = Gate.fromPolicy(acmeText);
+  const owners = Object.keys(acme.users);
+  let allowed = 0;
+  // 40,000 distinct ids: the gate's request tables fill past 2^15 strings and start again.
+  for (let i = 0; i < 40_000; i++) {
+    const q = ask(owners[i % owners.length], i % 3 ? 'recording:recording:view' : 'recording:recording:delete',
+      { ...rec, id: `rec-${i}`, owner: owners[(i * 7) % owners.length], createdAt: `2026-11-${String(1 + (i % 24)).padStart(2, '0')}T09:00:00Z` });
+    const d = gate.check(q);
+    if (i % 97 === 0 || i > 32_700 && i < 32_800) assert.deepEqual(withoutId(d), withoutId(gate.checkJson(JSON.stringify(q))), JSON.stringify(q));
+    if (d.allow) allowed++;
+    if (i === 20_000) gate.update(acmeText); // a new wasm table: numbered again from 0
+  }
+  assert.ok(allowed > 0);
+});
