@@ -31,6 +31,8 @@ let TEXT_BYTES = 0; // the request string-table buffer, bytes
 let ENDS = 0; // its string ends
 /** @type {string[]} the SPEC §2 attributes of a recording, in the core's order */
 let RECORDING_FIELDS = [];
+/** @type {Map<string, Set<string>>} per resource type, the members the core reads (besides `type`) */
+let RESOURCE_FIELDS = new Map();
 /** @type {string[]} visibility names by code */
 let VISIBILITY = [];
 
@@ -63,6 +65,8 @@ function readLayout(g) {
   TEXT_BYTES = need('TEXT'); ENDS = need('ENDS');
   OUT_GRANT = need('OUT_GRANT'); OUT_ID = need('OUT_ID');
   RECORDING_FIELDS = g.recording_fields().split(',');
+  RESOURCE_FIELDS = new Map(['recording', 'annotation', 'report', 'queue', 'user', 'role', 'schedule']
+    .map((kind) => [kind, new Set(g.resource_fields(kind).split(','))]));
   VISIBILITY = [];
   VISIBILITY[need('VISIBILITY_HIDDEN')] = 'hidden';
   VISIBILITY[need('VISIBILITY_METADATA')] = 'metadata';
@@ -200,6 +204,36 @@ function jsonText(value) {
   } catch {
     return '';
   }
+}
+
+/**
+ * `resource` as the core reads it: its `type`, the members recgate reads
+ * (a nested recording pruned the same way) and, as `null`, the near-misses
+ * of one (the core refuses the resource by the member's name, whatever its
+ * value). Members recgate ignores are left out, so their values need not be
+ * JSON data (a `Date`, a function). Anything else is returned as it is, for
+ * the core to refuse.
+ */
+function prunedResource(resource, kind = resource?.type) {
+  if (!isPlain(resource)) return resource;
+  const fields = RESOURCE_FIELDS.get(kind);
+  if (fields === undefined) return resource;
+  const out = {};
+  for (const k of Object.keys(resource)) {
+    const v = resource[k];
+    if (k === 'type' || fields.has(k)) {
+      out[k] = kind === 'annotation' && k === 'recording' ? prunedResource(v, 'recording') : v;
+    } else if (isNearMiss(kind, k)) {
+      out[k] = null;
+    }
+  }
+  return out;
+}
+
+/** JSON text of a request for the core, its resource pruned (prunedResource); '' when it is not JSON data. */
+function requestText(request) {
+  if (!isPlain(request) || !isPlain(request.resource)) return jsonText(request);
+  return jsonText({ ...request, resource: prunedResource(request.resource) });
 }
 
 /** The RFC 3339 text of `now`; '' (undecidable: deny) when it is not a string or a valid Date. */
@@ -1103,7 +1137,7 @@ export class Gate {
       // A full cache keeps nothing new: the JSON path decides.
       if ((kind === 'recording' ? knownRecordingKey(key) : knownNearMiss(kind, key)) === undefined) break;
     }
-    return w.check(jsonText(request), withId);
+    return w.check(requestText(request), withId);
   }
 
   /** Decides one request given as JSON text, the exact path of `recgate eval`. */
@@ -1162,7 +1196,7 @@ export class Gate {
 
   /** How a request is decided, step by step and in words: `{decision, steps: [{step, text}], text, words}`. */
   explain(request) {
-    return JSON.parse(this.#w.explain(jsonText(request)));
+    return JSON.parse(this.#w.explain(requestText(request)));
   }
 
   /**

@@ -94,6 +94,18 @@ pub fn recording_fields() -> String {
     recgate_core::Recording::FIELDS.join(",")
 }
 
+/// The members a `kind` resource is read from (besides `type`),
+/// comma-separated; `""` for a type recgate has no resource of. The wrapper
+/// leaves every other member out of the JSON it sends (keeping only
+/// near-misses, which the core refuses), so a value JSON cannot carry in a
+/// member recgate ignores (a `Date`) does not make the request unreadable.
+#[wasm_bindgen]
+pub fn resource_fields(kind: &str) -> String {
+    recgate_core::request::fields_of(kind)
+        .map(|f| f.join(","))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 #[expect(
     clippy::unwrap_used,
@@ -115,5 +127,10 @@ mod tests {
         assert_eq!(at("STRIDE"), 13);
         assert_eq!(at("NONE"), u32::MAX);
         assert!(super::recording_fields().starts_with("id,conversationId,"));
+        assert_eq!(
+            super::resource_fields("annotation"),
+            "id,author,visibility,recording"
+        );
+        assert_eq!(super::resource_fields("bookmark"), "");
     }
 }
