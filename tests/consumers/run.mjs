@@ -131,6 +131,10 @@ function check(answer) {
     if (r.visible[u].includes('rec-7')) problems.push(`${u}: a row with a near-miss member (legalhold) was shown`);
     const live = r.controls[u]['rec-1']?.monitorLive;
     if (live?.status !== 'notApplicable') problems.push(`${u}: monitorLive on a finished call is ${JSON.stringify(live)}, not notApplicable`);
+    // qa-1 holds no grant of recording:recording:delete (examples/acme.json): on a recording
+    // under legal hold the words say so, not "legal hold".
+    const del = r.controls[u]['rec-4']?.delete;
+    if (u === 'qa-1' && (del?.granted !== false || !/not in your roles/.test(del?.words ?? ''))) problems.push(`${u}: delete on a held recording, holding no delete grant, reads ${JSON.stringify(del)}`);
     if (r.hashes[u].sourceHash !== sourceHash) problems.push(`${u}: the slice's sourceHash ${r.hashes[u].sourceHash} is not the organisation's ${sourceHash}`);
   }
   if (!Array.isArray(r.policyError) || !r.policyError.includes('/revision')) problems.push(`PolicyError paths ${JSON.stringify(r.policyError)}`);

@@ -6,7 +6,7 @@
 //
 // React is an optional peer dependency: only this entry imports it.
 
-import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Gate } from './gate.js';
 
 /** @type {import('react').Context<null | { gate: Gate, who: any, now: any }>} */
@@ -58,11 +58,10 @@ function useContextValue(hook) {
 
 /** The gate's update count, re-rendering the caller after each gate.update(). */
 function useVersion(gate) {
-  return useSyncExternalStore(
-    (changed) => gate.on('updated', changed),
-    () => gate.version,
-    () => gate.version,
-  );
+  // One subscription per gate, not one per render.
+  const subscribe = useCallback((changed) => gate.on('updated', changed), [gate]);
+  const version = useCallback(() => gate.version, [gate]);
+  return useSyncExternalStore(subscribe, version, version);
 }
 
 /** A string that is equal exactly when two `who` values ask as the same session. */
