@@ -107,6 +107,17 @@ impl Policy {
         &self.c.hash
     }
 
+    /// The content hash of the whole policy this one decides for: for a
+    /// principal slice, its `sliceOf.revisionHash` (what the server's
+    /// `recgate hash` of the whole policy prints); for any other policy, its
+    /// own [`Policy::content_hash`].
+    pub fn source_hash(&self) -> &str {
+        self.doc
+            .slice_of
+            .as_ref()
+            .map_or(self.content_hash(), |of| of.revision_hash.as_str())
+    }
+
     fn ev(&self) -> Evaluator<'_> {
         Evaluator {
             doc: &self.doc,
