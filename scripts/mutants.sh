@@ -27,7 +27,9 @@
 # mutants, round-robin, so it samples every file: shard MUTANTS_SHARD
 # (default: the commit hash modulo the shard count — reproducible for a
 # commit, different from one commit to the next). More changed mutants than
-# the count: a shard of them, chosen the same way. One job, and in place
+# the count: a shard of them, chosen the same way. The mutants
+# scripts/mutants-equivalent.txt lists are left out (they survive by
+# design, each at the cost of a whole test run). One job, and in place
 # (cargo-mutants --in-place) when the core has no uncommitted change, so the
 # mutants reuse the baseline's build (MUTANTS_IN_PLACE=0: in a copy).
 #
