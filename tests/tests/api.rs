@@ -628,6 +628,19 @@ fn enforcement_operations_pick_the_permission_and_keep_what_is_seen() {
         !edited.allowed() && !edited.hidden,
         "the auditor sees its metadata"
     );
+    // A conversation's facts: each recording found by its id.
+    let conversation = recgate_core::enforce::ConversationFacts::from_json(
+        r#"{"conversationId":"c1","recordings":[
+            {"id":"r1","media":"audio","conversationId":"c1"},{"id":"r2","media":"screen"}]}"#,
+    )
+    .expect("conversation facts");
+    assert_eq!(
+        conversation
+            .recording("r2")
+            .map(|f| f.recording.id.as_str()),
+        Some("r2")
+    );
+    assert!(conversation.recording("r3").is_none());
 }
 
 /// A reporting row reached through its user may name any queue of a
