@@ -648,6 +648,23 @@ class TextSink {
   add(s) {
     const known = this.index[s];
     if (known !== undefined) return known;
+    const ix = this.once(s);
+    if (this.ok) {
+      this.index[s] = ix;
+      this.fresh.push(s);
+    }
+    return ix;
+  }
+
+  /**
+   * The number of `s` as a new string of this call, whatever was sent
+   * before; not looked up, not numbered for later calls. `add` uses it for a
+   * string not seen yet; encodeRecording for values that are nearly always
+   * new (a recording's `id` and `conversationId`), where numbering would cost
+   * a dictionary insertion per call and fill the table with strings asked
+   * about once.
+   */
+  once(s) {
     const bytes = this.bytes;
     const n = s.length;
     let pos = this.pos;
@@ -671,10 +688,7 @@ class TextSink {
     }
     this.pos = pos;
     this.ends[this.endsAt + this.count] = pos;
-    const ix = this.base + this.count++;
-    this.index[s] = ix;
-    this.fresh.push(s);
-    return ix;
+    return this.base + this.count++;
   }
 
   /** The wasm table took this call's new strings. */
@@ -786,12 +800,12 @@ function encodeRecording(r, w, at, sink) {
       case 'type': continue;
       case 'id':
         if (typeof v !== 'string') return false;
-        w[at + REQ_ID] = sink.add(v);
+        w[at + REQ_ID] = sink.once(v);
         continue;
       case 'conversationId':
         if (v == null) continue;
         if (typeof v !== 'string') return false;
-        w[at + REQ_AUX] = sink.add(v);
+        w[at + REQ_AUX] = sink.once(v);
         continue;
       case 'media': col = C_MEDIA; break;
       case 'direction': col = C_DIRECTION; break;
