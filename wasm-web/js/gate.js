@@ -694,7 +694,9 @@ class TextSink {
   /** The wasm table took this call's new strings. */
   commit() {
     this.base += this.count;
-    this.fresh.length = 0;
+    // Most calls bring no new string: setting an array's length is a call
+    // into the runtime (~2 % of a check()), testing it is not.
+    if (this.fresh.length !== 0) this.fresh.length = 0;
   }
 
   /** This call's new strings did not reach the wasm table: unnumber them. */
