@@ -450,6 +450,9 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   // Same-as-previous shortcuts: list rows repeat media, directions, regions,
   // queues, timestamps and divisions, and a participant is usually the owner.
   let lastMedia = null, lastMediaIx = 0, lastDir = null, lastDirIx = 0;
+  // Media and directions take two values on most lists, mixed row by row:
+  // the value before the last one is kept too.
+  let prevMedia = null, prevMediaIx = 0, prevDir = null, prevDirIx = 0;
   let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
   let lastCreated = null, lastCreatedIx = 0, lastDiv = null, lastDivIx = 0;
   let lastPart = null, lastPartIx = 0;
@@ -466,13 +469,19 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     let v = rec.media;
     if (v == null) cols[o + C_MEDIA] = NONE;
     else if (v === lastMedia) cols[o + C_MEDIA] = lastMediaIx;
-    else if (typeof v === 'string') { lastMedia = v; cols[o + C_MEDIA] = lastMediaIx = table.id(v); }
-    else ok = false;
+    else if (typeof v === 'string') {
+      const ix = v === prevMedia ? prevMediaIx : table.id(v);
+      prevMedia = lastMedia; prevMediaIx = lastMediaIx;
+      lastMedia = v; cols[o + C_MEDIA] = lastMediaIx = ix;
+    } else ok = false;
     v = rec.direction;
     if (v == null) cols[o + C_DIRECTION] = NONE;
     else if (v === lastDir) cols[o + C_DIRECTION] = lastDirIx;
-    else if (typeof v === 'string') { lastDir = v; cols[o + C_DIRECTION] = lastDirIx = table.id(v); }
-    else ok = false;
+    else if (typeof v === 'string') {
+      const ix = v === prevDir ? prevDirIx : table.id(v);
+      prevDir = lastDir; prevDirIx = lastDirIx;
+      lastDir = v; cols[o + C_DIRECTION] = lastDirIx = ix;
+    } else ok = false;
     const owner = rec.owner;
     let ownerIx = NONE;
     if (typeof owner === 'string') ownerIx = table.id(owner);
