@@ -35,9 +35,12 @@ rm -rf pkg-bundler   # an older layout's second copy of the module
 # formatting), and `panic=immediate-abort` drops the panic machinery and every
 # panic message (the core never panics; a panic in the wasm was already an
 # `unreachable` trap). std, core and alloc keep opt-level 3: built at the
-# package's "s" they made loading a policy ~20 % slower. Together: -13 KB
-# gzipped (BENCHMARKS.md, issue #16). Its own target directory: these flags
-# would otherwise rebuild every other wasm32 build of the workspace.
+# package's "s" they made loading a policy ~20 % slower. This crate (the
+# words and rows readers, the exports) is built at opt-level 3 too: check()
+# x0.87, visible() x0.97 for +5.3 KB; the core at 3 would add 13 KB more.
+# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16). Its own
+# target directory: these flags would otherwise rebuild every other wasm32
+# build of the workspace.
 export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 export CARGO_TARGET_DIR="$here/../target/wasm-web"
@@ -45,7 +48,8 @@ wasm-pack --quiet build --release --target web --out-dir "$out" --no-pack --mode
   -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
   --config 'profile.release.package.std.opt-level=3' \
   --config 'profile.release.package.core.opt-level=3' \
-  --config 'profile.release.package.alloc.opt-level=3'
+  --config 'profile.release.package.alloc.opt-level=3' \
+  --config 'profile.release.package.recgate-web.opt-level=3'
 wasm-opt -Oz --strip-debug --strip-producers "${opt_features[@]}" \
   "$out/recgate_web_bg.wasm" -o "$out/recgate_web_bg.wasm"
 rm -f "$out/.gitignore"
