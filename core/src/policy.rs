@@ -16,7 +16,7 @@ use crate::request::{Recording, Request, Resource};
 use crate::target::Target;
 use crate::time::Timestamp;
 use crate::validate::{parse_policy, Limits};
-use crate::words::{self, Told, Why};
+use crate::words::{self, RuleBook, Told, Why};
 
 /// A validated and compiled policy. Immutable; share it freely.
 #[derive(Debug, Clone)]
@@ -94,6 +94,12 @@ impl Policy {
     /// The document, defaults applied.
     pub fn doc(&self) -> &PolicyDoc {
         &self.doc
+    }
+
+    /// A recording's retention under this policy: what step 4 decides on
+    /// (`retention.rs`).
+    pub fn retention(&self, rec: &Recording) -> crate::retention::Retention {
+        self.doc.settings.retention(rec)
     }
 
     /// `revision`.
