@@ -16,7 +16,7 @@ use recgate_core::{Reason, Timestamp};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::args::{policy_or_exit, Args};
+use crate::args::policy_and_lines;
 
 /// One line of input.
 #[derive(Debug, Deserialize)]
@@ -67,23 +67,9 @@ fn answer(policy: &recgate_core::Policy, text: &str) -> Result<(), (Reason, Stri
 }
 
 pub fn bulk(argv: &[String]) -> Result<ExitCode, String> {
-    let args = Args::parse(argv, &["policy", "requests"], &[])?;
-    if !args.positional.is_empty() {
-        return Err(format!(
-            "unexpected argument \"{}\"",
-            args.positional.join(" ")
-        ));
-    }
-    let path = args.required("policy")?;
-    let policy = match policy_or_exit(path, false)? {
-        Ok(p) => p,
+    let (policy, input) = match policy_and_lines(argv)? {
+        Ok(read) => read,
         Err(code) => return Ok(code),
-    };
-    let input: Box<dyn BufRead> = match args.value("requests") {
-        None | Some("-") => Box::new(std::io::stdin().lock()),
-        Some(f) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?,
-        )),
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (n, line) in input.split(b'\n').enumerate() {
@@ -99,8 +85,13 @@ pub fn bulk(argv: &[String]) -> Result<ExitCode, String> {
                 json!({ "allow": false, "reason": reason.as_str() })
             }
         };
-        writeln!(out, "{line}").map_err(|e| format!("cannot write: {e}"))?;
+        // A reader that goes away early ends the command quietly (`crate::out`).
+        if let Err(e) = writeln!(out, "{line}") {
+            crate::out::failed(&e);
+        }
     }
-    out.flush().map_err(|e| format!("cannot write: {e}"))?;
+    if let Err(e) = out.flush() {
+        crate::out::failed(&e);
+    }
     Ok(ExitCode::SUCCESS)
 }
