@@ -55,7 +55,8 @@ fn answer(policy: &recgate_core::Policy, text: &str) -> Result<(), (Reason, Stri
     let bad = |m: String| (Reason::InvalidRequest, m);
     let q: Question = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
     let a = action(&q.action).ok_or_else(|| bad(format!("unknown action \"{}\"", q.action)))?;
-    let now = Timestamp::parse(&q.now).ok_or_else(|| bad(format!("unreadable now \"{}\"", q.now)))?;
+    let now =
+        Timestamp::parse(&q.now).ok_or_else(|| bad(format!("unreadable now \"{}\"", q.now)))?;
     let scope = BulkScope {
         calls: q.calls,
         screens: q.screens,

@@ -27,8 +27,12 @@ fn answers_each_bulk_question_in_order() {
     std::fs::write(&policy, POLICY).unwrap();
     let now = "2026-11-22T12:00:00Z";
     let lines = [
-        format!(r#"{{"principal":"boss","action":"delete","calls":true,"screens":true,"now":"{now}"}}"#),
-        format!(r#"{{"principal":"calls","action":"delete","calls":true,"screens":true,"now":"{now}"}}"#),
+        format!(
+            r#"{{"principal":"boss","action":"delete","calls":true,"screens":true,"now":"{now}"}}"#
+        ),
+        format!(
+            r#"{{"principal":"calls","action":"delete","calls":true,"screens":true,"now":"{now}"}}"#
+        ),
         format!(r#"{{"principal":"calls","action":"delete","calls":true,"now":"{now}"}}"#),
         format!(r#"{{"principal":"off","action":"export","calls":true,"now":"{now}"}}"#),
         format!(r#"{{"principal":"boss","action":"erase","calls":true,"now":"{now}"}}"#),

@@ -50,7 +50,11 @@ fn admins_are_added_and_decided_both_ways() {
         assert_eq!(added, 4);
         assert_eq!(stripped, original);
         for (id, u) in admin["users"].as_object().unwrap() {
-            let is_admin = u["roles"].as_array().unwrap().iter().any(|a| a["role"] == Value::from("bulk-admin"));
+            let is_admin = u["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["role"] == Value::from("bulk-admin"));
             if !is_admin {
                 continue;
             }
