@@ -16,7 +16,6 @@ use recgate_core::{Policy, Timestamp};
 use recgate_tests::gen::NOW;
 use recgate_tests::org::Rng;
 use recgate_tests::traffic::{add_admins, policies};
-use serde_json::Value;
 
 #[test]
 fn admins_are_added_and_decided_both_ways() {
@@ -54,7 +53,7 @@ fn admins_are_added_and_decided_both_ways() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|a| a["role"] == Value::from("bulk-admin"));
+                .any(|a| a["role"] == "bulk-admin");
             if !is_admin {
                 continue;
             }
