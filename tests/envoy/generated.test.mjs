@@ -148,9 +148,10 @@ function recordingCase(c) {
 
 /** The case for a generated request of `family` (variant: which of the family's routes), or null. */
 function routeAny(policy, request, tag, family, variant) {
+  const routed = family === 'org' || family === 'monitor' ? null : routeFor(request, tag);
   const c = family === 'org' ? routeForOrg(request, tag, variant)
     : family === 'monitor' ? routeForMonitor(policy, request, tag, variant)
-      : routeFor(request, tag) && recordingCase(routeFor(request, tag));
+      : routed && recordingCase(routed);
   // The generated request is what a disagreement is shrunk on (the case is routed again from it).
   return c ? { ...c, generated: request } : null;
 }
@@ -175,23 +176,27 @@ const startEdge = (policy) => startEnvoy({
 
 /**
  * The one Envoy the corpus's policies go through: each policy in turn is
- * served by the policy server and the edge is ready for it once its local
- * replies name its revision (an Envoy start per policy would cost more than
- * its requests). Shrinking starts an Envoy of its own per candidate.
+ * offered by the policy server (`offerPolicy`, while the test prepares its
+ * cases) and the edge is ready for it once its local replies name its
+ * revision (`edgeReadyFor`) — an Envoy start per policy would cost more than
+ * its requests. Shrinking starts an Envoy of its own per candidate.
  */
 let edge = null;
-async function edgeFor(policy) {
+async function offerPolicy(policy) {
   const text = JSON.stringify(policy);
-  if (!edge) {
-    const ps = await startPolicyServer(text);
-    const envoy = await startEnvoy({
-      jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, policyPort: ps.port,
-      plugin: { policy, policyServer: { cluster: 'recgate_policy', pollSeconds: 1, timeoutMs: 1000 }, attributes: { cluster: 'recgate_attributes', timeoutMs: 2000, cacheTtlSeconds: 60 }, listFilter: { maxBodyBytes: 4 << 20 } },
-    });
-    edge = { envoy, ps };
-  } else {
+  if (edge) {
     edge.ps.state.text = text;
+    return;
   }
+  const ps = await startPolicyServer(text);
+  const envoy = await startEnvoy({
+    jwks: idp.jwks, upstreamPort: up.port, attributesPort: attrs.port, policyPort: ps.port,
+    plugin: { policy, policyServer: { cluster: 'recgate_policy', pollSeconds: 1, timeoutMs: 1000 }, attributes: { cluster: 'recgate_attributes', timeoutMs: 2000, cacheTtlSeconds: 60 }, listFilter: { maxBodyBytes: 4 << 20 } },
+  });
+  edge = { envoy, ps };
+}
+
+async function edgeReadyFor(policy) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const res = await fetch(`${edge.envoy.url}/api/v2/recgate-differential-probe`, { headers: { authorization: `Bearer ${idp.token({ sub: 'u0' })}` } });
@@ -365,6 +370,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
   for (const [g, { policy: generated, requests, org, monitor }] of groups.entries()) {
     // Its own revision, so that the edge can tell it took this policy (decisions never read it).
     const policy = { ...generated, revision: `gen-${g}` };
+    await offerPolicy(policy);
     // Envoy decides with its own clock: so does the expectation, at two instants
     // a few minutes apart, so that a retention boundary crossed mid-test is skipped, not failed.
     const t0 = new Date(Date.now() - 1000).toISOString();
@@ -415,7 +421,7 @@ test(`≥ ${MIN_ROUTED} generated requests through real Envoy give the statuses 
     const conversation = `c-gen-${g}`;
     for (const c of cases) serve(c);
     for (const r of recs) upsert(data.recordings, listed(r, conversation));
-    const envoy = await edgeFor(policy);
+    const envoy = await edgeReadyFor(policy);
     {
       // Each case's answers, in the order its questions were asked.
       let ei = 0;
