@@ -488,6 +488,7 @@ impl EdgeRequest {
                 }
             }
             let path = key.path(cfg);
+            crate::census::tick(crate::census::Call::Dispatch);
             let sent = hostcalls::dispatch_http_call(
                 &cfg.cluster,
                 vec![
@@ -894,6 +895,13 @@ impl Context for EdgeRequest {
 }
 
 impl HttpContext for EdgeRequest {
+    #[cfg(feature = "hostcall-census")]
+    fn on_log(&mut self) {
+        if let Some(s) = &self.shared {
+            crate::census::report(&mut s.borrow_mut().metrics);
+        }
+    }
+
     fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Flow {
         self.start(end_of_stream)
     }

@@ -21,5 +21,6 @@ pub struct Shared {
 
 /// Logs through Envoy (a failed log call is not worth failing a request for).
 pub fn log(level: proxy_wasm::types::LogLevel, msg: &str) {
+    crate::census::tick(crate::census::Call::Log);
     let _ = proxy_wasm::hostcalls::log(level, msg);
 }
