@@ -8,7 +8,16 @@
 //! ago is seen by the delete that follows it. A live interaction's facts
 //! (monitoring, issue #20) are never cached at all: a monitor decision is
 //! about now, whatever the method.
+//!
+//! A conversation's facts, read from the cache, are also kept parsed per VM
+//! ([`FactsMemo`]), keyed by the shared-data entry's CAS number: Envoy gives
+//! every write of an entry a new one, so the same number is the same bytes
+//! and parsing them again would give the same facts (issue #14: a list's
+//! facts were parsed again on every request, a third of a page's cost).
 
+use std::rc::Rc;
+
+use recgate_core::enforce::ConversationFacts;
 use recgate_core::Timestamp;
 
 use crate::config::Attributes;
@@ -81,6 +90,36 @@ pub enum Answer {
     Unavailable,
 }
 
+/// Conversation facts already parsed, by key and the CAS number of the
+/// cache entry they were parsed from; the last few conversations only.
+#[derive(Debug, Default)]
+pub struct FactsMemo {
+    entries: Vec<(String, u32, Rc<ConversationFacts>)>,
+}
+
+/// Conversations whose parsed facts one VM keeps.
+const MEMO_CONVERSATIONS: usize = 4;
+
+impl FactsMemo {
+    /// The facts parsed from the entry of conversation `c` numbered `cas`.
+    pub fn get(&self, c: &str, cas: u32) -> Option<Rc<ConversationFacts>> {
+        self.entries
+            .iter()
+            .find(|(k, n, _)| k == c && *n == cas)
+            .map(|(_, _, f)| Rc::clone(f))
+    }
+
+    /// Keeps `facts`, parsed from the entry of conversation `c` numbered
+    /// `cas`, in place of what was kept for `c` (the oldest one goes when full).
+    pub fn put(&mut self, c: &str, cas: u32, facts: Rc<ConversationFacts>) {
+        self.entries.retain(|(k, _, _)| k != c);
+        if self.entries.len() >= MEMO_CONVERSATIONS {
+            self.entries.remove(0);
+        }
+        self.entries.push((c.to_string(), cas, facts));
+    }
+}
+
 /// A cache entry: `<expiry ms>\n<body>`.
 pub fn cache_entry(expires: Timestamp, body: &str) -> Vec<u8> {
     let mut entry = format!("{}\n", expires.0).into_bytes();
@@ -129,6 +168,31 @@ mod tests {
         assert_eq!(fresh(b"100\n", Timestamp(1)), None);
         assert_eq!(fresh(b"garbage", Timestamp(1)), None);
         assert_eq!(fresh(b"100\n\xff", Timestamp(1)), None);
+    }
+
+    #[test]
+    fn parsed_facts_are_kept_by_entry_number() {
+        let facts = |c: &str| {
+            Rc::new(
+                ConversationFacts::from_json(&format!(
+                    r#"{{"conversationId":"{c}","recordings":[]}}"#
+                ))
+                .unwrap(),
+            )
+        };
+        let mut memo = FactsMemo::default();
+        memo.put("c1", 7, facts("c1"));
+        assert_eq!(memo.get("c1", 7).unwrap().conversation_id, "c1");
+        // Another write of the entry: another number, not the facts kept.
+        assert!(memo.get("c1", 8).is_none());
+        assert!(memo.get("c2", 7).is_none());
+        memo.put("c1", 8, facts("c1"));
+        assert!(memo.get("c1", 7).is_none() && memo.get("c1", 8).is_some());
+        for (i, c) in ["c2", "c3", "c4", "c5"].iter().enumerate() {
+            memo.put(c, i as u32, facts(c));
+        }
+        assert!(memo.get("c1", 8).is_none(), "the oldest went");
+        assert!(memo.get("c5", 3).is_some() && memo.get("c2", 0).is_some());
     }
 
     #[test]

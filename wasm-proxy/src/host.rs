@@ -241,6 +241,12 @@ pub fn send_response(
 
 /// A shared-data entry (`None`: absent).
 pub fn shared_data(key: &str) -> Option<Vec<u8>> {
+    shared_data_numbered(key).map(|(bytes, _)| bytes)
+}
+
+/// A shared-data entry and its CAS number, which Envoy renews on every
+/// write of the entry (`None`: absent).
+pub fn shared_data_numbered(key: &str) -> Option<(Vec<u8>, u32)> {
     tick(Call::GetShared);
     let mut data = null_mut();
     let mut size = 0usize;
@@ -249,7 +255,7 @@ pub fn shared_data(key: &str) -> Option<Vec<u8>> {
     let code =
         unsafe { proxy_get_shared_data(key.as_ptr(), key.len(), &mut data, &mut size, &mut cas) };
     let bytes = owned(data, size);
-    (code == OK && !data.is_null()).then_some(bytes)
+    (code == OK && !data.is_null()).then_some((bytes, cas))
 }
 
 /// Writes a shared-data entry (last writer wins).

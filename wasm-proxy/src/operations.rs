@@ -6,12 +6,15 @@
 //! response rewrite and the cache entries a write makes stale). No host
 //! state: [`crate::http`] owns the request and carries the verdict out.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use proxy_wasm::types::LogLevel;
 use recgate_core::bulk::{BulkAction, BulkScope};
 use recgate_core::enforce::{
-    obligations_of, AnnotationAction, ConversationFacts, RecordingAction, RecordingFacts, Ruling,
+    obligations_of, AnnotationAction, ConversationFacts, Keep, RecordingAction, RecordingFacts,
+    Ruling,
 };
 use recgate_core::request::Named;
 use recgate_core::{
@@ -20,7 +23,7 @@ use recgate_core::{
 };
 use serde_json::{json, Value};
 
-use crate::attributes::{Answer, FactsKey};
+use crate::attributes::{Answer, FactsKey, FactsMemo};
 use crate::bodies;
 use crate::judging::Rewrite;
 use crate::respond;
@@ -95,6 +98,10 @@ pub(crate) struct Ask<'a> {
     pub routed: &'a Routed,
     /// The facts gathered so far.
     pub answers: &'a BTreeMap<FactsKey, Answer>,
+    /// The CAS numbers of the cache entries answers were read from.
+    pub numbers: &'a BTreeMap<FactsKey, u32>,
+    /// The VM's parsed conversation facts.
+    pub memo: Option<&'a RefCell<FactsMemo>>,
     /// The request body read (empty on routes that read none).
     pub body: &'a [u8],
     /// The method, upper case.
@@ -170,11 +177,27 @@ impl Ask<'_> {
         })
     }
 
-    fn conversation_facts(&self, c: &str) -> Result<ConversationFacts, Box<Verdict>> {
+    /// A conversation's facts: parsed again only when the cache entry they
+    /// came from was written since (attributes.rs, `FactsMemo`).
+    fn conversation_facts(&self, c: &str) -> Result<Rc<ConversationFacts>, Box<Verdict>> {
         let key = FactsKey::Conversation(c.to_string());
-        self.read_facts(key, "conversation", ConversationFacts::from_json, |f| {
-            f.conversation_id == c
-        })
+        let number = self.numbers.get(&key).copied();
+        let kept = number.and_then(|n| self.memo?.try_borrow().ok()?.get(c, n));
+        if let Some(f) = kept {
+            return Ok(f);
+        }
+        let f = Rc::new(self.read_facts(
+            key,
+            "conversation",
+            ConversationFacts::from_json,
+            |f| f.conversation_id == c,
+        )?);
+        if let (Some(n), Some(memo)) = (number, self.memo) {
+            if let Ok(mut memo) = memo.try_borrow_mut() {
+                memo.put(c, n, Rc::clone(&f));
+            }
+        }
+        Ok(f)
     }
 
     fn missing(&self, reason: Reason) -> Verdict {
@@ -529,28 +552,35 @@ impl Ask<'_> {
                     }
                     ListKind::Recordings | ListKind::Metadata => {
                         let f = facts!(self.conversation_facts(&c));
-                        let redact: Vec<String> = f
-                            .recordings
-                            .iter()
-                            .filter(|r| {
-                                matches!(
-                                    subject.keep_recording(Some(&r.recording), *download, now),
-                                    recgate_core::enforce::Keep::Media { redact: true }
-                                )
-                            })
-                            .map(|r| r.recording.id.clone())
-                            .collect();
                         let rewrite = if *entities == ListKind::Recordings {
-                            Rewrite::Recordings {
-                                facts: Box::new(f),
-                                download: *download,
-                            }
+                            // Every recording decided once: for the redact header, and for the body.
+                            let decided: Rc<[Keep]> = f
+                                .recordings
+                                .iter()
+                                .map(|r| subject.keep_recording(Some(&r.recording), *download, now))
+                                .collect();
+                            let redact: Vec<String> = f
+                                .recordings
+                                .iter()
+                                .zip(decided.iter())
+                                .filter(|(_, k)| matches!(k, Keep::Media { redact: true }))
+                                .map(|(r, _)| r.recording.id.clone())
+                                .collect();
+                            (
+                                Rewrite::Recordings {
+                                    facts: f,
+                                    download: *download,
+                                    decided: Some(decided),
+                                },
+                                redact,
+                            )
                         } else {
-                            Rewrite::MetadataList { facts: Box::new(f) }
+                            (Rewrite::MetadataList { facts: f }, Vec::new())
                         };
+                        let (rewrite, redact) = rewrite;
                         let mut v = self.forward_plain("", None, rewrite);
                         if let Verdict::Forward { extra_headers, .. } = &mut v {
-                            if !redact.is_empty() && *entities == ListKind::Recordings {
+                            if !redact.is_empty() {
                                 extra_headers
                                     .push(("x-recgate-redact-recordings", redact.join(",")));
                             }
