@@ -80,10 +80,13 @@ impl FactsKey {
 }
 
 /// The service's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// 200 with this body (valid UTF-8).
     Found(String),
+    /// A conversation's facts, fresh in the cache and already parsed from
+    /// that very entry ([`FactsMemo`]): its text is not read again.
+    Parsed(Rc<ConversationFacts>),
     /// 404: no such resource.
     NotFound,
     /// Anything else: an error, a timeout, an unreadable or oversized body.
@@ -129,14 +132,15 @@ pub fn cache_entry(expires: Timestamp, body: &str) -> Vec<u8> {
 
 /// A cache entry's body, if still fresh at `now`.
 pub fn fresh(entry: &[u8], now: Timestamp) -> Option<String> {
+    String::from_utf8(fresh_bytes(entry, now)?.to_vec()).ok()
+}
+
+/// A cache entry's body as bytes, if still fresh at `now`.
+pub fn fresh_bytes(entry: &[u8], now: Timestamp) -> Option<&[u8]> {
     let nl = entry.iter().position(|b| *b == b'\n')?;
     let expiry: i64 = std::str::from_utf8(entry.get(..nl)?).ok()?.parse().ok()?;
     let body = entry.get(nl + 1..)?;
-    if now.0 < expiry && !body.is_empty() {
-        String::from_utf8(body.to_vec()).ok()
-    } else {
-        None
-    }
+    (now.0 < expiry && !body.is_empty()).then_some(body)
 }
 
 /// Percent-encodes an id for a path segment.
@@ -168,6 +172,8 @@ mod tests {
         assert_eq!(fresh(b"100\n", Timestamp(1)), None);
         assert_eq!(fresh(b"garbage", Timestamp(1)), None);
         assert_eq!(fresh(b"100\n\xff", Timestamp(1)), None);
+        assert_eq!(fresh_bytes(b"100\n\xff", Timestamp(1)), Some(&b"\xff"[..]));
+        assert_eq!(fresh_bytes(&e, Timestamp(100)), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use recgate_core::edge::TokenClaims;
 use recgate_core::enforce::{obligations_of, RecordingAction, RecordingFacts};
 use recgate_core::{Policy, Reason, Request, Timestamp};
 
-use crate::attributes::{cache_entry, fresh, Answer, FactsKey, FactsMemo};
+use crate::attributes::{cache_entry, fresh_bytes, Answer, FactsKey, FactsMemo};
 use crate::config::{Mode, PluginConfig};
 use crate::decision_log::{self, Logged};
 use crate::host::{self, Stream};
@@ -501,12 +501,25 @@ impl EdgeRequest {
                 continue;
             }
             if use_cache && key.cacheable() {
-                if let Some((body, number)) = host::shared_data_numbered(&key.cache_key())
-                    .and_then(|(e, n)| Some((fresh(&e, self.now)?, n)))
-                {
-                    self.numbers.insert(key.clone(), number);
-                    self.answers.insert(key, Answer::Found(body));
-                    continue;
+                if let Some((entry, number)) = host::shared_data_numbered(&key.cache_key()) {
+                    if let Some(body) = fresh_bytes(&entry, self.now) {
+                        // Facts already parsed from this very entry are not read again.
+                        let parsed = match (&key, &self.memo) {
+                            (FactsKey::Conversation(c), Some(memo)) => {
+                                memo.try_borrow().ok().and_then(|m| m.get(c, number))
+                            }
+                            _ => None,
+                        };
+                        let answer = match parsed {
+                            Some(facts) => Some(Answer::Parsed(facts)),
+                            None => String::from_utf8(body.to_vec()).ok().map(Answer::Found),
+                        };
+                        if let Some(answer) = answer {
+                            self.numbers.insert(key.clone(), number);
+                            self.answers.insert(key, answer);
+                            continue;
+                        }
+                    }
                 }
             }
             let path = key.path(cfg);

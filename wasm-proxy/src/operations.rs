@@ -177,15 +177,14 @@ impl Ask<'_> {
         })
     }
 
-    /// A conversation's facts: parsed again only when the cache entry they
-    /// came from was written since (attributes.rs, `FactsMemo`).
+    /// A conversation's facts: parsed only when the cache entry they come
+    /// from was not parsed before (attributes.rs, `FactsMemo`).
     fn conversation_facts(&self, c: &str) -> Result<Rc<ConversationFacts>, Box<Verdict>> {
         let key = FactsKey::Conversation(c.to_string());
-        let number = self.numbers.get(&key).copied();
-        let kept = number.and_then(|n| self.memo?.try_borrow().ok()?.get(c, n));
-        if let Some(f) = kept {
-            return Ok(f);
+        if let Some(Answer::Parsed(f)) = self.answers.get(&key) {
+            return Ok(Rc::clone(f));
         }
+        let number = self.numbers.get(&key).copied();
         let f = Rc::new(self.read_facts(
             key,
             "conversation",
