@@ -9,15 +9,16 @@
 //! (monitoring, issue #20) are never cached at all: a monitor decision is
 //! about now, whatever the method.
 //!
-//! A conversation's facts, read from the cache, are also kept parsed per VM
-//! ([`FactsMemo`]), keyed by the shared-data entry's CAS number: Envoy gives
-//! every write of an entry a new one, so the same number is the same bytes
-//! and parsing them again would give the same facts (issue #14: a list's
-//! facts were parsed again on every request, a third of a page's cost).
+//! Facts read from the cache are also kept parsed per VM ([`FactsMemo`]),
+//! keyed by the shared-data entry's CAS number: Envoy gives every write of
+//! an entry a new one, so the same number is the same bytes and parsing them
+//! again would give the same facts (issue #14: a list's facts were parsed
+//! again on every request, a third of a page's cost; one recording's, a
+//! quarter of the allow path's own work).
 
 use std::rc::Rc;
 
-use recgate_core::enforce::ConversationFacts;
+use recgate_core::enforce::{ConversationFacts, RecordingFacts};
 use recgate_core::Timestamp;
 
 use crate::config::Attributes;
@@ -84,42 +85,52 @@ impl FactsKey {
 pub enum Answer {
     /// 200 with this body (valid UTF-8).
     Found(String),
-    /// A conversation's facts, fresh in the cache and already parsed from
-    /// that very entry ([`FactsMemo`]): its text is not read again.
-    Parsed(Rc<ConversationFacts>),
+    /// Facts fresh in the cache and already parsed from that very entry
+    /// ([`FactsMemo`]): its text is not read again.
+    Parsed(Parsed),
     /// 404: no such resource.
     NotFound,
     /// Anything else: an error, a timeout, an unreadable or oversized body.
     Unavailable,
 }
 
-/// Conversation facts already parsed, by key and the CAS number of the
-/// cache entry they were parsed from; the last few conversations only.
-#[derive(Debug, Default)]
-pub struct FactsMemo {
-    entries: Vec<(String, u32, Rc<ConversationFacts>)>,
+/// Facts as parsed from one cache entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// A conversation's (every recording of it).
+    Conversation(Rc<ConversationFacts>),
+    /// One recording's.
+    Recording(Rc<RecordingFacts>),
 }
 
-/// Conversations whose parsed facts one VM keeps.
-const MEMO_CONVERSATIONS: usize = 4;
+/// Facts already parsed, by key and the CAS number of the cache entry they
+/// were parsed from; the last few entries only.
+#[derive(Debug, Default)]
+pub struct FactsMemo {
+    entries: Vec<(FactsKey, u32, Parsed)>,
+}
+
+/// Entries whose parsed facts one VM keeps: a few conversations (a list's
+/// facts are the large ones) and the recordings being opened.
+const MEMO_ENTRIES: usize = 16;
 
 impl FactsMemo {
-    /// The facts parsed from the entry of conversation `c` numbered `cas`.
-    pub fn get(&self, c: &str, cas: u32) -> Option<Rc<ConversationFacts>> {
+    /// The facts parsed from the entry of `key` numbered `cas`.
+    pub fn get(&self, key: &FactsKey, cas: u32) -> Option<Parsed> {
         self.entries
             .iter()
-            .find(|(k, n, _)| k == c && *n == cas)
-            .map(|(_, _, f)| Rc::clone(f))
+            .find(|(k, n, _)| k == key && *n == cas)
+            .map(|(_, _, f)| f.clone())
     }
 
-    /// Keeps `facts`, parsed from the entry of conversation `c` numbered
-    /// `cas`, in place of what was kept for `c` (the oldest one goes when full).
-    pub fn put(&mut self, c: &str, cas: u32, facts: Rc<ConversationFacts>) {
-        self.entries.retain(|(k, _, _)| k != c);
-        if self.entries.len() >= MEMO_CONVERSATIONS {
+    /// Keeps `facts`, parsed from the entry of `key` numbered `cas`, in
+    /// place of what was kept for `key` (the oldest entry goes when full).
+    pub fn put(&mut self, key: &FactsKey, cas: u32, facts: Parsed) {
+        self.entries.retain(|(k, _, _)| k != key);
+        if self.entries.len() >= MEMO_ENTRIES {
             self.entries.remove(0);
         }
-        self.entries.push((c.to_string(), cas, facts));
+        self.entries.push((key.clone(), cas, facts));
     }
 }
 
@@ -178,27 +189,33 @@ mod tests {
 
     #[test]
     fn parsed_facts_are_kept_by_entry_number() {
-        let facts = |c: &str| {
-            Rc::new(
+        let conv = |c: &str| {
+            Parsed::Conversation(Rc::new(
                 ConversationFacts::from_json(&format!(
                     r#"{{"conversationId":"{c}","recordings":[]}}"#
                 ))
                 .unwrap(),
-            )
+            ))
         };
+        let key = |c: &str| FactsKey::Conversation(c.into());
         let mut memo = FactsMemo::default();
-        memo.put("c1", 7, facts("c1"));
-        assert_eq!(memo.get("c1", 7).unwrap().conversation_id, "c1");
+        memo.put(&key("c1"), 7, conv("c1"));
+        assert_eq!(memo.get(&key("c1"), 7), Some(conv("c1")));
         // Another write of the entry: another number, not the facts kept.
-        assert!(memo.get("c1", 8).is_none());
-        assert!(memo.get("c2", 7).is_none());
-        memo.put("c1", 8, facts("c1"));
-        assert!(memo.get("c1", 7).is_none() && memo.get("c1", 8).is_some());
-        for (i, c) in ["c2", "c3", "c4", "c5"].iter().enumerate() {
-            memo.put(c, i as u32, facts(c));
+        assert!(memo.get(&key("c1"), 8).is_none());
+        assert!(memo.get(&key("c2"), 7).is_none());
+        let rec = FactsKey::Recording("c1".into(), "r1".into());
+        assert!(
+            memo.get(&rec, 7).is_none(),
+            "a recording is not its conversation"
+        );
+        memo.put(&key("c1"), 8, conv("c1"));
+        assert!(memo.get(&key("c1"), 7).is_none() && memo.get(&key("c1"), 8).is_some());
+        for i in 0..MEMO_ENTRIES as u32 {
+            memo.put(&key(&format!("x{i}")), i, conv("x"));
         }
-        assert!(memo.get("c1", 8).is_none(), "the oldest went");
-        assert!(memo.get("c5", 3).is_some() && memo.get("c2", 0).is_some());
+        assert!(memo.get(&key("c1"), 8).is_none(), "the oldest went");
+        assert!(memo.get(&key("x0"), 0).is_some());
     }
 
     #[test]

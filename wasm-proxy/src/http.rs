@@ -18,7 +18,7 @@ use recgate_core::edge::TokenClaims;
 use recgate_core::enforce::{obligations_of, RecordingAction, RecordingFacts};
 use recgate_core::{Policy, Reason, Request, Timestamp};
 
-use crate::attributes::{cache_entry, fresh_bytes, Answer, FactsKey, FactsMemo};
+use crate::attributes::{cache_entry, fresh_bytes, Answer, FactsKey, FactsMemo, Parsed};
 use crate::config::{Mode, PluginConfig};
 use crate::decision_log::{self, Logged};
 use crate::host::{self, Stream};
@@ -504,12 +504,10 @@ impl EdgeRequest {
                 if let Some((entry, number)) = host::shared_data_numbered(&key.cache_key()) {
                     if let Some(body) = fresh_bytes(&entry, self.now) {
                         // Facts already parsed from this very entry are not read again.
-                        let parsed = match (&key, &self.memo) {
-                            (FactsKey::Conversation(c), Some(memo)) => {
-                                memo.try_borrow().ok().and_then(|m| m.get(c, number))
-                            }
-                            _ => None,
-                        };
+                        let parsed = self
+                            .memo
+                            .as_ref()
+                            .and_then(|m| m.try_borrow().ok()?.get(&key, number));
                         let answer = match parsed {
                             Some(facts) => Some(Answer::Parsed(facts)),
                             None => String::from_utf8(body.to_vec()).ok().map(Answer::Found),
@@ -836,6 +834,7 @@ impl EdgeRequest {
         let answers = &self.answers;
         let batch = |c: &str, r: &str| match answers.get(&FactsKey::Recording(c.into(), r.into())) {
             Some(Answer::Found(text)) => RecordingFacts::from_json(text).ok(),
+            Some(Answer::Parsed(Parsed::Recording(f))) => Some(RecordingFacts::clone(f)),
             _ => None,
         };
         let result: Result<(Vec<u8>, ListTally), Unfilterable> = reader.apply(

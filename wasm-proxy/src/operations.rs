@@ -23,7 +23,7 @@ use recgate_core::{
 };
 use serde_json::{json, Value};
 
-use crate::attributes::{Answer, FactsKey, FactsMemo};
+use crate::attributes::{Answer, FactsKey, FactsMemo, Parsed};
 use crate::bodies;
 use crate::judging::Rewrite;
 use crate::respond;
@@ -164,39 +164,53 @@ impl Ask<'_> {
         }
     }
 
-    /// One recording's facts, or the refusal to answer without them.
+    /// One recording's facts, or the refusal to answer without them: parsed
+    /// only when the cache entry they come from was not parsed before
+    /// (attributes.rs, `FactsMemo`).
     pub(crate) fn recording_facts(&self, c: &str, r: &str) -> Result<RecordingFacts, Box<Verdict>> {
         let key = FactsKey::Recording(c.to_string(), r.to_string());
+        if let Some(Answer::Parsed(Parsed::Recording(f))) = self.answers.get(&key) {
+            return Ok(RecordingFacts::clone(f));
+        }
+        let number = self.numbers.get(&key).copied();
         // A recording that says it is in another conversation is not in this one.
-        self.read_facts(key, "recording", RecordingFacts::from_json, |f| {
+        let f = self.read_facts(key.clone(), "recording", RecordingFacts::from_json, |f| {
             f.recording.id == r
                 && f.recording
                     .conversation_id
                     .as_deref()
                     .map_or(true, |x| x == c)
-        })
+        })?;
+        self.remember(&key, number, || Parsed::Recording(Rc::new(f.clone())));
+        Ok(f)
     }
 
     /// A conversation's facts: parsed only when the cache entry they come
     /// from was not parsed before (attributes.rs, `FactsMemo`).
     fn conversation_facts(&self, c: &str) -> Result<Rc<ConversationFacts>, Box<Verdict>> {
         let key = FactsKey::Conversation(c.to_string());
-        if let Some(Answer::Parsed(f)) = self.answers.get(&key) {
+        if let Some(Answer::Parsed(Parsed::Conversation(f))) = self.answers.get(&key) {
             return Ok(Rc::clone(f));
         }
         let number = self.numbers.get(&key).copied();
         let f = Rc::new(self.read_facts(
-            key,
+            key.clone(),
             "conversation",
             ConversationFacts::from_json,
             |f| f.conversation_id == c,
         )?);
+        self.remember(&key, number, || Parsed::Conversation(Rc::clone(&f)));
+        Ok(f)
+    }
+
+    /// Keeps facts parsed from the cache entry numbered `number` (none: they
+    /// did not come from the cache).
+    fn remember(&self, key: &FactsKey, number: Option<u32>, parsed: impl FnOnce() -> Parsed) {
         if let (Some(n), Some(memo)) = (number, self.memo) {
             if let Ok(mut memo) = memo.try_borrow_mut() {
-                memo.put(c, n, Rc::clone(&f));
+                memo.put(key, n, parsed());
             }
         }
-        Ok(f)
     }
 
     fn missing(&self, reason: Reason) -> Verdict {
