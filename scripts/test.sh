@@ -44,7 +44,7 @@ stage "conformance vectors" vectors
 # set: scripts/mutants.sh --files, documented in RELIABILITY.md).
 stage "mutation testing (core, one shard)" bash scripts/mutants.sh --ci
 stage "fuzzing (${FUZZ_SECONDS:-60}s per target)" bash scripts/fuzz.sh
-for extra in test-web test-www test-envoy test-db test-cross test-analysis; do
+for extra in test-web test-consumers test-www test-envoy test-db test-cross test-analysis; do
   [ -f "scripts/$extra.sh" ] && stage "$extra" bash "scripts/$extra.sh"
 done
 echo

@@ -1,6 +1,7 @@
 //! A small argument parser: positionals, `--flag` switches and `--key value`
 //! options, with every unknown option refused by name.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use recgate_core::{Policy, PolicyError, Timestamp};
@@ -133,7 +134,7 @@ pub fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>
         Ok(p) => Ok(p),
         Err(e) => {
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({ "valid": false, "errors": e.errors.iter().map(|x| serde_json::json!({"path": x.path, "message": x.message})).collect::<Vec<_>>() })
                 );

@@ -9,6 +9,7 @@
 //! before any request could be formed (token, route) — are counted and
 //! named, never silently skipped. Exit code 0: no change; 1: some decisions change.
 
+use crate::out::outln;
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -76,13 +77,13 @@ pub fn diff(argv: &[String]) -> Result<ExitCode, String> {
         }
         let id = req.resource.id().unwrap_or("-");
         if json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::json!({ "line": n + 1, "principal": req.principal, "actor": req.actor, "permission": req.permission,
                     "resource": { "type": req.resource.type_name(), "id": id }, "old": ra, "new": rb })
             );
         } else {
-            println!(
+            outln!(
                 "line {}: {} {} {} {}: {} ({}) → {} ({})",
                 n + 1,
                 req.principal,

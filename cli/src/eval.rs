@@ -1,6 +1,7 @@
 //! `recgate eval` (the conformance interface: one request per line in, one
 //! decision per line out, in order) and `recgate explain`.
 
+use crate::out::outln;
 use std::io::{BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
@@ -39,9 +40,13 @@ pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
                 Decision::deny(Reason::InvalidRequest, policy.revision()).record(decision_id())
             }
         };
-        writeln!(out, "{}", record.to_json()).map_err(|e| format!("cannot write: {e}"))?;
+        if let Err(e) = writeln!(out, "{}", record.to_json()) {
+            crate::out::failed(&e);
+        }
     }
-    out.flush().map_err(|e| format!("cannot write: {e}"))?;
+    if let Err(e) = out.flush() {
+        crate::out::failed(&e);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -59,14 +64,14 @@ pub fn explain(argv: &[String]) -> Result<ExitCode, String> {
     }
     let ex = policy.explain_json(&text);
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&ex).map_err(|e| e.to_string())?
         );
     } else {
-        println!("{ex}");
+        outln!("{ex}");
         if !ex.words.is_empty() {
-            println!("  {}", ex.words);
+            outln!("  {}", ex.words);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 //! hash) as one JSON document on stdout. Exit 0 on success; 1 with `--strict`
 //! when anything was unmapped, dropped or noted; 2 when the export cannot be read.
 
+use crate::out::{out, outln};
 use std::process::ExitCode;
 
 use crate::args::Args;
@@ -35,7 +36,7 @@ pub fn import(argv: &[String]) -> Result<ExitCode, String> {
         write(path, &imported.text)?;
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "contentHash": imported.content_hash,
@@ -46,7 +47,7 @@ pub fn import(argv: &[String]) -> Result<ExitCode, String> {
         );
     } else {
         if args.value("out").is_none() {
-            print!("{}", imported.text);
+            out!("{}", imported.text);
         }
         eprint!("{}", imported.report.to_text());
         eprintln!("content hash {}", imported.content_hash);

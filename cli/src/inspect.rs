@@ -1,6 +1,7 @@
 //! `recgate validate`, `lint`, `slice`, `licenses` and `hash`: questions about
 //! a policy rather than about a request.
 
+use crate::out::{out, outln};
 use std::process::ExitCode;
 
 use recgate_core::lint::{lint as lint_doc, Severity};
@@ -17,12 +18,12 @@ pub fn validate(argv: &[String]) -> Result<ExitCode, String> {
     };
     let doc = policy.doc();
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "valid": true, "revision": policy.revision(), "hash": policy.content_hash(), "users": doc.users.len(), "roles": doc.roles.len() })
         );
     } else {
-        println!(
+        outln!(
             "{path}: valid (revision {}, {} users, {} roles, hash {})",
             policy.revision(),
             doc.users.len(),
@@ -43,15 +44,15 @@ pub fn lint(argv: &[String]) -> Result<ExitCode, String> {
     };
     let findings = lint_doc(policy.doc());
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&findings).map_err(|e| e.to_string())?
         );
     } else if findings.is_empty() {
-        println!("{path}: no findings");
+        outln!("{path}: no findings");
     } else {
         for f in &findings {
-            println!(
+            outln!(
                 "{} [{}] {}: {}\n    fix: {}",
                 f.severity.as_str(),
                 f.id,
@@ -64,7 +65,7 @@ pub fn lint(argv: &[String]) -> Result<ExitCode, String> {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        println!("{} finding(s), {errors} error(s)", findings.len());
+        outln!("{} finding(s), {errors} error(s)", findings.len());
     }
     let failing = args.flag("strict") && findings.iter().any(|f| f.severity == Severity::Error);
     Ok(if failing {
@@ -85,7 +86,7 @@ pub fn slice(argv: &[String]) -> Result<ExitCode, String> {
     let doc = policy.slice(principal).map_err(|e| e.to_string())?;
     let value: serde_json::Value =
         serde_json::from_str(&doc.to_json()).map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
     );
@@ -106,14 +107,14 @@ pub fn licenses(argv: &[String]) -> Result<ExitCode, String> {
             .iter()
             .map(|l| serde_json::json!({ "user": l.user, "tier": l.tier.as_str(), "permission": l.driver.map(|p| p.name()), "role": l.role }))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
         );
     } else {
-        println!("{:<16} {:<12} {:<40} role", "user", "tier", "set by");
+        outln!("{:<16} {:<12} {:<40} role", "user", "tier", "set by");
         for l in &report {
-            println!(
+            outln!(
                 "{:<16} {:<12} {:<40} {}",
                 l.user,
                 l.tier.as_str(),
@@ -123,9 +124,9 @@ pub fn licenses(argv: &[String]) -> Result<ExitCode, String> {
         }
         for t in recgate_core::license::Tier::ALL {
             let n = report.iter().filter(|l| l.tier == t).count();
-            print!("{}: {n}  ", t.as_str());
+            out!("{}: {n}  ", t.as_str());
         }
-        println!(
+        outln!(
             "\n(the default tier table is illustrative; override it with settings.licenseTiers)"
         );
     }
@@ -139,6 +140,6 @@ pub fn hash(argv: &[String]) -> Result<ExitCode, String> {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    println!("{}", policy.content_hash());
+    outln!("{}", policy.content_hash());
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ mod diff;
 mod eval;
 mod import;
 mod inspect;
+mod out;
 mod plan;
 mod review;
 mod signing;
@@ -16,6 +17,7 @@ mod vectors;
 mod verify;
 mod whocan;
 
+use crate::out::{out, outln};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -72,11 +74,11 @@ fn main() -> ExitCode {
         "review" => review::review(rest),
         "verify" => verify::verify(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         "--version" | "-V" => {
-            println!("recgate {}", env!("CARGO_PKG_VERSION"));
+            outln!("recgate {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command \"{other}\"\n\n{USAGE}")),

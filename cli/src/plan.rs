@@ -2,6 +2,7 @@
 //! a principal's access to recordings as a filter — JSON for any back end, or
 //! parameterised SQL over the documented table layout.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use crate::args::{policy_or_exit, Args};
@@ -26,7 +27,7 @@ pub fn plan(argv: &[String]) -> Result<ExitCode, String> {
         )
         .map_err(|e| e.to_string())?;
     match args.value("sql") {
-        None => println!(
+        None => outln!(
             "{}",
             serde_json::to_string_pretty(&plan).map_err(|e| e.to_string())?
         ),
@@ -37,14 +38,14 @@ pub fn plan(argv: &[String]) -> Result<ExitCode, String> {
             let home = &policy.doc().settings.home_region;
             let q = recgate_query::select_ids(&plan.filter, dialect);
             let r = recgate_query::where_clause(&plan.redact, dialect, q.params.len());
-            println!("-- {} for {} at {} (policy {}; table layout: docs/query-plans.md; home region {home})", plan.permission, args.required("principal")?, now, plan.revision);
-            println!("{}", q.sql);
-            println!(
+            outln!("-- {} for {} at {} (policy {}; table layout: docs/query-plans.md; home region {home})", plan.permission, args.required("principal")?, now, plan.revision);
+            outln!("{}", q.sql);
+            outln!(
                 "-- parameters: {}",
                 serde_json::to_string(&q.params).map_err(|e| e.to_string())?
             );
-            println!("-- rows to redact (AND with the query above): {}", r.sql);
-            println!(
+            outln!("-- rows to redact (AND with the query above): {}", r.sql);
+            outln!(
                 "-- redact parameters: {}",
                 serde_json::to_string(&r.params).map_err(|e| e.to_string())?
             );

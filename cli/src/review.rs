@@ -4,6 +4,7 @@
 //! self-contained HTML page (no script, no external resource) an auditor can
 //! open and file.
 
+use crate::out::out;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -30,7 +31,7 @@ pub fn review(argv: &[String]) -> Result<ExitCode, String> {
         "html" => html(&r),
         _ => markdown(&r),
     };
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 

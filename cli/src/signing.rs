@@ -5,6 +5,7 @@
 //! the command could not run (usage, a file that cannot be read or written,
 //! a key that is not an Ed25519 key).
 
+use crate::out::outln;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -30,14 +31,14 @@ pub fn keygen(argv: &[String]) -> Result<ExitCode, String> {
         write_new(p, public.to_pem().as_bytes(), false)?;
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "secretKey": out, "publicKey": public.to_base64(), "keyId": public.id(), "publicKeyFile": args.value("public-out") })
         );
     } else {
-        println!("wrote {out}: an Ed25519 signing key (keep it secret)");
-        println!("public key: {}", public.to_base64());
-        println!("key id:     {}", public.id());
+        outln!("wrote {out}: an Ed25519 signing key (keep it secret)");
+        outln!("public key: {}", public.to_base64());
+        outln!("key id:     {}", public.id());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -90,9 +91,9 @@ pub fn sign(argv: &[String]) -> Result<ExitCode, String> {
             std::fs::write(out, format!("{text}\n"))
                 .map_err(|e| format!("cannot write {out}: {e}"))?;
             if json {
-                println!("{text}");
+                outln!("{text}");
             } else {
-                println!(
+                outln!(
                     "signed {path} (revision {}, hash {}) with key {}, serial {serial}: {out}",
                     policy.revision(),
                     envelope.content_hash,
@@ -100,7 +101,7 @@ pub fn sign(argv: &[String]) -> Result<ExitCode, String> {
                 );
             }
         }
-        None => println!("{text}"),
+        None => outln!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -148,22 +149,22 @@ pub fn verify_signature(argv: &[String]) -> Result<ExitCode, String> {
             _ => Ok(v),
         });
     match &verdict {
-        Ok(v) if json => println!(
+        Ok(v) if json => outln!(
             "{}",
             serde_json::json!({ "valid": true, "keyId": v.key_id, "serial": v.serial, "contentHash": v.content_hash, "revision": policy.revision() })
         ),
-        Ok(v) => println!(
+        Ok(v) => outln!(
             "{path}: signature valid (key {}, serial {}, revision {}, hash {})",
             v.key_id,
             v.serial,
             policy.revision(),
             v.content_hash
         ),
-        Err((word, message)) if json => println!(
+        Err((word, message)) if json => outln!(
             "{}",
             serde_json::json!({ "valid": false, "reason": word, "message": message, "contentHash": policy.content_hash() })
         ),
-        Err((word, message)) => println!("{path}: signature refused: {word}: {message}"),
+        Err((word, message)) => outln!("{path}: signature refused: {word}: {message}"),
     }
     Ok(if verdict.is_ok() {
         ExitCode::SUCCESS

@@ -4,6 +4,7 @@
 //! pointers of an invalid policy) and `slices` (principals whose slice must
 //! decide their cases as the full policy does; `--slices` checks every case).
 
+use crate::out::{out, outln};
 use std::process::ExitCode;
 
 use std::collections::BTreeSet;
@@ -74,26 +75,26 @@ impl Coverage {
             .iter()
             .filter(|id| !self.lints.contains(**id))
             .collect();
-        println!("coverage:");
-        println!("  steps of SPEC §3: {}/13", steps.len());
-        println!(
+        outln!("coverage:");
+        outln!("  steps of SPEC §3: {}/13", steps.len());
+        outln!(
             "  reason codes: {}/{}{}",
             core_reasons.len() - missing_reasons.len(),
             core_reasons.len(),
             missing(&missing_reasons)
         );
-        println!(
+        outln!(
             "  scope × resource cells: {}/36{}",
             36 - missing_cells.len(),
             missing(&missing_cells)
         );
-        println!(
+        outln!(
             "  lint rules: {}/{}{}",
             lint_ids.len() - missing_lints.len(),
             lint_ids.len(),
             missing(&missing_lints)
         );
-        print!("{table}");
+        out!("{table}");
         missing_reasons.is_empty() && missing_cells.is_empty()
     }
 }
@@ -118,7 +119,7 @@ impl Tally {
             None => self.passed += 1,
             Some(p) => {
                 self.failed += 1;
-                println!("FAIL {file}: {name}: {p}");
+                outln!("FAIL {file}: {name}: {p}");
             }
         }
     }
@@ -150,9 +151,9 @@ pub fn test(argv: &[String]) -> Result<ExitCode, String> {
     }
     let covered = !args.flag("coverage") || tally.coverage.report();
     if !covered {
-        println!("coverage below the required 100% of reason codes and scope cells");
+        outln!("coverage below the required 100% of reason codes and scope cells");
     }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
+    outln!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 && covered {
         ExitCode::SUCCESS
     } else {

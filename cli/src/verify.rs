@@ -4,6 +4,7 @@
 //! every claim holds, 1 when one fails (or the policy is invalid), 2 when the
 //! claims file cannot be read or a claim cannot be decided.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use recgate_analysis::claims::ClaimKind;
@@ -44,7 +45,7 @@ pub fn verify(argv: &[String]) -> Result<ExitCode, String> {
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "revision": policy.revision(), "now": now.to_string(),
@@ -60,30 +61,30 @@ pub fn verify(argv: &[String]) -> Result<ExitCode, String> {
                 r.permissions.len()
             );
             if r.holds() {
-                println!("PASS {} ({scope})", r.id);
+                outln!("PASS {} ({scope})", r.id);
                 continue;
             }
             let kind = match r.kind {
                 ClaimKind::Never => "may act on a recording the claim rules out",
                 ClaimKind::Only => "is not among those the claim allows",
             };
-            println!("FAIL {} ({scope})", r.id);
+            outln!("FAIL {} ({scope})", r.id);
             if let Some(d) = &r.description {
-                println!("  claim: {d}");
+                outln!("  claim: {d}");
             }
             for v in r.violations.iter().take(SHOWN) {
-                println!("  {} {kind}: {}", v.principal, v.permission);
-                println!("    through {}", grant_text(&v.grant));
-                println!("    counterexample: {}", recording_json(&v.recording));
+                outln!("  {} {kind}: {}", v.principal, v.permission);
+                outln!("    through {}", grant_text(&v.grant));
+                outln!("    counterexample: {}", recording_json(&v.recording));
             }
             if r.violations.len() > SHOWN {
-                println!(
+                outln!(
                     "  … and {} more principal/permission pair(s) (--format json lists them all)",
                     r.violations.len() - SHOWN
                 );
             }
         }
-        println!(
+        outln!(
             "{} claim(s): {} held, {failed} failed (policy {}, at {now})",
             results.len(),
             results.len() - failed,

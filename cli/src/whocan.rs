@@ -6,6 +6,7 @@
 //! player's control needs on that recording — the core picks it by media, so
 //! a caller never writes that rule again.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use recgate_analysis::who_can as ask;
@@ -96,13 +97,13 @@ pub fn who_can(argv: &[String]) -> Result<ExitCode, String> {
     };
     let answer = ask(&policy, &permission, &resource, now).map_err(|e| e.to_string())?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "who can {} on {} {} at {} (policy {}, from {}):",
         answer.permission,
         answer.resource,
@@ -119,7 +120,7 @@ pub fn who_can(argv: &[String]) -> Result<ExitCode, String> {
         .max()
         .unwrap_or(0);
     for p in &answer.principals {
-        println!(
+        outln!(
             "  {:width$}  {}{}{}",
             p.principal,
             p.name
@@ -131,9 +132,9 @@ pub fn who_can(argv: &[String]) -> Result<ExitCode, String> {
         );
     }
     if !answer.actors.is_empty() {
-        println!("impersonating one of them:");
+        outln!("impersonating one of them:");
         for a in &answer.actors {
-            println!(
+            outln!(
                 "  {:width$}  as {} — impersonation {}",
                 a.actor,
                 a.principal,
@@ -141,7 +142,7 @@ pub fn who_can(argv: &[String]) -> Result<ExitCode, String> {
             );
         }
     }
-    println!(
+    outln!(
         "{} principal(s), {} impersonating actor(s)",
         answer.principals.len(),
         answer.actors.len()

@@ -19,7 +19,7 @@ use crate::request::{AnnotationVisibility, Resource};
 use crate::retention;
 use crate::target::{TKind, Target};
 use crate::time::Timestamp;
-use crate::words::Why;
+use crate::words::{RuleBook, Why};
 
 /// Receives what a walk found: the lines of an explanation, the scope-table
 /// cells it tested (coverage) and why it denied (words). Every method is a
@@ -883,6 +883,16 @@ impl<'p> Evaluator<'p> {
             &role.grants
         };
         Some((role_id.as_str(), list.get(rule.index as usize)?))
+    }
+}
+
+impl RuleBook for Evaluator<'_> {
+    fn rule_def(&self, ri: Ix) -> Option<(&str, &crate::model::Rule)> {
+        Evaluator::rule_def(self, ri)
+    }
+
+    fn role(&self, id: &str) -> Option<&crate::model::Role> {
+        self.doc.role(id)
     }
 }
 

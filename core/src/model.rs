@@ -29,6 +29,20 @@ pub struct PolicyDoc {
     pub users: Vec<(String, User)>,
     /// `prerequisites`: permission → permissions that must be allowed first.
     pub prerequisites: Vec<(Perm, Vec<Perm>)>,
+    /// `sliceOf`: present in a principal slice (docs/policy.md, "Slices"):
+    /// whose slice it is and the content hash of the policy it was cut from.
+    pub slice_of: Option<SliceOf>,
+}
+
+/// `sliceOf` of a principal slice: a browser holding the slice compares
+/// `revision_hash` with the server's `recgate hash` of the whole policy (the
+/// slice's own hash differs: it is another document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SliceOf {
+    /// The principal the slice was made for.
+    pub principal: String,
+    /// SHA-256 (hex) of the canonical whole policy the slice was cut from.
+    pub revision_hash: String,
 }
 
 /// `settings`.
@@ -515,6 +529,16 @@ impl PolicyDoc {
             w.close(']');
         }
         w.close('}');
+        // Written only in a slice: a policy without it keeps its hash.
+        if let Some(of) = &self.slice_of {
+            w.key("sliceOf");
+            w.open('{');
+            w.key("principal");
+            w.str(&of.principal);
+            w.key("revisionHash");
+            w.str(&of.revision_hash);
+            w.close('}');
+        }
         w.close('}');
         w.out
     }

@@ -16,7 +16,7 @@ use crate::request::{Recording, Request, Resource};
 use crate::target::Target;
 use crate::time::Timestamp;
 use crate::validate::{parse_policy, Limits};
-use crate::words::{self, Told, Why};
+use crate::words::{self, RuleBook, Told, Why};
 
 /// A validated and compiled policy. Immutable; share it freely.
 #[derive(Debug, Clone)]
@@ -96,6 +96,12 @@ impl Policy {
         &self.doc
     }
 
+    /// A recording's retention under this policy: what step 4 decides on
+    /// (`retention.rs`).
+    pub fn retention(&self, rec: &Recording) -> crate::retention::Retention {
+        self.doc.settings.retention(rec)
+    }
+
     /// `revision`.
     pub fn revision(&self) -> &str {
         &self.doc.revision
@@ -105,6 +111,17 @@ impl Policy {
     /// loaded the same policy, whatever its formatting.
     pub fn content_hash(&self) -> &str {
         &self.c.hash
+    }
+
+    /// The content hash of the whole policy this one decides for: for a
+    /// principal slice, its `sliceOf.revisionHash` (what the server's
+    /// `recgate hash` of the whole policy prints); for any other policy, its
+    /// own [`Policy::content_hash`].
+    pub fn source_hash(&self) -> &str {
+        self.doc
+            .slice_of
+            .as_ref()
+            .map_or(self.content_hash(), |of| of.revision_hash.as_str())
     }
 
     fn ev(&self) -> Evaluator<'_> {

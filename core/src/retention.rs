@@ -3,7 +3,6 @@
 //! (`plan`), list plans and the targets' "kept until" all ask here.
 
 use crate::model::Settings;
-use crate::policy::Policy;
 use crate::request::Recording;
 use crate::time::Timestamp;
 
@@ -71,13 +70,6 @@ impl Settings {
             until: kept_until(rec.legal_hold, rec.created_at, days),
             legal_hold: rec.legal_hold,
         }
-    }
-}
-
-impl Policy {
-    /// A recording's retention under this policy: what step 4 decides on.
-    pub fn retention(&self, rec: &Recording) -> Retention {
-        self.doc().settings.retention(rec)
     }
 }
 

@@ -14,7 +14,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::catalog::{Applies, Perm};
-use crate::model::{Group, PolicyDoc, Queue, Scope, User};
+use crate::model::{Group, PolicyDoc, Queue, Scope, SliceOf, User};
 use crate::policy::Policy;
 use crate::request::{Named, Report, Resource};
 
@@ -47,7 +47,9 @@ struct Keep {
 }
 
 impl Policy {
-    /// The slice for one principal.
+    /// The slice for one principal. It carries `sliceOf`: the principal and
+    /// the content hash of the whole policy (of the policy this one was cut
+    /// from, when this one is itself a slice).
     pub fn slice(&self, principal: &str) -> Result<PolicyDoc, SliceError> {
         let doc = self.doc();
         if doc.user(principal).is_none() {
@@ -73,7 +75,12 @@ impl Policy {
         for a in &actors {
             self.keep_user(a, &mut keep, true);
         }
-        Ok(self.build(&keep))
+        let mut slice = self.build(&keep);
+        slice.slice_of = Some(SliceOf {
+            principal: principal.into(),
+            revision_hash: self.source_hash().into(),
+        });
+        Ok(slice)
     }
 
     /// Keeps a user with the roles (all, or only those touching
@@ -311,6 +318,7 @@ impl Policy {
             roles,
             users,
             prerequisites: doc.prerequisites.clone(),
+            slice_of: None,
         }
     }
 }
@@ -332,4 +340,37 @@ fn impersonation_possible(policy: &Policy, actor: &str, principal: &str) -> bool
             id: principal.into(),
         }),
     )
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests: a panic is a failed test")]
+mod tests {
+    use crate::policy::Policy;
+
+    const ORG: &str = r#"{"schema":"recgate/v1","revision":"r1",
+      "roles":{"qa":{"grants":[{"permission":"recording:recording:view","scope":"self"}]}},
+      "users":{"quinn":{"roles":[{"role":"qa"}]},"avery":{"roles":[{"role":"qa"}]}}}"#;
+
+    /// A slice names its principal and the whole policy's hash; its own hash
+    /// differs, a slice of it keeps the organisation's, and a policy that is
+    /// no slice is its own source.
+    #[test]
+    fn a_slice_carries_the_whole_policys_hash() {
+        let org = Policy::from_json(ORG).unwrap();
+        assert_eq!(org.source_hash(), org.content_hash());
+        let doc = org.slice("quinn").unwrap();
+        let of = doc.slice_of.clone().unwrap();
+        assert_eq!(of.principal, "quinn");
+        assert_eq!(of.revision_hash, org.content_hash());
+        let slice = Policy::from_json(&doc.to_json()).unwrap();
+        assert_eq!(
+            slice.doc().slice_of,
+            doc.slice_of,
+            "sliceOf survives the canonical form"
+        );
+        assert_eq!(slice.source_hash(), org.content_hash());
+        assert_ne!(slice.content_hash(), org.content_hash());
+        let again = Policy::from_json(&slice.slice("quinn").unwrap().to_json()).unwrap();
+        assert_eq!(again.source_hash(), org.content_hash());
+    }
 }

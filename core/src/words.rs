@@ -5,7 +5,7 @@
 //!
 //! A reason code says which SPEC §3 step decided; the words add what that
 //! step found, worked out during the same evaluation walk ([`Why`], collected
-//! through [`crate::eval::Trace::why`]): which scopes or conditions failed,
+//! through `Trace::why` in `eval`): which scopes or conditions failed,
 //! which deny matched, when retention ended, which prerequisite is missing,
 //! which regions differ, why an impersonation was refused. Without that
 //! context (edge codes, a decision made elsewhere) [`Reason::describe`] says
@@ -19,8 +19,7 @@ use crate::catalog::{Applies, Perm};
 use crate::compile::Ix;
 use crate::decision::Reason;
 use crate::error::RequestError;
-use crate::eval::Evaluator;
-use crate::model::{Rule, Scope};
+use crate::model::{Role, Rule, Scope};
 use crate::request::Resource;
 use crate::target::TKind;
 use crate::time::Timestamp;
@@ -103,10 +102,19 @@ pub fn unreadable(e: &RequestError) -> String {
     format!("unreadable request: {}", e.message)
 }
 
-impl Evaluator<'_> {
+/// Where the words find the rule a decision names (its role id and its
+/// text): the evaluator is the one book (`eval.rs`). A trait, so that the
+/// words depend on no evaluator and the evaluator on the words only.
+pub(crate) trait RuleBook {
+    /// The role id and the rule behind compiled rule `ri`.
+    fn rule_def(&self, ri: Ix) -> Option<(&str, &Rule)>;
+
+    /// The role with this id.
+    fn role(&self, id: &str) -> Option<&Role>;
+
     /// A decision in words. An allow has words only for its obligations
     /// ("sensitive parts redacted"); without any, it has none.
-    pub(crate) fn words(&self, told: &Told<'_>, resource: Option<&Resource>) -> String {
+    fn words(&self, told: &Told<'_>, resource: Option<&Resource>) -> String {
         if told.reason == Reason::Allow {
             let mut notes = Vec::new();
             if told.redact {
@@ -167,7 +175,6 @@ impl Evaluator<'_> {
             Why::Denied(ri) => match self.rule_def(*ri) {
                 Some((role, _)) => {
                     let name = self
-                        .doc
                         .role(role)
                         .and_then(|r| r.name.as_deref())
                         .unwrap_or(role);

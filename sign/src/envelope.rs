@@ -23,7 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::Deserialize;
 
-use crate::verify::SignatureError;
+use crate::error::SignatureError;
 
 /// The envelope format, also the first line of the signed message.
 pub const FORMAT: &str = "recgate-signature/v1";

@@ -21,6 +21,7 @@
 //! a key brings 32 random bytes), and panic-free like the core.
 //!
 //! Module map: [`envelope`] (the JSON envelope and the exact bytes signed),
+//! [`error`] (why a signature is refused, and the refusal's word),
 //! [`keys`] (public and secret keys in the forms operators have them: raw
 //! base64, PEM from openssl or Node), [`verify`] (trusted keys, the
 //! verdict, freshness).
@@ -40,9 +41,11 @@
 extern crate alloc;
 
 pub mod envelope;
+pub mod error;
 pub mod keys;
 pub mod verify;
 
 pub use envelope::{signed_message, SignatureEnvelope, FORMAT, MAX_SERIAL};
+pub use error::SignatureError;
 pub use keys::{key_id, KeyError, SecretKey, VerifyingKey};
-pub use verify::{freshness, Freshness, SignatureError, TrustedKeys, Verified};
+pub use verify::{freshness, Freshness, TrustedKeys, Verified};

@@ -1,27 +1,17 @@
-// recgate for bundlers with WebAssembly ESM integration (webpack 5
-// `experiments.asyncWebAssembly`, Vite with vite-plugin-wasm, Rollup's wasm
-// plugin): the module is instantiated when this file is imported, so init(),
-// initSync() and ready() have nothing left to do and exist for API parity.
+// recgate for bundlers (Vite, webpack 5, Rollup, Parcel; esbuild with the
+// `.wasm` file loader): the same API as `@recgate/web`, and the module starts
+// loading when this file is imported — the bundler emits
+// recgate_web_bg.wasm as an asset and rewrites its URL (the glue's
+// `new URL('recgate_web_bg.wasm', import.meta.url)`). No top-level await and
+// no WebAssembly ESM integration, so it works unchanged in Web Workers of any
+// format (classic/iife or module) and with no bundler plugin. `await ready()`
+// before the first `Gate.fromPolicy` (a worker: inside its message handler).
 
-import * as glue from '../pkg-bundler/recgate_web.js';
-import { bind } from './gate.js';
+import { init } from './index.js';
 
-export { Gate, PolicyError, RecordingSet } from './gate.js';
-export { SIGNATURE_FORMAT, signedMessage, verifyPolicySignature } from './signature.js';
+export { Gate, PolicyError, RecordingSet, init, initSync, ready } from './index.js';
+export { SIGNATURE_FORMAT, signedMessage, verifyPolicySignature } from './index.js';
+export { default } from './index.js';
 
-bind(glue);
-
-/** The module is already instantiated by the bundler: resolves at once. */
-export function init() {
-  return Promise.resolve();
-}
-
-/** The module is already instantiated by the bundler: does nothing. */
-export function initSync() {}
-
-/** Resolves at once: the bundler instantiated the module on import. */
-export function ready() {
-  return Promise.resolve();
-}
-
-export default init;
+// Started now; a failure is reported by ready()/init(), which try again.
+init().catch(() => {});

@@ -18,7 +18,7 @@ let VALID = 0, LEGAL_HOLD = 0, SENSITIVE = 0, LIVE = 0, HAS_RETENTION = 0;
 let C_MEDIA = 0, C_DIRECTION = 0, C_OWNER = 0, C_QUEUE = 0, C_REGION = 0, C_LINE = 0, C_CREATED_AT = 0;
 let C_RETENTION = 0, C_DIVISIONS_AT = 0, C_DIVISIONS_LEN = 0, C_PARTICIPANTS_AT = 0, C_PARTICIPANTS_LEN = 0;
 // Result bits of LoadedPolicy.check.
-let ALLOW = 0, REDACT = 0, FULL = 0, NO_ID = 0, RETRY = 0, REASON_SHIFT = 0;
+let ALLOW = 0, REDACT = 0, FULL = 0, NO_ID = 0, RETRY = 0, RESYNC = 0, REASON_SHIFT = 0;
 // The request words of LoadedPolicy.check_words.
 let REQ_WORDS = 0, REQ_PRINCIPAL = 0, REQ_ACTOR = 0, REQ_PERMISSION = 0, REQ_NOW = 0, REQ_KIND = 0;
 let REQ_ID = 0, REQ_AUX = 0, REQ_RELATED_AT = 0, REQ_RELATED_LEN = 0, REQ_ROW = 0, REQ_LISTS = 0;
@@ -31,6 +31,8 @@ let TEXT_BYTES = 0; // the request string-table buffer, bytes
 let ENDS = 0; // its string ends
 /** @type {string[]} the SPEC §2 attributes of a recording, in the core's order */
 let RECORDING_FIELDS = [];
+/** @type {Map<string, Set<string>>} per resource type, the members the core reads (besides `type`) */
+let RESOURCE_FIELDS = new Map();
 /** @type {string[]} visibility names by code */
 let VISIBILITY = [];
 
@@ -52,7 +54,7 @@ function readLayout(g) {
   C_PARTICIPANTS_AT = need('PARTICIPANTS_AT'); C_PARTICIPANTS_LEN = need('PARTICIPANTS_LEN');
   if (need('FLAGS') !== 0) throw new Error('recgate: the row flags must be column 0');
   ALLOW = need('ALLOW'); REDACT = need('REDACT'); FULL = need('FULL'); NO_ID = need('NO_ID');
-  RETRY = need('RETRY'); REASON_SHIFT = need('REASON_SHIFT');
+  RETRY = need('RETRY'); RESYNC = need('RESYNC'); REASON_SHIFT = need('REASON_SHIFT');
   REQ_WORDS = need('REQ_WORDS'); REQ_PRINCIPAL = need('REQ_PRINCIPAL'); REQ_ACTOR = need('REQ_ACTOR');
   REQ_PERMISSION = need('REQ_PERMISSION'); REQ_NOW = need('REQ_NOW'); REQ_KIND = need('REQ_KIND');
   REQ_ID = need('REQ_ID'); REQ_AUX = need('REQ_AUX'); REQ_RELATED_AT = need('REQ_RELATED_AT');
@@ -63,6 +65,8 @@ function readLayout(g) {
   TEXT_BYTES = need('TEXT'); ENDS = need('ENDS');
   OUT_GRANT = need('OUT_GRANT'); OUT_ID = need('OUT_ID');
   RECORDING_FIELDS = g.recording_fields().split(',');
+  RESOURCE_FIELDS = new Map(['recording', 'annotation', 'report', 'queue', 'user', 'role', 'schedule']
+    .map((kind) => [kind, new Set(g.resource_fields(kind).split(','))]));
   VISIBILITY = [];
   VISIBILITY[need('VISIBILITY_HIDDEN')] = 'hidden';
   VISIBILITY[need('VISIBILITY_METADATA')] = 'metadata';
@@ -202,9 +206,56 @@ function jsonText(value) {
   }
 }
 
+/**
+ * `resource` as the core reads it: its `type`, the members recgate reads
+ * (a nested recording pruned the same way) and, as `null`, the near-misses
+ * of one (the core refuses the resource by the member's name, whatever its
+ * value). Members recgate ignores are left out, so their values need not be
+ * JSON data (a `Date`, a function). Anything else is returned as it is, for
+ * the core to refuse.
+ */
+function prunedResource(resource, kind = resource?.type) {
+  if (!isPlain(resource)) return resource;
+  const fields = RESOURCE_FIELDS.get(kind);
+  if (fields === undefined) return resource;
+  const out = {};
+  for (const k of Object.keys(resource)) {
+    const v = resource[k];
+    if (k === 'type' || fields.has(k)) {
+      out[k] = kind === 'annotation' && k === 'recording' ? prunedResource(v, 'recording') : v;
+    } else if (isNearMiss(kind, k)) {
+      out[k] = null;
+    }
+  }
+  return out;
+}
+
+/** JSON text of a request for the core, its resource pruned (prunedResource); '' when it is not JSON data. */
+function requestText(request) {
+  if (!isPlain(request) || !isPlain(request.resource)) return jsonText(request);
+  return jsonText({ ...request, resource: prunedResource(request.resource) });
+}
+
 /** The RFC 3339 text of `now`; '' (undecidable: deny) when it is not a string or a valid Date. */
+let clockMs = -1;
+let clockText = '';
+
+/**
+ * The current time as RFC 3339 text, made once per millisecond: formatting
+ * a Date costs several times a whole decision, and hot loops that leave
+ * `now` out ask many times a millisecond.
+ */
+function currentTime() {
+  const ms = Date.now();
+  if (ms !== clockMs) {
+    clockText = new Date(ms).toISOString();
+    clockMs = ms;
+  }
+  return clockText;
+}
+
 function nowText(now) {
-  if (now === undefined) return new Date().toISOString();
+  if (now === undefined) return currentTime();
   if (typeof now === 'string') return now;
   if (now instanceof Date) {
     return Number.isNaN(now.getTime()) ? '' : now.toISOString();
@@ -552,11 +603,19 @@ function unreadableRows(rows) {
   return flags;
 }
 
+// Distinct strings a gate keeps numbered for check() (here and in its wasm
+// request table); past this many it starts both again.
+const REQUEST_STRINGS_MAX = 1 << 15;
+
 /**
- * The string table of one request, written as UTF-8 straight into the gate's
- * text buffer, back to back, with where each ends in its ends buffer. `ok`
- * turns false when a string cannot go this way (not valid Unicode, no room):
- * the request is then decided from its JSON.
+ * The request strings of a gate, numbered once and mirrored by its wasm
+ * request table: a string already sent costs one lookup (a null-prototype
+ * dictionary, see StringTable) and never crosses again. A string not sent
+ * yet is written as UTF-8 into the gate's text buffer, with where it ends
+ * in its ends buffer, and numbered provisionally: `commit()` once the wasm
+ * table took the call's new strings, `rollback()` when the call did not
+ * happen. `ok` turns false when a string cannot go this way (not valid
+ * Unicode, no room): the request is then decided from its JSON.
  */
 class TextSink {
   constructor() {
@@ -564,9 +623,19 @@ class TextSink {
     this.pos = 0;
     this.count = 0;
     this.ok = true;
+    this.forget();
   }
 
+  /** Forgets every string (the wasm table must start again too: base 0). */
+  forget() {
+    this.index = Object.create(null);
+    this.base = 0; // strings the wasm table holds
+    this.fresh = []; // this call's new strings, numbered from `base`
+  }
+
+  /** Starts a call: this call's new strings go into `bytes`, their ends into `ends` from `endsAt`. */
   reset(bytes, ends, endsAt) {
+    if (this.base > REQUEST_STRINGS_MAX) this.forget();
     this.bytes = bytes;
     this.ends = ends;
     this.endsAt = endsAt;
@@ -575,8 +644,10 @@ class TextSink {
     this.ok = true;
   }
 
-  /** Appends `s`; returns its number. */
+  /** The number of `s` in the gate's request table. */
   add(s) {
+    const known = this.index[s];
+    if (known !== undefined) return known;
     const bytes = this.bytes;
     const n = s.length;
     let pos = this.pos;
@@ -600,7 +671,22 @@ class TextSink {
     }
     this.pos = pos;
     this.ends[this.endsAt + this.count] = pos;
-    return this.count++;
+    const ix = this.base + this.count++;
+    this.index[s] = ix;
+    this.fresh.push(s);
+    return ix;
+  }
+
+  /** The wasm table took this call's new strings. */
+  commit() {
+    this.base += this.count;
+    this.fresh.length = 0;
+  }
+
+  /** This call's new strings did not reach the wasm table: unnumber them. */
+  rollback() {
+    for (const s of this.fresh) delete this.index[s];
+    this.fresh.length = 0;
   }
 }
 
@@ -807,9 +893,11 @@ export class RecordingSet {
 export class Gate {
   #g;
   #memory;
-  #w;
+  /** @type {any} the LoadedPolicy; null once freed */
+  #loaded;
   #revision;
   #hash = null;
+  #sourceHash = null;
   #grants = [];
   #u32 = null;
   #u8 = null;
@@ -821,17 +909,41 @@ export class Gate {
   #sink = new TextSink();
   #rowStrings = new StringTable();
   #rowLists = new U32List(1024);
+  /** holders of `retain()` not yet released */
+  #holders = 0;
+  #version = 0;
+  /** @type {Set<(event: object) => void>} `on('updated')` listeners */
+  #listeners = new Set();
 
   /** Use `Gate.fromPolicy`. */
   constructor(g, w) {
     this.#g = g;
     this.#memory = memory;
-    this.#w = w;
+    this.#adopt(w);
+  }
+
+  /** Takes `w` (a LoadedPolicy) as this gate's policy, forgetting what was cached for the previous one. */
+  #adopt(w) {
+    this.#loaded = w;
     this.#revision = w.revision();
+    this.#hash = null;
+    this.#sourceHash = null;
+    this.#grants = [];
+    this.#u32 = null; // the buffers moved: views are made again
     this.#outWord = w.out_ptr() >>> 2;
     this.#wordsAt = w.words_ptr() >>> 2;
     this.#textAt = w.text_ptr();
     this.#endsAt = w.ends_ptr() >>> 2;
+    // The new policy's row and request tables are empty: number the strings again.
+    this.#rowStrings.reset();
+    this.#sink.forget();
+  }
+
+  /** The LoadedPolicy, or a clear error once the gate was freed. */
+  get #w() {
+    const w = this.#loaded;
+    if (w === null) throw freedError();
+    return w;
   }
 
   /**
@@ -841,28 +953,83 @@ export class Gate {
    */
   static fromPolicy(policy, options = {}) {
     const g = needGlue();
-    const text = typeof policy === 'string' ? policy : jsonText(policy);
-    if (text === '') {
-      throw new PolicyError([{ path: '', message: 'the policy is not a JSON document (expected an object or JSON text)' }]);
+    return new Gate(g, loadPolicy(g, policy, options));
+  }
+
+  /**
+   * Replaces the policy this gate decides with (a new slice after the policy
+   * was edited, a newer revision), then tells every `on('updated')` listener.
+   * An invalid document throws a PolicyError and the gate keeps deciding with
+   * the policy it had. Prepared RecordingSets stay valid.
+   */
+  update(policy, options = {}) {
+    const old = this.#w;
+    const previousRevision = this.#revision;
+    const w = loadPolicy(this.#g, policy, options);
+    this.#adopt(w);
+    old.free();
+    this.#version++;
+    const event = { type: 'updated', gate: this, revision: this.#revision, previousRevision, version: this.#version };
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (e) {
+        // One listener's failure must not keep the others from hearing of the update.
+        reportLater(e);
+      }
     }
-    const maxBytes = options.maxBytes ?? 0;
-    if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0xffffffff) {
-      throw new RangeError('recgate: options.maxBytes must be a whole number of bytes');
-    }
-    let w;
-    try {
-      w = g.LoadedPolicy.load(text, maxBytes);
-    } catch (e) {
-      if (typeof e !== 'string') throw e;
-      const failure = JSON.parse(e);
-      if (failure.fatal) throw new Error(`recgate: ${failure.fatal}`);
-      throw new PolicyError(failure.errors);
-    }
-    return new Gate(g, w);
+  }
+
+  /**
+   * Calls `listener` after every `update()`; returns the function that
+   * stops it (CASL's `ability.on('updated', …)`).
+   */
+  on(event, listener) {
+    if (event !== 'updated') throw new TypeError(`recgate: a Gate has no '${String(event)}' event (only 'updated')`);
+    if (typeof listener !== 'function') throw new TypeError('recgate: the listener must be a function');
+    const entry = (e) => listener(e);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** How many times `update()` replaced the policy (0 for a new gate): a snapshot for `useSyncExternalStore`. */
+  get version() {
+    return this.#version;
+  }
+
+  /** Whether `free()` was called (or every holder released the gate). */
+  get freed() {
+    return this.#loaded === null;
+  }
+
+  /**
+   * One more holder of this gate; returns its release function (calling it
+   * again does nothing). When the last holder releases it, the gate is freed
+   * on a later task — so a holder that lets go and takes it again at once
+   * (React StrictMode runs every effect's cleanup and then the effect again)
+   * keeps it. A gate never retained is freed by `free()` or by the garbage
+   * collector.
+   */
+  retain() {
+    this.#w; // eslint-disable-line no-unused-expressions -- throws once freed
+    this.#holders++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#holders === 0) {
+        setTimeout(() => {
+          if (this.#holders === 0 && this.#loaded !== null) this.free();
+        }, 0);
+      }
+    };
   }
 
   /** The policy's `revision`, reported in every decision. */
   get revision() {
+    this.#w; // eslint-disable-line no-unused-expressions -- throws once freed
     return this.#revision;
   }
 
@@ -870,6 +1037,17 @@ export class Gate {
   get revisionHash() {
     if (this.#hash === null) this.#hash = this.#w.content_hash();
     return this.#hash;
+  }
+
+  /**
+   * The content hash of the whole policy this gate decides for: for a
+   * principal slice, the hash of the organisation's policy it was cut from
+   * (its `sliceOf.revisionHash`) — compare it with the server's `recgate
+   * hash`; for any other policy, `revisionHash`.
+   */
+  get sourceHash() {
+    if (this.#sourceHash === null) this.#sourceHash = this.#w.source_hash();
+    return this.#sourceHash;
   }
 
   /**
@@ -933,15 +1111,25 @@ export class Gate {
     // A resource member never seen before is asked about (a call into wasm)
     // between two attempts, never while the words are being written: each
     // attempt learns one more name, so this ends.
+    // Before anything is written into the gate's buffers: a freed gate's
+    // memory belongs to the allocator again.
+    const w = this.#w;
     for (let attempt = 0; attempt < 64; attempt++) {
       this.#views();
       sink.reset(this.#text, this.#u32, this.#endsAt);
       unknownMember = null;
       if (encodeRequest(request, this.#u32, this.#wordsAt, sink) && sink.ok) {
-        const code = this.#w.check_words(sink.pos, sink.count, withId);
+        const code = w.check_words(sink.pos, sink.count, sink.base, withId);
+        if (code & RESYNC) {
+          // The wasm table emptied itself: number every string again.
+          sink.forget();
+          continue;
+        }
+        sink.commit();
         if ((code & RETRY) === 0) return code;
         break;
       }
+      sink.rollback();
       if (unknownMember === null) break;
       const [kind, key] = unknownMember;
       if (kind === 'recording') recordingKey(key);
@@ -949,7 +1137,7 @@ export class Gate {
       // A full cache keeps nothing new: the JSON path decides.
       if ((kind === 'recording' ? knownRecordingKey(key) : knownNearMiss(kind, key)) === undefined) break;
     }
-    return this.#w.check(jsonText(request), withId);
+    return w.check(requestText(request), withId);
   }
 
   /** Decides one request given as JSON text, the exact path of `recgate eval`. */
@@ -968,6 +1156,20 @@ export class Gate {
       ? { principal, permission, resource, now: nowText(now) }
       : { principal, actor, permission, resource, now: nowText(now) };
     return (this.#ask(request, false) & ALLOW) !== 0;
+  }
+
+  /**
+   * `can()` with its reason and the core's words, for a tooltip or a
+   * message: `{ allowed, reason, words, obligations, decision }` (the
+   * decision of `explain()`; words are empty on an allow without obligations).
+   */
+  why(who, permission, resource, now) {
+    const [principal, actor] = askerOf(who);
+    const request = actor === undefined
+      ? { principal, permission, resource, now: nowText(now) }
+      : { principal, actor, permission, resource, now: nowText(now) };
+    const { decision, words } = this.explain(request);
+    return { allowed: decision.allow, reason: decision.reason, words, obligations: decision.obligations, decision };
   }
 
   /**
@@ -994,7 +1196,7 @@ export class Gate {
 
   /** How a request is decided, step by step and in words: `{decision, steps: [{step, text}], text, words}`. */
   explain(request) {
-    return JSON.parse(this.#w.explain(jsonText(request)));
+    return JSON.parse(this.#w.explain(requestText(request)));
   }
 
   /**
@@ -1131,8 +1333,54 @@ export class Gate {
     return VISIBILITY[this.#w.visibility_json(principal, actor, recordingText(recording, true), nowText(now))] ?? 'hidden';
   }
 
-  /** Releases the wasm memory of this gate now rather than at garbage collection. */
+  /**
+   * Releases the gate's WebAssembly memory now rather than at garbage
+   * collection. Every later call on the gate throws "this Gate was freed";
+   * calling free() again does nothing.
+   */
   free() {
-    this.#w.free();
+    const w = this.#loaded;
+    if (w === null) return;
+    this.#loaded = null;
+    this.#listeners.clear();
+    w.free();
+  }
+}
+
+if (typeof Symbol.dispose === 'symbol') {
+  // `using gate = Gate.fromPolicy(…)` frees it at the end of the block.
+  Object.defineProperty(Gate.prototype, Symbol.dispose, {
+    value() { this.free(); }, writable: true, configurable: true,
+  });
+}
+
+function freedError() {
+  return new Error('recgate: this Gate was freed (gate.free() was called, or every holder released it): '
+    + 'load the policy again with Gate.fromPolicy, or keep the gate while it is in use');
+}
+
+/** Rethrows `e` outside the current call stack (reported, not swallowed). */
+function reportLater(e) {
+  if (typeof reportError === 'function') reportError(e);
+  else setTimeout(() => { throw e; }, 0);
+}
+
+/** Validates and compiles a policy document into a LoadedPolicy, or throws PolicyError. */
+function loadPolicy(g, policy, options) {
+  const text = typeof policy === 'string' ? policy : jsonText(policy);
+  if (text === '') {
+    throw new PolicyError([{ path: '', message: 'the policy is not a JSON document (expected an object or JSON text)' }]);
+  }
+  const maxBytes = options?.maxBytes ?? 0;
+  if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0xffffffff) {
+    throw new RangeError('recgate: options.maxBytes must be a whole number of bytes');
+  }
+  try {
+    return g.LoadedPolicy.load(text, maxBytes);
+  } catch (e) {
+    if (typeof e !== 'string') throw e;
+    const failure = JSON.parse(e);
+    if (failure.fatal) throw new Error(`recgate: ${failure.fatal}`);
+    throw new PolicyError(failure.errors);
   }
 }

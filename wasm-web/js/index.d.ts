@@ -1,4 +1,5 @@
-// Types of the recgate npm package (both entry points: "." and "./bundler").
+// Types of the recgate npm package (the entry points "." — browser, Node ESM
+// and CommonJS — and "./bundler"; "./react" has its own, js/react.d.ts).
 // Field names and codes are those of the recgate/v1 contract (SPEC §1–§7).
 
 // ───────────────────────────── catalog (SPEC §6) ─────────────────────────────
@@ -162,6 +163,14 @@ export interface Settings {
 }
 
 /** A recgate/v1 policy document: a whole organisation, or a principal slice (SPEC §5). */
+/** `sliceOf` of a principal slice (docs/policy.md, "Slices"). */
+export interface SliceOf {
+  /** The principal the slice was made for (one of its users). */
+  principal: string;
+  /** SHA-256 (hex) of the canonical whole policy the slice was cut from. */
+  revisionHash: string;
+}
+
 export interface Policy {
   schema: 'recgate/v1';
   revision: string;
@@ -173,6 +182,8 @@ export interface Policy {
   roles?: Record<string, Role>;
   users?: Record<string, User>;
   prerequisites?: Partial<Record<Permission, Permission[]>>;
+  /** Present in a principal slice: whose it is and the whole policy's content hash. */
+  sliceOf?: SliceOf;
 }
 
 // ─────────────────────────── resources and requests (SPEC §2) ───────────────────────────
@@ -506,8 +517,18 @@ export class Gate {
 
   /** The policy's `revision`. */
   readonly revision: string;
-  /** SHA-256 of the canonical policy (hex), equal to `recgate hash`. */
+  /**
+   * SHA-256 of the canonical policy (hex), equal to `recgate hash` of the
+   * same document. A slice is another document: its hash is not the
+   * organisation's (compare `sourceHash`).
+   */
   readonly revisionHash: string;
+  /**
+   * The content hash of the whole policy this gate decides for: for a
+   * principal slice, the organisation policy's (`sliceOf.revisionHash`, what
+   * the server's `recgate hash` prints); otherwise `revisionHash`.
+   */
+  readonly sourceHash: string;
 
   /** Decides a request. Malformed input gives reason `invalid_request`; never throws for it. */
   check(request: Request): Decision;
@@ -515,6 +536,8 @@ export class Gate {
   checkJson(text: string): Decision;
   /** Whether `who` may do `permission` on `resource`. */
   can(who: Who, permission: Permission, resource: Resource, now?: Now): boolean;
+  /** `can()` with its reason and the core's words (`explain()`'s decision and words). */
+  why(who: Who, permission: Permission, resource: Resource, now?: Now): Why;
   /** How a request is decided, step by step and in words. */
   explain(request: Request): Explanation;
   /** Why `who` can decide nothing at all (unknown, disabled, impersonation refused); `null` when they can. */
@@ -555,8 +578,47 @@ export class Gate {
   /** `visibility()` of one recording through the core's JSON reader: the slow reference path. */
   visibilityOf(who: Who, recording: VisibilityAttributes, now?: Now): Visibility;
 
-  /** Releases this gate's wasm memory now instead of at garbage collection. */
+  /**
+   * Replaces the policy (a new slice after an edit, a newer revision) and
+   * tells every `on('updated')` listener. An invalid document throws a
+   * `PolicyError` and the gate keeps the policy it had.
+   */
+  update(policy: Policy | string, options?: LoadOptions): void;
+  /** Calls `listener` after every `update()`; returns the function that stops it. */
+  on(event: 'updated', listener: (event: GateUpdated) => void): () => void;
+  /** How many times `update()` replaced the policy (0 for a new gate). */
+  readonly version: number;
+  /** Whether the gate was freed; every call on a freed gate throws "this Gate was freed". */
+  readonly freed: boolean;
+  /**
+   * One more holder; returns its release function. When the last holder
+   * releases the gate it is freed on a later task, so a release followed at
+   * once by a retain (React StrictMode's effect replay) keeps it.
+   */
+  retain(): () => void;
+  /** Releases this gate's wasm memory now instead of at garbage collection; a second call does nothing. */
   free(): void;
+}
+
+/** What `gate.why()`, `useCan()` and `<Can>` give. */
+export interface Why {
+  allowed: boolean;
+  reason: Reason;
+  /** The core's words for the decision: why not, or the obligations of an allow ('' when there are none). */
+  words: string;
+  obligations: Obligation[];
+  decision: Decision;
+}
+
+/** The event of `gate.on('updated', …)`. */
+export interface GateUpdated {
+  type: 'updated';
+  gate: Gate;
+  /** The new policy's `revision`. */
+  revision: string;
+  previousRevision: string;
+  /** `gate.version` after this update. */
+  version: number;
 }
 
 // ─────────────────────────────── initialisation ───────────────────────────────

@@ -10,7 +10,7 @@ use crate::request as req;
 use crate::rows;
 
 /// Every named number of the layout.
-const LAYOUT: [(&str, usize); 51] = [
+const LAYOUT: [(&str, usize); 52] = [
     ("STRIDE", rows::STRIDE),
     ("FLAGS", rows::FLAGS),
     ("MEDIA", rows::MEDIA),
@@ -54,6 +54,7 @@ const LAYOUT: [(&str, usize); 51] = [
     ("FULL", crate::FULL as usize),
     ("NO_ID", crate::NO_ID as usize),
     ("RETRY", crate::RETRY as usize),
+    ("RESYNC", crate::RESYNC as usize),
     ("REASON_SHIFT", crate::REASON_SHIFT as usize),
     ("OUT_GRANT", crate::OUT_GRANT),
     ("OUT_ID", crate::OUT_ID),
@@ -93,6 +94,18 @@ pub fn recording_fields() -> String {
     recgate_core::Recording::FIELDS.join(",")
 }
 
+/// The members a `kind` resource is read from (besides `type`),
+/// comma-separated; `""` for a type recgate has no resource of. The wrapper
+/// leaves every other member out of the JSON it sends (keeping only
+/// near-misses, which the core refuses), so a value JSON cannot carry in a
+/// member recgate ignores (a `Date`) does not make the request unreadable.
+#[wasm_bindgen]
+pub fn resource_fields(kind: &str) -> String {
+    recgate_core::request::fields_of(kind)
+        .map(|f| f.join(","))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 #[expect(
     clippy::unwrap_used,
@@ -114,5 +127,10 @@ mod tests {
         assert_eq!(at("STRIDE"), 13);
         assert_eq!(at("NONE"), u32::MAX);
         assert!(super::recording_fields().starts_with("id,conversationId,"));
+        assert_eq!(
+            super::resource_fields("annotation"),
+            "id,author,visibility,recording"
+        );
+        assert_eq!(super::resource_fields("bookmark"), "");
     }
 }

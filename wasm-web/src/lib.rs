@@ -48,6 +48,11 @@ pub const NO_ID: u32 = 8;
 /// [`LoadedPolicy::check_words`] result bit: the words hold no request this path
 /// reads; decide the request's JSON with [`LoadedPolicy::check`] instead.
 pub const RETRY: u32 = 16;
+/// [`LoadedPolicy::check_words`] result bit (with [`RETRY`]): the gate's
+/// request string table did not hold the `base` strings the wrapper counted
+/// on, or could not take the new ones; it is empty now: number every string
+/// again from 0.
+pub const RESYNC: u32 = 32;
 /// [`LoadedPolicy::check`] result: the reason's index in `reasons()` starts at this bit.
 pub const REASON_SHIFT: u32 = 8;
 /// `out` word: the number of the rule that decided (0: none).
@@ -316,8 +321,9 @@ pub struct LoadedPolicy {
     /// Where each string of the text buffer ends, written by the wrapper.
     ends: Box<[u32; ENDS]>,
     request: RequestScratch,
-    /// The strings of [`LoadedPolicy::check_words`]' request (one request at a
-    /// time; kept only for its buffers).
+    /// The strings of [`LoadedPolicy::check_words`]' requests, kept between
+    /// calls: the wrapper numbers each distinct string once per gate and
+    /// sends only the strings this table does not hold yet.
     request_table: Table,
     /// The strings of [`LoadedPolicy::visibility`] batches, kept between batches:
     /// the wrapper numbers each distinct string once per gate and sends only
@@ -379,6 +385,12 @@ impl LoadedPolicy {
         self.policy.content_hash().into()
     }
 
+    /// The content hash of the whole policy this one decides for: a slice's
+    /// `sliceOf.revisionHash`, or [`LoadedPolicy::content_hash`].
+    pub fn source_hash(&self) -> String {
+        self.policy.source_hash().into()
+    }
+
     /// Where the `out` words are in [`wasm_memory`].
     pub fn out_ptr(&self) -> usize {
         self.out.as_ptr() as usize
@@ -421,11 +433,18 @@ impl LoadedPolicy {
         self.ends.as_ptr() as usize
     }
 
-    /// Decides the request the wrapper wrote into the words ([`request`])
-    /// with the `count` strings in the first `len` bytes of the text buffer
-    /// (UTF-8, back to back, ending where the ends buffer says). Answers as [`LoadedPolicy::check`], or [`RETRY`]
-    /// when the words hold no request this path reads.
-    pub fn check_words(&mut self, len: u32, count: u32, with_id: bool) -> u32 {
+    /// Decides the request the wrapper wrote into the words ([`request`]).
+    /// Its string indices number the gate's request string table: the `base`
+    /// strings it already holds (0: start the table again), then the `count`
+    /// new ones in the first `len` bytes of the text buffer (UTF-8, back to
+    /// back, ending where the ends buffer says). The table is kept from call
+    /// to call, so a string the wrapper has sent once — a principal, a
+    /// permission, a timestamp — never crosses again, and what it parses to
+    /// is remembered. Answers as [`LoadedPolicy::check`]; [`RETRY`] when the
+    /// words hold no request this path reads (the new strings are kept);
+    /// [`RETRY`] | [`RESYNC`] when the table does not hold `base` strings or
+    /// cannot take the new ones (it is emptied).
+    pub fn check_words(&mut self, len: u32, count: u32, base: u32, with_id: bool) -> u32 {
         let LoadedPolicy {
             policy,
             grants,
@@ -439,18 +458,18 @@ impl LoadedPolicy {
             request_table: table,
             ..
         } = self;
-        let Some(joined) = text
+        if base == 0 {
+            table.clear();
+        }
+        let fresh = text
             .get(..len as usize)
             .and_then(|b| core::str::from_utf8(b).ok())
-        else {
-            return RETRY;
-        };
-        let Some(ends) = ends.get(..count as usize) else {
-            return RETRY;
-        };
-        table.clear();
-        if !table.push_ends(joined, ends) {
-            return RETRY;
+            .zip(ends.get(..count as usize));
+        let synced = table.len() == base as usize
+            && fresh.is_some_and(|(joined, ends)| table.push_ends(joined, ends));
+        if !synced {
+            table.clear();
+            return RETRY | RESYNC;
         }
         let decision = match request.read(table, words) {
             Read::Request(req) => policy.decide(req),

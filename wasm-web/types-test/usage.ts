@@ -2,7 +2,7 @@
 // errors where @ts-expect-error says so. Run: npm run typecheck (needs the
 // typescript devDependency).
 import { init, initSync, ready, Gate, PolicyError, RecordingSet } from '../js/index.js';
-import type { Policy, Request, Recording, Decision, Obligation, Controls, ControlState, LintFinding, ValidationError, Explanation, Visibility, Permission, Refusal, Retention, Session } from '../js/index.js';
+import type { Policy, Request, Recording, Decision, Obligation, Controls, ControlState, LintFinding, ValidationError, Explanation, Visibility, Permission, Refusal, Retention, Session, GateUpdated, SliceOf, Why } from '../js/index.js';
 import * as bundler from '../js/bundler.js';
 
 async function main(slice: Policy, rows: (Recording & { title: string })[]) {
@@ -48,7 +48,20 @@ async function main(slice: Policy, rows: (Recording & { title: string })[]) {
   const bad: Request = { principal: 'u', permission: 'routing:queue:view', resource: { type: 'spaceship', id: 'x' }, now: 'x' };
   // @ts-expect-error: a control that does not apply has no reason code
   if (state.status === 'notApplicable') { const r: string = state.reason; void r; }
-  void [allowed, title, v, t2, p, lint, ex, s, h, text, bad, words, refused, untilText, spread, seen];
+  // Live updates, lifetimes, why() and the slice's source.
+  const stop: () => void = gate.on('updated', (e: GateUpdated) => { const r: string = e.revision; const n: number = e.version; void r; void n; });
+  gate.update(s);
+  const version: number = gate.version;
+  const source: string = gate.sourceHash;
+  const of: SliceOf | undefined = s.sliceOf;
+  const release: () => void = gate.retain();
+  const why: Why = gate.why('u', 'recording:recording:delete', { type: 'recording', ...rows[0] });
+  const whyWords: string = why.words;
+  const freed: boolean = gate.freed;
+  // @ts-expect-error: a Gate has only the 'updated' event
+  gate.on('changed', () => {});
+  stop(); release();
+  void [allowed, title, v, t2, p, lint, ex, s, h, text, bad, words, refused, untilText, spread, seen, version, source, of, whyWords, freed];
   set.free(); gate.free();
 }
 void main;

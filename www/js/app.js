@@ -132,16 +132,32 @@ function signIn(key, recId = null) {
   const session = state.sessions.find((s) => s.key === key) ?? { key, ...parseSessionKey(key), name: key, kind: 'user' };
   state.session = session;
   stopMedia();
-  // What the network would carry: the slice as JSON text.
-  state.sliceText = state.server.sliceFor(session);
-  const gate = Gate.fromPolicy(state.sliceText);
-  if (state.gate) state.gate.free();
-  state.gate = gate;
-  state.slice = JSON.parse(state.sliceText);
   state.panel = null;
   state.last = null;
   state.selectedId = recId;
   $('#user').value = session.key;
+  // What the network would carry: the slice as JSON text.
+  receiveSlice(state.server.sliceFor(session));
+}
+
+/**
+ * The browser receives a slice. The first makes the page's one gate; every
+ * later one — another sign-in, the policy edited in the workbench — goes
+ * through gate.update(), whose 'updated' event renders the page again.
+ */
+function receiveSlice(text) {
+  state.sliceText = text;
+  state.slice = JSON.parse(text);
+  if (state.gate) {
+    state.gate.update(text);
+    return;
+  }
+  state.gate = Gate.fromPolicy(text);
+  state.gate.on('updated', sliceUpdated);
+  sliceUpdated();
+}
+
+function sliceUpdated() {
   refresh();
   renderSliceInfo();
 }
@@ -176,7 +192,9 @@ function syncUrl() {
 
 function renderRevision() {
   $('#revision').textContent = `policy ${state.gate.revision}`;
-  $('#revision').title = `SHA-256 of the slice: ${state.gate.revisionHash}`;
+  // The slice names the organisation policy it was cut from: the hash the server enforces.
+  $('#revision').title = `slice of the policy sha256 ${state.gate.sourceHash} (the slice itself: ${state.gate.revisionHash})`;
+  $('#revision').dataset.inForce = String(state.gate.sourceHash === state.server.revisionHash);
 }
 
 function renderSessionBanner() {

@@ -109,17 +109,25 @@ impl Resource {
 /// member named `key` is probably a misspelling of: a resource with such a
 /// member is unreadable rather than the member ignored ([`fields`]).
 pub fn near_miss(kind: &str, key: &str) -> Option<&'static str> {
-    let fields: &[&'static str] = match kind {
-        "recording" => &Recording::FIELDS,
-        "annotation" => &Annotation::FIELDS,
-        "report" => &Report::FIELDS,
-        "queue" | "user" | "role" | "schedule" => &Named::FIELDS,
-        _ => return None,
-    };
+    let fields = fields_of(kind)?;
     if fields.contains(&key) {
         return None;
     }
     crate::typo::near_miss(key, fields)
+}
+
+/// The members a `kind` resource (`"recording"`, `"annotation"`, …) is read
+/// from, besides `type`; `None` for a type recgate has no resource of. Any
+/// other member is ignored, unless it is a near-miss of one of these
+/// ([`near_miss`]).
+pub fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
+    match kind {
+        "recording" => Some(&Recording::FIELDS),
+        "annotation" => Some(&Annotation::FIELDS),
+        "report" => Some(&Report::FIELDS),
+        "queue" | "user" | "role" | "schedule" => Some(&Named::FIELDS),
+        _ => None,
+    }
 }
 
 /// A resource known by id only.

@@ -29,6 +29,7 @@ impl Validator {
                 "roles",
                 "users",
                 "prerequisites",
+                "sliceOf",
             ],
         )?;
         match get(m, "schema") {
@@ -185,6 +186,8 @@ impl Validator {
             }
         }
         let prerequisites = self.prerequisites(get(m, "prerequisites"), &root.key("prerequisites"));
+        let slice_of =
+            get(m, "sliceOf").and_then(|v| self.slice_of(v, &root.key("sliceOf"), &users));
         let doc = PolicyDoc {
             revision,
             settings,
@@ -195,11 +198,59 @@ impl Validator {
             roles,
             users,
             prerequisites,
+            slice_of,
         };
         self.references(&doc);
         self.inheritance(&doc, limits);
         self.prerequisite_cycles(&doc);
         Some(doc)
+    }
+
+    /// `sliceOf` (docs/policy.md, "Slices"): the principal, a user of this
+    /// document, and the whole policy's content hash, 64 lowercase hex digits.
+    fn slice_of(&mut self, v: &Json, p: &Pointer, users: &[(String, User)]) -> Option<SliceOf> {
+        let o = self.object(v, p, &["principal", "revisionHash"])?;
+        let principal = match get(o, "principal") {
+            Some(v) => self.string(v, &p.key("principal")),
+            None => {
+                self.err(&p.key("principal"), "missing required field \"principal\"");
+                None
+            }
+        };
+        if let Some(id) = &principal {
+            if !users.iter().any(|(k, _)| k == id) {
+                self.err(
+                    &p.key("principal"),
+                    format!("a slice's principal must be one of its users; \"{id}\" is not"),
+                );
+            }
+        }
+        let hash = match get(o, "revisionHash") {
+            Some(v) => self.string(v, &p.key("revisionHash")),
+            None => {
+                self.err(
+                    &p.key("revisionHash"),
+                    "missing required field \"revisionHash\"",
+                );
+                None
+            }
+        };
+        if let Some(h) = &hash {
+            if h.len() != 64
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                self.err(
+                    &p.key("revisionHash"),
+                    "expected a SHA-256 content hash: 64 lowercase hex digits",
+                );
+            }
+        }
+        Some(SliceOf {
+            principal: principal?,
+            revision_hash: hash?,
+        })
     }
 
     pub(super) fn settings(&mut self, v: Option<&Json>, p: &Pointer) -> Settings {
