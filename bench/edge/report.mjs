@@ -48,7 +48,7 @@ const signed = (x) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(1)}
 
 export function markdown(r) {
   const lines = [];
-  lines.push(`#### Edge: no filter, empty Rust proxy-wasm filter, native RBAC, recgate — \`--concurrency ${r.concurrency}\``);
+  lines.push(`# Edge benchmark: no filter, empty Rust proxy-wasm filter, native RBAC, recgate (issues #6, #14), \`--concurrency ${r.concurrency}\``);
   lines.push('');
   lines.push(`- Envoy: \`${r.envoyVersion}\`, \`--concurrency ${r.concurrency}\`, V8 Wasm runtime; jwt_authn (RS256, test issuer) in front in every configuration; every route a \`direct_response\`.`);
   lines.push(`- Date: ${r.started.toISOString()} → ${r.finished.toISOString()}; machine: ${r.machine} (shared: figures are paired within this run).`);
