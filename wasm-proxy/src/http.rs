@@ -677,10 +677,14 @@ impl EdgeRequest {
         if !self.rewrite.is_some() || self.phase != Phase::Forwarded {
             return Flow::Continue;
         }
-        let headers = host::map(MapType::HttpResponseHeaders).unwrap_or_default();
+        let read = host::map(MapType::HttpResponseHeaders);
+        let unread = read.is_err();
+        let headers = read.unwrap_or_default();
         let status = headers.get(":status").unwrap_or_default().to_vec();
-        // Removing a header the response does not carry would be a host call for nothing.
-        let present = |name: &[u8]| std::str::from_utf8(name).is_ok_and(|n| headers.has(n));
+        // Removing a header the response does not carry would be a host call for nothing
+        // (when the map could not be read, every one is removed, as before).
+        let present =
+            |name: &[u8]| unread || std::str::from_utf8(name).is_ok_and(|n| headers.has(n));
         let encoded = headers
             .get("content-encoding")
             .is_some_and(|e| !e.eq_ignore_ascii_case(b"identity"));
