@@ -283,6 +283,7 @@ impl RootContext for PolicyRoot {
             config: config.clone(),
             policy: None,
             metrics: Metrics::new(&config.route_names),
+            facts_memo: Rc::default(),
         })));
         // The server's last good policy supersedes the inline one it was started with.
         if let Some(accepted) = self.last_good(&config) {
