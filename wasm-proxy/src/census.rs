@@ -98,15 +98,9 @@ pub fn tick(call: Call) {
     let _ = call;
 }
 
-/// Adds the calls counted since the last report to the `recgate.census.*`
-/// counters, and counts one stream (`recgate.census.streams`).
+/// The calls counted since the last drain, by kind name, and the counts
+/// set to zero (`Metrics::report_census` adds them to Envoy stats).
 #[cfg(feature = "hostcall-census")]
-pub fn report(metrics: &mut crate::metrics::Metrics) {
-    let counted = counts::drain();
-    for (name, n) in counted {
-        metrics.add(&format!("recgate.census.{name}"), n);
-    }
-    metrics.add("recgate.census.streams", 1);
-    // The report's own calls belong to no request.
-    let _ = counts::drain();
+pub fn drain() -> Vec<(&'static str, u64)> {
+    counts::drain()
 }

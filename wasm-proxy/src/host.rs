@@ -30,6 +30,13 @@ use proxy_wasm::types::{BufferType, MapType};
 use crate::census::{tick, Call};
 use crate::headers::{parse_map, serialize_map, HeaderMap};
 
+/// Logs through Envoy (a failed log call is not worth failing a request for;
+/// the SDK's `log` carries only strings the filter built, and returns its status).
+pub fn log(level: proxy_wasm::types::LogLevel, msg: &str) {
+    tick(Call::Log);
+    let _ = proxy_wasm::hostcalls::log(level, msg);
+}
+
 /// A host status other than Ok, as the ABI numbers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostError(pub u32);

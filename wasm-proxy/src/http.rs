@@ -21,6 +21,7 @@ use recgate_core::{Policy, Reason, Request, Timestamp};
 use crate::attributes::{cache_entry, fresh_bytes, Answer, FactsKey, FactsMemo, Parsed};
 use crate::config::{Mode, PluginConfig};
 use crate::decision_log::{self, Logged};
+use crate::host::log;
 use crate::host::{self, Stream};
 use crate::identity::{self, ClaimBytes, ClaimError};
 use crate::ids::new_id;
@@ -32,7 +33,7 @@ use crate::path::normalize;
 use crate::respond::{self, obligation_headers, set_request_header};
 use crate::rewrite::{is_error_body, Unfilterable};
 use crate::routes::{find, Action, AnnotationVerb};
-use crate::shared::{log, Shared};
+use crate::shared::Shared;
 
 /// Where the request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -943,7 +944,7 @@ impl HttpContext for EdgeRequest {
     #[cfg(feature = "hostcall-census")]
     fn on_log(&mut self) {
         if let Some(s) = &self.shared {
-            crate::census::report(&mut s.borrow_mut().metrics);
+            s.borrow_mut().metrics.report_census();
         }
     }
 

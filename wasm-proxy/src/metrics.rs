@@ -61,6 +61,18 @@ impl Metrics {
         }
     }
 
+    /// Adds the host calls counted since the last report to the
+    /// `recgate.census.*` counters, and counts one stream
+    /// (`recgate.census.streams`); the report's own calls belong to no request.
+    #[cfg(feature = "hostcall-census")]
+    pub fn report_census(&mut self) {
+        for (name, n) in crate::census::drain() {
+            self.add(&format!("recgate.census.{name}"), n);
+        }
+        self.add("recgate.census.streams", 1);
+        let _ = crate::census::drain();
+    }
+
     /// Sets a gauge.
     pub fn gauge(&mut self, name: &str, value: u64) {
         if let Some(id) = self.id(MetricType::Gauge, name) {

@@ -25,10 +25,10 @@ use serde_json::{json, Value};
 
 use crate::attributes::{Answer, FactsKey, FactsMemo, Parsed};
 use crate::bodies;
+use crate::host::log;
 use crate::judging::Rewrite;
 use crate::respond;
 use crate::routes::{Action, AnnotationVerb, ListKind, RecordingVerb};
-use crate::shared::log;
 
 mod monitoring;
 

@@ -8,7 +8,7 @@ use recgate_core::{Obligation, Reason};
 use serde_json::{json, Value};
 
 use crate::host;
-use crate::shared::log;
+use crate::host::log;
 
 /// A refusal's status for a reason (the edge's contract, docs/envoy-filter.md).
 pub fn status_for(reason: Reason) -> u32 {

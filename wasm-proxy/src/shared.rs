@@ -23,9 +23,3 @@ pub struct Shared {
     /// contexts hold it while deciding, when `Shared` itself may be borrowed).
     pub facts_memo: Rc<RefCell<FactsMemo>>,
 }
-
-/// Logs through Envoy (a failed log call is not worth failing a request for).
-pub fn log(level: proxy_wasm::types::LogLevel, msg: &str) {
-    crate::census::tick(crate::census::Call::Log);
-    let _ = proxy_wasm::hostcalls::log(level, msg);
-}
