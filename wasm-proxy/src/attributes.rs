@@ -168,10 +168,6 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
 

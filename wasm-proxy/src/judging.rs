@@ -425,11 +425,6 @@ pub fn batch_keys(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
     use recgate_core::Policy;

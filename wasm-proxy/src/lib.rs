@@ -24,6 +24,16 @@
 //!   (decision fields for Envoy's access logs), [`ids`] (decision ids),
 //!   [`metrics`] (stats); [`census`] (host calls counted for bench/edge,
 //!   feature `hostcall-census` only).
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        reason = "unit tests: a panic is a failed test with its message"
+    )
+)]
 
 pub mod attributes;
 pub mod bodies;

@@ -85,11 +85,6 @@ pub fn obligation_headers(obligations: &[Obligation]) -> Vec<(&'static str, Stri
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
 

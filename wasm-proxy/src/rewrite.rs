@@ -315,11 +315,6 @@ pub fn is_error_body(body: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -878,11 +878,6 @@ pub fn find<'r>(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
     use crate::path::normalize;
