@@ -32,9 +32,11 @@ if wants node; then
 fi
 if wants edge; then
   echo "bench-peers: edge (Envoy: no filter, native RBAC, recgate)"
-  cargo build --release -p recgate-proxy --target wasm32-wasip1
+  bash wasm-proxy/build.sh
   cargo build --release --target wasm32-wasip1 --manifest-path bench/edge/hostcalls/Cargo.toml --target-dir target/edge-hostcalls
+  cargo build --release -p recgate-proxy --target wasm32-wasip1 --features hostcall-census --target-dir target/edge-census
   node bench/edge/run.mjs
+  node bench/edge/run.mjs --concurrency 2
 fi
 
 node scripts/bench-section.mjs "$out" BENCHMARKS.md

@@ -17,7 +17,7 @@ if (!dir || !file) {
 const BEGIN = '<!-- peers:begin (written by scripts/bench-peers.sh) -->';
 const END = '<!-- peers:end -->';
 // In the order a reader wants them: the engines, then what ships, then the edge.
-const ORDER = ['native.md', 'node.md', 'node-cedar.md', 'browser.md', 'sizes.md', 'edge.md', 'edge-breakdown.md', 'edge-hostcalls.md'];
+const ORDER = ['native.md', 'node.md', 'node-cedar.md', 'browser.md', 'sizes.md', 'edge.md', 'edge-c2.md', 'edge-breakdown.md', 'edge-hostcalls.md'];
 
 const version = (cmd, args) => {
   try { return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n')[0]; } catch { return 'not found'; }

@@ -29,7 +29,8 @@ installed_targets=$(rustup target list --installed)
 for t in wasm32-unknown-unknown wasm32-wasip1 wasm32v1-none; do
   grep -qx "$t" <<<"$installed_targets" || { step "rustup target add $t"; run_logged "rustup-$t" rustup target add "$t"; }
 done
-for c in rustfmt clippy; do
+# rust-src: wasm-web/build.sh compiles std with the package (-Zbuild-std, for size).
+for c in rustfmt clippy rust-src; do
   rustup component list --installed | grep -q "^$c" || { step "rustup component add $c"; run_logged "rustup-$c" rustup component add "$c"; }
 done
 

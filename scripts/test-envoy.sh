@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source scripts/env.sh
-timeout 900 cargo build --release -p recgate-proxy --target wasm32-wasip1
+bash wasm-proxy/build.sh
 # The generated-requests test replays recgate-corpus and asks the CLI for the expected decisions.
 timeout 900 cargo build --release -p recgate-cli -p recgate-tests --bin recgate --bin recgate-corpus
 # The plan tests and the demo API use the npm package (built by scripts/test-web.sh).

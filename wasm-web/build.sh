@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly half of the npm package into pkg-web/ (build
-# output, gitignored): wasm-pack --target web, then wasm-opt -Oz. That one
+# output, gitignored): wasm-pack --target web (std built with the package,
+# for size), then wasm-opt -Oz. That one
 # .wasm serves every entry point (js/index.js fetches it, js/bundler.js starts
 # fetching it on import, js/node.js and js/node.cjs read it from disk). Then
 # js/node.cjs (the CommonJS entry, bundled by esbuild from js/node.js) and
 # js/index.d.cts (the declarations for `require`). Needs wasm-pack,
-# wasm-bindgen 0.2.130, wasm-opt and esbuild on PATH (scripts/setup.sh
-# installs them; `source scripts/env.sh` puts them on PATH).
+# wasm-bindgen 0.2.130, wasm-opt, esbuild and the rust-src component
+# (scripts/setup.sh installs them; `source scripts/env.sh` puts them on PATH).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"   # cargo reads wasm-web/.cargo/config.toml (size profile) from here
@@ -14,6 +15,8 @@ cd "$here"   # cargo reads wasm-web/.cargo/config.toml (size profile) from here
 for tool in wasm-pack wasm-bindgen wasm-opt esbuild; do
   command -v "$tool" >/dev/null || { echo "build.sh: $tool not on PATH (run scripts/setup.sh, then source scripts/env.sh)" >&2; exit 1; }
 done
+[ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ] || {
+  echo "build.sh: the rust-src component is missing (run scripts/setup.sh, or rustup component add rust-src)" >&2; exit 1; }
 case "$(wasm-bindgen --version)" in
   *" 0.2.130"*) ;;
   *) echo "build.sh: wasm-bindgen 0.2.130 required (the crate pins wasm-bindgen =0.2.130), found: $(wasm-bindgen --version)" >&2; exit 1 ;;
@@ -25,7 +28,28 @@ opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-si
 
 out=pkg-web
 rm -rf pkg-bundler   # an older layout's second copy of the module
-wasm-pack --quiet build --release --target web --out-dir "$out" --no-pack --mode no-install --no-opt
+# The standard library is compiled with the package (-Zbuild-std, on the
+# stable toolchain through RUSTC_BOOTSTRAP, as the fuzz stage does; needs the
+# rust-src component, which scripts/setup.sh installs) so that it can be built
+# for size: `optimize_for_size` picks std's small algorithms (sorting,
+# formatting), and `panic=immediate-abort` drops the panic machinery and every
+# panic message (the core never panics; a panic in the wasm was already an
+# `unreachable` trap). std, core and alloc keep opt-level 3: built at the
+# package's "s" they made loading a policy ~20 % slower. This crate (the
+# words and rows readers, the exports) is built at opt-level 3 too: check()
+# x0.87, visible() x0.97 for +5.3 KB; the core at 3 would add 13 KB more.
+# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16). Its own
+# target directory: these flags would otherwise rebuild every other wasm32
+# build of the workspace.
+export RUSTC_BOOTSTRAP=1
+export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+export CARGO_TARGET_DIR="$here/../target/wasm-web"
+wasm-pack --quiet build --release --target web --out-dir "$out" --no-pack --mode no-install --no-opt . -- \
+  -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+  --config 'profile.release.package.std.opt-level=3' \
+  --config 'profile.release.package.core.opt-level=3' \
+  --config 'profile.release.package.alloc.opt-level=3' \
+  --config 'profile.release.package.recgate-web.opt-level=3'
 wasm-opt -Oz --strip-debug --strip-producers "${opt_features[@]}" \
   "$out/recgate_web_bg.wasm" -o "$out/recgate_web_bg.wasm"
 rm -f "$out/.gitignore"

@@ -1,8 +1,8 @@
 // Where recgate's CPU per request goes, without touching the filter: the
 // benchmark's allowed GET and its 1,000-entity list through Envoy with recgate
 // configured to stop at successive stages (route table only, a decision without
-// attributes, attributes from the cache, the full media-view path; for the
-// list: parse only, per-entity decisions, the full filter), next to no filter,
+// facts, the full media-view path; for the list: the page through a JSON tree,
+// then the default byte pass), next to no filter,
 // interleaved and repeated like run.mjs. Each stage's increment over the one
 // before is that stage's cost.
 // Prints a markdown table and writes it to target/bench-peers/edge-breakdown.md.
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { makeIssuer } from '../../tests/envoy/lib/jwt.mjs';
 import { startAttributes } from '../../tests/envoy/lib/servers.mjs';
 import { startEnvoy, freePort, repoRoot } from '../../tests/envoy/lib/envoy.mjs';
-import { SCENARIOS, PRINCIPAL, listPage, routeConfig, recgatePlugin, rolesOf } from './configs.mjs';
+import { scenarios, PRINCIPAL, benchData, routeConfig, recgatePlugin, rolesOf } from './configs.mjs';
 import { envoyPid, measure, numericOptions } from './measure.mjs';
 
 const { rounds, seconds, connections } = numericOptions({ rounds: [5, 1], seconds: [4, 1], connections: [16, 1] });
@@ -25,56 +25,47 @@ const idp = makeIssuer();
 const token = () => idp.token({ sub: PRINCIPAL, claims: { roles: rolesOf(policy, PRINCIPAL) } });
 const template = '/api/v2/conversations/{conversationId}/recordings/{recordingId}';
 const route = (action) => [{ method: 'GET', path: template, action }];
-const listRoute = (entities) => [{ method: 'GET', path: '/api/v2/conversations/{conversationId}/recordings', action: { kind: 'list', entities } }];
+const listRoute = (entities) => [{ method: 'GET', path: '/api/v2/conversations/{conversationId}/recordings', action: { kind: 'list', entities, conversation: 'conversationId' } }];
+const SIZES = [1000];
 
 // Each stage runs everything the one before it does, plus one more part of the filter.
 const STAGES = [
   { name: 'none', what: 'no filter', plugin: null },
   {
     name: 'routes',
-    what: 'recgate: path normalised, route table searched, passed through (no identity, no decision)',
+    what: 'recgate: headers read, path normalised, route table searched, passed through (no identity, no decision)',
     plugin: { routes: route({ kind: 'decide', permission: 'directory:user:view', resource: { type: 'user', id: '$principal' } }).map((r) => ({ ...r, path: '/unused/{x}' })), passThrough: ['/api/'] },
   },
   {
     name: 'decide',
-    what: '+ claims from jwt_authn metadata, token check, subject, a decision (directory:user:view on self), decision headers, metric',
+    what: '+ claims from jwt_authn metadata, token check, subject, a decision (directory:user:view on self), decision headers and filter state, metric',
     plugin: { routes: route({ kind: 'decide', permission: 'directory:user:view', resource: { type: 'user', id: '$principal' } }) },
   },
   {
-    name: 'attributes',
-    what: '+ recording attributes from the shared-data cache, parsed (as Recording and as a JSON value), decided on the recording',
-    plugin: { routes: route({ kind: 'onRecording', permission: 'recording:screenRecording:view', recording: 'recordingId' }) },
-  },
-  {
     name: 'view',
-    what: '+ the media-view path of the default routes: visibility first (a second subject), then the view decision — the benchmark\'s allow path',
+    what: '+ the recording\'s facts from the shared-data cache, visibility and the media view, the response body checked — the benchmark\'s allow path (default routes)',
     plugin: { routes: 'default' },
   },
-  // The 1,000-entity page under list routes of growing cost per entity.
-  { name: 'none', what: 'no filter', plugin: null, scenario: 'list' },
+  // The 1,000-entity page.
+  { name: 'none', what: 'no filter', plugin: null, scenario: 'list-1000' },
   {
-    name: 'parse',
-    what: 'recgate list filter with entities judged as queues: body read, parsed to a JSON tree, each entity dropped on one id lookup, a near-empty page written back',
-    plugin: { routes: listRoute('queues') },
-    scenario: 'list',
-  },
-  {
-    name: 'per-entity',
-    what: '+ each entity turned into a recording (fields copied, deserialised) and decided (recording:metadata:view; all dropped)',
+    name: 'tree',
+    what: 'recgate with the page as a metadata list: the conversation\'s facts, the page parsed to a JSON tree, each entity decided (recording:metadata:view) and written back through the tree',
     plugin: { routes: listRoute('metadata') },
-    scenario: 'list',
+    scenario: 'list-1000',
   },
   {
-    name: 'filter',
-    what: '+ visibility per entity (media, then metadata), 428 entities kept and serialised — the benchmark\'s list path',
+    name: 'bytes',
+    what: 'the default recording list: each recording decided once, the page read as bytes, kept entities copied — the benchmark\'s list path',
     plugin: { routes: 'default' },
-    scenario: 'list',
+    scenario: 'list-1000',
   },
 ];
-for (const s of STAGES) s.request = SCENARIOS.find((x) => x.name === (s.scenario ?? 'allow'));
+for (const s of STAGES) s.request = scenarios(SIZES).find((x) => x.name === (s.scenario ?? 'allow'));
 
-const attrs = await startAttributes();
-const common = { jwks: idp.jwks, upstreamPort: await freePort(), attributesPort: attrs.port, routeConfig: routeConfig(JSON.stringify(listPage())) };
+const data = benchData(SIZES);
+const attrs = await startAttributes(data);
+const common = { jwks: idp.jwks, upstreamPort: await freePort(), attributesPort: attrs.port, routeConfig: routeConfig(data, SIZES) };
 const running = [];
 try {
   for (const s of STAGES) {

@@ -145,6 +145,33 @@ pub fn policy_or_exit(path: &str, json: bool) -> Result<Result<Policy, ExitCode>
     })
 }
 
+/// What a line-by-line command (`eval`, `bulk`: `--policy POLICY
+/// [--requests FILE.jsonl]`) reads: the policy, and its input lines (stdin
+/// by default) — or the exit code after an invalid policy was reported.
+pub type PolicyAndLines = Result<(Policy, Box<dyn std::io::BufRead>), ExitCode>;
+
+/// Parses a line-by-line command's arguments and opens its input.
+pub fn policy_and_lines(argv: &[String]) -> Result<PolicyAndLines, String> {
+    let args = Args::parse(argv, &["policy", "requests"], &[])?;
+    if !args.positional.is_empty() {
+        return Err(format!(
+            "unexpected argument \"{}\"",
+            args.positional.join(" ")
+        ));
+    }
+    let policy = match policy_or_exit(args.required("policy")?, false)? {
+        Ok(p) => p,
+        Err(code) => return Ok(Err(code)),
+    };
+    let input: Box<dyn std::io::BufRead> = match args.value("requests") {
+        None | Some("-") => Box::new(std::io::stdin().lock()),
+        Some(f) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?,
+        )),
+    };
+    Ok(Ok((policy, input)))
+}
+
 /// `--now T` (RFC 3339), or the system clock: the core has none of its own.
 pub fn now(args: &Args) -> Result<Timestamp, String> {
     match args.value("now") {

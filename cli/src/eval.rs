@@ -7,26 +7,12 @@ use std::process::ExitCode;
 
 use recgate_core::{Decision, Reason, Request};
 
-use crate::args::{decision_id, policy_or_exit, read, Args};
+use crate::args::{decision_id, policy_and_lines, policy_or_exit, read, Args};
 
 pub fn eval(argv: &[String]) -> Result<ExitCode, String> {
-    let args = Args::parse(argv, &["policy", "requests"], &[])?;
-    if !args.positional.is_empty() {
-        return Err(format!(
-            "unexpected argument \"{}\"",
-            args.positional.join(" ")
-        ));
-    }
-    let path = args.required("policy")?;
-    let policy = match policy_or_exit(path, false)? {
-        Ok(p) => p,
+    let (policy, input) = match policy_and_lines(argv)? {
+        Ok(read) => read,
         Err(code) => return Ok(code),
-    };
-    let input: Box<dyn BufRead> = match args.value("requests") {
-        None | Some("-") => Box::new(std::io::stdin().lock()),
-        Some(f) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?,
-        )),
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (n, line) in input.split(b'\n').enumerate() {

@@ -5,6 +5,7 @@
 //! strict lint), 2 the command could not run (usage, unreadable file).
 
 mod args;
+mod bulk;
 mod diff;
 mod eval;
 mod import;
@@ -28,6 +29,7 @@ USAGE:
   recgate lint POLICY [--format text|json] [--strict]
   recgate eval --policy POLICY [--requests FILE.jsonl]
   recgate explain --policy POLICY --request REQ.json [--format text|json]
+  recgate bulk --policy POLICY [--requests FILE.jsonl]
   recgate slice --policy POLICY --principal ID
   recgate test VECTORS.json... [--slices] [--coverage]
   recgate plan --policy POLICY --principal ID --permission PERM [--now T] [--sql sqlite|postgres]
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         "lint" => inspect::lint(rest),
         "eval" => eval::eval(rest),
         "explain" => eval::explain(rest),
+        "bulk" => bulk::bulk(rest),
         "slice" => inspect::slice(rest),
         "test" => vectors::test(rest),
         "licenses" => inspect::licenses(rest),

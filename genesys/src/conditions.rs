@@ -332,11 +332,6 @@ fn leaf(var: &str, node: &ConditionNode, known: &Known) -> Result<Vec<Disjunct>,
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
 

@@ -13,6 +13,16 @@
 //! system's JSON and the file system (`std`), while the core and
 //! `recgate-analysis` stay `no_std` with no I/O. It depends on the core only
 //! to validate what it builds and to name it by content hash.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        reason = "unit tests: a panic is a failed test with its message"
+    )
+)]
 
 pub mod conditions;
 pub mod import;

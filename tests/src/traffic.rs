@@ -897,6 +897,74 @@ pub fn enrich(doc: &mut Value, rng: &mut Rng) {
     }
 }
 
+/// Administrators, for the edge's organisation-level routes (opt-in:
+/// `recgate-corpus --admins`; the default corpus never has them, so its
+/// policies and floors are what they were). Random roles rarely hold the
+/// organisation permissions — retention policies, recording settings,
+/// recording jobs — nor the unrestricted delete, export, view and monitor
+/// a bulk job or a figure over every recording needs (`Policy::bulk`): two
+/// users get `records-admin`, two `bulk-admin` — the first assigned to
+/// every division, the second to every division or (a restriction a bulk
+/// check must refuse) to the home division only. Being unrestricted also
+/// means every region the policy knows (SPEC §3 step 9: `crossRegion` is for
+/// metadata only), so half of the organisations are single-region: every
+/// user in the home region (the traffic still has recordings in a second
+/// region). Deterministic for `rng`; nothing else of the policy changes.
+pub fn add_admins(doc: &mut Value, rng: &mut Rng) {
+    let single_region = rng.chance(50);
+    let home = doc["settings"]["homeRegion"]
+        .as_str()
+        .unwrap_or("us-east-1")
+        .to_string();
+    let Some(roles) = doc.get_mut("roles").and_then(Value::as_object_mut) else {
+        return;
+    };
+    roles.insert(
+        "records-admin".into(),
+        json!({ "grants": [
+            { "permission": "recording:retentionPolicy:*" },
+            { "permission": "recording:settings:*" },
+            { "permission": "recording:job:*" } ] }),
+    );
+    roles.insert(
+        "bulk-admin".into(),
+        json!({ "grants": [
+            { "permission": "recording:recording:*", "crossRegion": true },
+            { "permission": "recording:screenRecording:*", "crossRegion": true },
+            { "permission": "recording:metadata:view", "crossRegion": true },
+            { "permission": "conversation:call:monitor", "crossRegion": true },
+            { "permission": "recording:job:*" } ] }),
+    );
+    let Some(users) = doc.get_mut("users").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if single_region {
+        for (_, u) in users.iter_mut() {
+            u["region"] = json!(home);
+        }
+    }
+    let ids: Vec<String> = users.keys().cloned().collect();
+    for role in ["records-admin", "bulk-admin"] {
+        let first = rng.below(ids.len());
+        let second = (first + 1 + rng.below(ids.len().max(2) - 1)) % ids.len().max(1);
+        for (n, at) in [first, second].into_iter().enumerate() {
+            let divisions = if n == 0 || rng.chance(50) {
+                json!(["*"])
+            } else {
+                json!(["home"])
+            };
+            if let Some(list) = ids
+                .get(at)
+                .and_then(|id| users.get_mut(id))
+                .and_then(|u| u.get_mut("roles"))
+                .and_then(Value::as_array_mut)
+            {
+                list.push(json!({ "role": role, "divisions": divisions }));
+            }
+        }
+    }
+}
+
 /// The corpus's policies, deterministic for a seed: `gen::policy` drawn by a
 /// ChaCha-seeded proptest runner, each [`enrich`]ed, with the generator its
 /// requests are drawn from.

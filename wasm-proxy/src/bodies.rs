@@ -269,10 +269,6 @@ pub fn job_state(body: &[u8]) -> Result<String, BadBody> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
 

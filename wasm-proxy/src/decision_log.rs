@@ -18,7 +18,7 @@ use recgate_core::{Reason, Recording, Request, Resource};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::shared::log;
+use crate::host::log;
 
 /// What a masked string becomes.
 pub const MASKED: &str = "<masked>";

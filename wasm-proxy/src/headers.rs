@@ -122,11 +122,6 @@ pub fn serialize_map(pairs: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
 

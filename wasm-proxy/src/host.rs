@@ -27,7 +27,15 @@ use std::ptr::{null, null_mut};
 
 use proxy_wasm::types::{BufferType, MapType};
 
+use crate::census::{tick, Call};
 use crate::headers::{parse_map, serialize_map, HeaderMap};
+
+/// Logs through Envoy (a failed log call is not worth failing a request for;
+/// the SDK's `log` carries only strings the filter built, and returns its status).
+pub fn log(level: proxy_wasm::types::LogLevel, msg: &str) {
+    tick(Call::Log);
+    let _ = proxy_wasm::hostcalls::log(level, msg);
+}
 
 /// A host status other than Ok, as the ABI numbers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +134,7 @@ fn status(code: u32) -> Result<(), HostError> {
 
 /// A whole header (or trailer) map as bytes; an unreadable map is an error.
 pub fn map(map: MapType) -> Result<HeaderMap, HostError> {
+    tick(Call::GetHeaders);
     let mut data = null_mut();
     let mut size = 0usize;
     // SAFETY: out-pointers to locals; the host fills them or leaves them null.
@@ -137,6 +146,7 @@ pub fn map(map: MapType) -> Result<HeaderMap, HostError> {
 
 /// Sets (replacing every value) or, with `None`, removes a header.
 pub fn set_map_value(map: MapType, name: &[u8], value: Option<&[u8]>) -> Result<(), HostError> {
+    tick(Call::SetHeader);
     // SAFETY: name and value are valid for their lengths.
     let code = unsafe {
         match value {
@@ -155,6 +165,7 @@ pub fn set_map_value(map: MapType, name: &[u8], value: Option<&[u8]>) -> Result<
 
 /// `size` bytes of a buffer from `start` (empty when there is none).
 pub fn buffer(kind: BufferType, start: usize, size: usize) -> Result<Vec<u8>, HostError> {
+    tick(Call::GetBuffer);
     let mut data = null_mut();
     let mut got = 0usize;
     // SAFETY: out-pointers to locals.
@@ -174,12 +185,14 @@ pub fn set_buffer(
     size: usize,
     value: &[u8],
 ) -> Result<(), HostError> {
+    tick(Call::SetBuffer);
     // SAFETY: value is valid for its length.
     status(unsafe { proxy_set_buffer_bytes(kind as u32, start, size, value.as_ptr(), value.len()) })
 }
 
 /// A property (request metadata, filter state) as Envoy serialises it.
 pub fn property(path: &[&str]) -> Result<Option<Vec<u8>>, HostError> {
+    tick(Call::GetProperty);
     let serialized = path.join("\0");
     let mut data = null_mut();
     let mut size = 0usize;
@@ -197,6 +210,7 @@ pub fn property(path: &[&str]) -> Result<Option<Vec<u8>>, HostError> {
 
 /// Writes a property of the stream (Envoy keeps it as filter state `wasm.<path>`).
 pub fn set_property(path: &[&str], value: &[u8]) -> Result<(), HostError> {
+    tick(Call::SetProperty);
     let serialized = path.join("\0");
     // SAFETY: path and value are valid for their lengths.
     status(unsafe {
@@ -215,6 +229,7 @@ pub fn send_response(
     headers: &[(&str, &[u8])],
     body: &[u8],
 ) -> Result<(), HostError> {
+    tick(Call::SendResponse);
     let serialized = serialize_map(headers);
     // SAFETY: every pointer is valid for its length.
     status(unsafe {
@@ -233,6 +248,13 @@ pub fn send_response(
 
 /// A shared-data entry (`None`: absent).
 pub fn shared_data(key: &str) -> Option<Vec<u8>> {
+    shared_data_numbered(key).map(|(bytes, _)| bytes)
+}
+
+/// A shared-data entry and its CAS number, which Envoy renews on every
+/// write of the entry (`None`: absent).
+pub fn shared_data_numbered(key: &str) -> Option<(Vec<u8>, u32)> {
+    tick(Call::GetShared);
     let mut data = null_mut();
     let mut size = 0usize;
     let mut cas = 0u32;
@@ -240,11 +262,12 @@ pub fn shared_data(key: &str) -> Option<Vec<u8>> {
     let code =
         unsafe { proxy_get_shared_data(key.as_ptr(), key.len(), &mut data, &mut size, &mut cas) };
     let bytes = owned(data, size);
-    (code == OK && !data.is_null()).then_some(bytes)
+    (code == OK && !data.is_null()).then_some((bytes, cas))
 }
 
 /// Writes a shared-data entry (last writer wins).
 pub fn set_shared_data(key: &str, value: &[u8]) -> Result<(), HostError> {
+    tick(Call::SetShared);
     // SAFETY: key and value valid for their lengths.
     status(unsafe {
         proxy_set_shared_data(key.as_ptr(), key.len(), value.as_ptr(), value.len(), 0)
@@ -262,18 +285,21 @@ pub enum Stream {
 
 /// Lets a paused stream go on.
 pub fn resume(stream: Stream) -> Result<(), HostError> {
+    tick(Call::Stream);
     // SAFETY: no pointers.
     status(unsafe { proxy_continue_stream(stream as u32) })
 }
 
 /// Resets a stream (nothing more reaches the client).
 pub fn reset(stream: Stream) -> Result<(), HostError> {
+    tick(Call::Stream);
     // SAFETY: no pointers.
     status(unsafe { proxy_close_stream(stream as u32) })
 }
 
 /// Envoy's clock, nanoseconds since the epoch (0 when it cannot say).
 pub fn now_nanos() -> u64 {
+    tick(Call::Time);
     let mut t = 0u64;
     // SAFETY: out-pointer to a local.
     let code = unsafe { proxy_get_current_time_nanoseconds(&mut t) };

@@ -18,9 +18,10 @@ use recgate_core::edge::TokenClaims;
 use recgate_core::enforce::{obligations_of, RecordingAction, RecordingFacts};
 use recgate_core::{Policy, Reason, Request, Timestamp};
 
-use crate::attributes::{cache_entry, fresh, Answer, FactsKey};
+use crate::attributes::{cache_entry, fresh_bytes, Answer, FactsKey, FactsMemo, Parsed};
 use crate::config::{Mode, PluginConfig};
 use crate::decision_log::{self, Logged};
+use crate::host::log;
 use crate::host::{self, Stream};
 use crate::identity::{self, ClaimBytes, ClaimError};
 use crate::ids::new_id;
@@ -32,7 +33,7 @@ use crate::path::normalize;
 use crate::respond::{self, obligation_headers, set_request_header};
 use crate::rewrite::{is_error_body, Unfilterable};
 use crate::routes::{find, Action, AnnotationVerb};
-use crate::shared::{log, Shared};
+use crate::shared::Shared;
 
 /// Where the request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,10 @@ pub struct EdgeRequest {
     body: Vec<u8>,
     pending: Vec<(u32, FactsKey)>,
     answers: BTreeMap<FactsKey, Answer>,
+    /// The CAS numbers of the cache entries answers were read from.
+    numbers: BTreeMap<FactsKey, u32>,
+    /// The VM's parsed conversation facts.
+    memo: Option<Rc<RefCell<FactsMemo>>>,
     rewrite: Rewrite,
     decision: Option<(String, String)>,
     /// The response's status is neither 200 nor 201: only an API error body may pass.
@@ -78,6 +83,10 @@ pub struct EdgeRequest {
     route: Option<usize>,
     /// The decision's fields for access logs (`decisionMetadata.headers`).
     fields: Option<DecisionFields>,
+    /// Which of [`UNFILTERABLE_ASKS`] the request carries (only those are
+    /// removed: each removal is a host call, and removing an absent header
+    /// changes nothing).
+    asks: Vec<&'static str>,
 }
 
 fn text_claim(bytes: Result<Option<Vec<u8>>, host::HostError>) -> ClaimBytes {
@@ -106,12 +115,16 @@ const UNFILTERABLE_ASKS: [&str; 5] = [
 
 impl EdgeRequest {
     pub(crate) fn new(shared: Option<Rc<RefCell<Shared>>>, context_id: u32) -> EdgeRequest {
-        let (config, policy) = match &shared {
+        let (config, policy, memo) = match &shared {
             Some(s) => {
                 let s = s.borrow();
-                (Some(s.config.clone()), s.policy.clone())
+                (
+                    Some(s.config.clone()),
+                    s.policy.clone(),
+                    Some(s.facts_memo.clone()),
+                )
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         EdgeRequest {
             shared,
@@ -127,12 +140,15 @@ impl EdgeRequest {
             body: Vec::new(),
             pending: Vec::new(),
             answers: BTreeMap::new(),
+            numbers: BTreeMap::new(),
+            memo,
             rewrite: Rewrite::None,
             decision: None,
             error_status: false,
             early_id: None,
             route: None,
             fields: None,
+            asks: Vec::new(),
         }
     }
 
@@ -321,6 +337,10 @@ impl EdgeRequest {
             }
         };
         self.actor = claims.subject.clone();
+        self.asks = UNFILTERABLE_ASKS
+            .into_iter()
+            .filter(|h| headers.has(h))
+            .collect();
         // A method override would let an upstream act on another method than the one decided.
         if METHOD_OVERRIDES.iter().any(|h| headers.has(h)) {
             log(LogLevel::Info, "recgate: method-override header refused");
@@ -435,6 +455,8 @@ impl EdgeRequest {
             policy: self.policy.as_deref()?,
             routed: self.routed.as_ref()?,
             answers: &self.answers,
+            numbers: &self.numbers,
+            memo: self.memo.as_deref(),
             body: &self.body,
             method: &self.method,
             actor: &self.actor,
@@ -480,14 +502,27 @@ impl EdgeRequest {
                 continue;
             }
             if use_cache && key.cacheable() {
-                if let Some(body) =
-                    host::shared_data(&key.cache_key()).and_then(|e| fresh(&e, self.now))
-                {
-                    self.answers.insert(key, Answer::Found(body));
-                    continue;
+                if let Some((entry, number)) = host::shared_data_numbered(&key.cache_key()) {
+                    if let Some(body) = fresh_bytes(&entry, self.now) {
+                        // Facts already parsed from this very entry are not read again.
+                        let parsed = self
+                            .memo
+                            .as_ref()
+                            .and_then(|m| m.try_borrow().ok()?.get(&key, number));
+                        let answer = match parsed {
+                            Some(facts) => Some(Answer::Parsed(facts)),
+                            None => String::from_utf8(body.to_vec()).ok().map(Answer::Found),
+                        };
+                        if let Some(answer) = answer {
+                            self.numbers.insert(key.clone(), number);
+                            self.answers.insert(key, answer);
+                            continue;
+                        }
+                    }
                 }
             }
             let path = key.path(cfg);
+            crate::census::tick(crate::census::Call::Dispatch);
             let sent = hostcalls::dispatch_http_call(
                 &cfg.cluster,
                 vec![
@@ -569,7 +604,7 @@ impl EdgeRequest {
                     set_request_header(k, Some(&v));
                 }
                 if rewrite.is_some() && !self.shadow() {
-                    for h in UNFILTERABLE_ASKS {
+                    for h in std::mem::take(&mut self.asks) {
                         set_request_header(h, None);
                     }
                     self.rewrite = rewrite;
@@ -643,8 +678,14 @@ impl EdgeRequest {
         if !self.rewrite.is_some() || self.phase != Phase::Forwarded {
             return Flow::Continue;
         }
-        let headers = host::map(MapType::HttpResponseHeaders).unwrap_or_default();
+        let read = host::map(MapType::HttpResponseHeaders);
+        let unread = read.is_err();
+        let headers = read.unwrap_or_default();
         let status = headers.get(":status").unwrap_or_default().to_vec();
+        // Removing a header the response does not carry would be a host call for nothing
+        // (when the map could not be read, every one is removed, as before).
+        let present =
+            |name: &[u8]| unread || std::str::from_utf8(name).is_ok_and(|n| headers.has(n));
         let encoded = headers
             .get("content-encoding")
             .is_some_and(|e| !e.eq_ignore_ascii_case(b"identity"));
@@ -659,7 +700,9 @@ impl EdgeRequest {
             (b"last-modified", None),
             (b"content-length", None),
         ] {
-            let _ = host::set_map_value(MapType::HttpResponseHeaders, name, value);
+            if value.is_some() || present(name) {
+                let _ = host::set_map_value(MapType::HttpResponseHeaders, name, value);
+            }
         }
         match status.as_slice() {
             b"200" | b"201" if end_of_stream => {
@@ -796,6 +839,7 @@ impl EdgeRequest {
         let answers = &self.answers;
         let batch = |c: &str, r: &str| match answers.get(&FactsKey::Recording(c.into(), r.into())) {
             Some(Answer::Found(text)) => RecordingFacts::from_json(text).ok(),
+            Some(Answer::Parsed(Parsed::Recording(f))) => Some(RecordingFacts::clone(f)),
             _ => None,
         };
         let result: Result<(Vec<u8>, ListTally), Unfilterable> = reader.apply(
@@ -813,7 +857,10 @@ impl EdgeRequest {
                     m.add("recgate.lists.entities_kept", tally.kept as u64);
                 }
                 let len = self.body.len();
-                if host::set_buffer(BufferType::HttpResponseBody, 0, len, &out).is_err() {
+                // A body the principal may have whole, as it came, is left in Envoy's buffer.
+                if out != self.body
+                    && host::set_buffer(BufferType::HttpResponseBody, 0, len, &out).is_err()
+                {
                     return self.reset_response("the filtered body could not be written");
                 }
                 self.rewrite = Rewrite::None;
@@ -894,6 +941,13 @@ impl Context for EdgeRequest {
 }
 
 impl HttpContext for EdgeRequest {
+    #[cfg(feature = "hostcall-census")]
+    fn on_log(&mut self) {
+        if let Some(s) = &self.shared {
+            s.borrow_mut().metrics.report_census();
+        }
+    }
+
     fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Flow {
         self.start(end_of_stream)
     }

@@ -13,6 +13,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// A fresh decision id (32 lowercase hex digits).
 pub fn new_id(context_id: u32) -> String {
     let mut bytes = [0u8; 16];
+    crate::census::tick(crate::census::Call::Random);
     if getrandom::fill(&mut bytes).is_ok() {
         return decision_id(bytes);
     }

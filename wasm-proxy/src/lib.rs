@@ -22,10 +22,22 @@
 //!   [`judging`] (entities judged by the core), [`respond`] (replies),
 //!   [`decision_log`] (sampled, masked decision-log lines), [`metadata`]
 //!   (decision fields for Envoy's access logs), [`ids`] (decision ids),
-//!   [`metrics`] (stats).
+//!   [`metrics`] (stats); [`census`] (host calls counted for bench/edge,
+//!   feature `hostcall-census` only).
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        reason = "unit tests: a panic is a failed test with its message"
+    )
+)]
 
 pub mod attributes;
 pub mod bodies;
+mod census;
 pub mod config;
 pub mod decision_log;
 pub mod headers;

@@ -13,6 +13,8 @@
 use std::collections::HashMap;
 
 use proxy_wasm::hostcalls;
+
+use crate::census::{tick, Call};
 use proxy_wasm::types::MetricType;
 use recgate_core::Reason;
 
@@ -37,6 +39,7 @@ impl Metrics {
         if let Some(id) = self.ids.get(name) {
             return Some(*id);
         }
+        tick(Call::Metric);
         let id = hostcalls::define_metric(kind, name).ok()?;
         self.ids.insert(name.to_string(), id);
         Some(id)
@@ -53,13 +56,27 @@ impl Metrics {
             return;
         }
         if let Some(id) = self.id(MetricType::Counter, name) {
+            tick(Call::Metric);
             let _ = hostcalls::increment_metric(id, i64::try_from(n).unwrap_or(i64::MAX));
         }
+    }
+
+    /// Adds the host calls counted since the last report to the
+    /// `recgate.census.*` counters, and counts one stream
+    /// (`recgate.census.streams`); the report's own calls belong to no request.
+    #[cfg(feature = "hostcall-census")]
+    pub fn report_census(&mut self) {
+        for (name, n) in crate::census::drain() {
+            self.add(&format!("recgate.census.{name}"), n);
+        }
+        self.add("recgate.census.streams", 1);
+        let _ = crate::census::drain();
     }
 
     /// Sets a gauge.
     pub fn gauge(&mut self, name: &str, value: u64) {
         if let Some(id) = self.id(MetricType::Gauge, name) {
+            tick(Call::Metric);
             let _ = hostcalls::record_metric(id, value);
         }
     }
@@ -145,6 +162,7 @@ impl DecisionStats {
                 let Some(name) = self.name(route, outcome, reason) else {
                     return;
                 };
+                tick(Call::Metric);
                 let Ok(id) = hostcalls::define_metric(MetricType::Counter, &name) else {
                     return;
                 };
@@ -154,6 +172,7 @@ impl DecisionStats {
                 id
             }
         };
+        tick(Call::Metric);
         let _ = hostcalls::increment_metric(id, 1);
     }
 }

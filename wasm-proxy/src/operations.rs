@@ -6,12 +6,15 @@
 //! response rewrite and the cache entries a write makes stale). No host
 //! state: [`crate::http`] owns the request and carries the verdict out.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use proxy_wasm::types::LogLevel;
 use recgate_core::bulk::{BulkAction, BulkScope};
 use recgate_core::enforce::{
-    obligations_of, AnnotationAction, ConversationFacts, RecordingAction, RecordingFacts, Ruling,
+    obligations_of, AnnotationAction, ConversationFacts, Keep, RecordingAction, RecordingFacts,
+    Ruling,
 };
 use recgate_core::request::Named;
 use recgate_core::{
@@ -20,12 +23,12 @@ use recgate_core::{
 };
 use serde_json::{json, Value};
 
-use crate::attributes::{Answer, FactsKey};
+use crate::attributes::{Answer, FactsKey, FactsMemo, Parsed};
 use crate::bodies;
+use crate::host::log;
 use crate::judging::Rewrite;
 use crate::respond;
 use crate::routes::{Action, AnnotationVerb, ListKind, RecordingVerb};
-use crate::shared::log;
 
 mod monitoring;
 
@@ -95,6 +98,10 @@ pub(crate) struct Ask<'a> {
     pub routed: &'a Routed,
     /// The facts gathered so far.
     pub answers: &'a BTreeMap<FactsKey, Answer>,
+    /// The CAS numbers of the cache entries answers were read from.
+    pub numbers: &'a BTreeMap<FactsKey, u32>,
+    /// The VM's parsed conversation facts.
+    pub memo: Option<&'a RefCell<FactsMemo>>,
     /// The request body read (empty on routes that read none).
     pub body: &'a [u8],
     /// The method, upper case.
@@ -157,24 +164,53 @@ impl Ask<'_> {
         }
     }
 
-    /// One recording's facts, or the refusal to answer without them.
+    /// One recording's facts, or the refusal to answer without them: parsed
+    /// only when the cache entry they come from was not parsed before
+    /// (attributes.rs, `FactsMemo`).
     pub(crate) fn recording_facts(&self, c: &str, r: &str) -> Result<RecordingFacts, Box<Verdict>> {
         let key = FactsKey::Recording(c.to_string(), r.to_string());
+        if let Some(Answer::Parsed(Parsed::Recording(f))) = self.answers.get(&key) {
+            return Ok(RecordingFacts::clone(f));
+        }
+        let number = self.numbers.get(&key).copied();
         // A recording that says it is in another conversation is not in this one.
-        self.read_facts(key, "recording", RecordingFacts::from_json, |f| {
+        let f = self.read_facts(key.clone(), "recording", RecordingFacts::from_json, |f| {
             f.recording.id == r
                 && f.recording
                     .conversation_id
                     .as_deref()
                     .map_or(true, |x| x == c)
-        })
+        })?;
+        self.remember(&key, number, || Parsed::Recording(Rc::new(f.clone())));
+        Ok(f)
     }
 
-    fn conversation_facts(&self, c: &str) -> Result<ConversationFacts, Box<Verdict>> {
+    /// A conversation's facts: parsed only when the cache entry they come
+    /// from was not parsed before (attributes.rs, `FactsMemo`).
+    fn conversation_facts(&self, c: &str) -> Result<Rc<ConversationFacts>, Box<Verdict>> {
         let key = FactsKey::Conversation(c.to_string());
-        self.read_facts(key, "conversation", ConversationFacts::from_json, |f| {
-            f.conversation_id == c
-        })
+        if let Some(Answer::Parsed(Parsed::Conversation(f))) = self.answers.get(&key) {
+            return Ok(Rc::clone(f));
+        }
+        let number = self.numbers.get(&key).copied();
+        let f = Rc::new(self.read_facts(
+            key.clone(),
+            "conversation",
+            ConversationFacts::from_json,
+            |f| f.conversation_id == c,
+        )?);
+        self.remember(&key, number, || Parsed::Conversation(Rc::clone(&f)));
+        Ok(f)
+    }
+
+    /// Keeps facts parsed from the cache entry numbered `number` (none: they
+    /// did not come from the cache).
+    fn remember(&self, key: &FactsKey, number: Option<u32>, parsed: impl FnOnce() -> Parsed) {
+        if let (Some(n), Some(memo)) = (number, self.memo) {
+            if let Ok(mut memo) = memo.try_borrow_mut() {
+                memo.put(key, n, parsed());
+            }
+        }
     }
 
     fn missing(&self, reason: Reason) -> Verdict {
@@ -529,28 +565,35 @@ impl Ask<'_> {
                     }
                     ListKind::Recordings | ListKind::Metadata => {
                         let f = facts!(self.conversation_facts(&c));
-                        let redact: Vec<String> = f
-                            .recordings
-                            .iter()
-                            .filter(|r| {
-                                matches!(
-                                    subject.keep_recording(Some(&r.recording), *download, now),
-                                    recgate_core::enforce::Keep::Media { redact: true }
-                                )
-                            })
-                            .map(|r| r.recording.id.clone())
-                            .collect();
                         let rewrite = if *entities == ListKind::Recordings {
-                            Rewrite::Recordings {
-                                facts: Box::new(f),
-                                download: *download,
-                            }
+                            // Every recording decided once: for the redact header, and for the body.
+                            let decided: Rc<[Keep]> = f
+                                .recordings
+                                .iter()
+                                .map(|r| subject.keep_recording(Some(&r.recording), *download, now))
+                                .collect();
+                            let redact: Vec<String> = f
+                                .recordings
+                                .iter()
+                                .zip(decided.iter())
+                                .filter(|(_, k)| matches!(k, Keep::Media { redact: true }))
+                                .map(|(r, _)| r.recording.id.clone())
+                                .collect();
+                            (
+                                Rewrite::Recordings {
+                                    facts: f,
+                                    download: *download,
+                                    decided: Some(decided),
+                                },
+                                redact,
+                            )
                         } else {
-                            Rewrite::MetadataList { facts: Box::new(f) }
+                            (Rewrite::MetadataList { facts: f }, Vec::new())
                         };
+                        let (rewrite, redact) = rewrite;
                         let mut v = self.forward_plain("", None, rewrite);
                         if let Verdict::Forward { extra_headers, .. } = &mut v {
-                            if !redact.is_empty() && *entities == ListKind::Recordings {
+                            if !redact.is_empty() {
                                 extra_headers
                                     .push(("x-recgate-redact-recordings", redact.join(",")));
                             }

@@ -8,7 +8,7 @@ use recgate_core::{Obligation, Reason};
 use serde_json::{json, Value};
 
 use crate::host;
-use crate::shared::log;
+use crate::host::log;
 
 /// A refusal's status for a reason (the edge's contract, docs/envoy-filter.md).
 pub fn status_for(reason: Reason) -> u32 {
@@ -85,11 +85,6 @@ pub fn obligation_headers(obligations: &[Obligation]) -> Vec<(&'static str, Stri
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test: a panic is a failure with its message"
-)]
 mod tests {
     use super::*;
 

@@ -25,10 +25,11 @@ use serde_json::{json, Value};
 use crate::config::{PluginConfig, PolicyServer};
 use crate::headers::readable;
 use crate::host;
+use crate::host::log;
 use crate::http::EdgeRequest;
 use crate::metrics::{stat_safe, Metrics};
 use crate::reload::{judge, Accepted, ReloadFailure, Running, Verdict};
-use crate::shared::{log, Shared};
+use crate::shared::Shared;
 
 /// Seconds between ticks: polls happen on the tick after `pollSeconds`, and
 /// the policy-age gauges move once a second.
@@ -283,6 +284,7 @@ impl RootContext for PolicyRoot {
             config: config.clone(),
             policy: None,
             metrics: Metrics::new(&config.route_names),
+            facts_memo: Rc::default(),
         })));
         // The server's last good policy supersedes the inline one it was started with.
         if let Some(accepted) = self.last_good(&config) {

@@ -2,10 +2,12 @@
 //! configuration, the active policy and the stats. Its own module so that
 //! neither context depends on the other.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use recgate_core::Policy;
 
+use crate::attributes::FactsMemo;
 use crate::config::PluginConfig;
 use crate::metrics::Metrics;
 
@@ -17,9 +19,7 @@ pub struct Shared {
     pub policy: Option<Rc<Policy>>,
     /// Counters and gauges.
     pub metrics: Metrics,
-}
-
-/// Logs through Envoy (a failed log call is not worth failing a request for).
-pub fn log(level: proxy_wasm::types::LogLevel, msg: &str) {
-    let _ = proxy_wasm::hostcalls::log(level, msg);
+    /// Conversation facts parsed from the cache (its own cell: request
+    /// contexts hold it while deciding, when `Shared` itself may be borrowed).
+    pub facts_memo: Rc<RefCell<FactsMemo>>,
 }

@@ -450,6 +450,9 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   // Same-as-previous shortcuts: list rows repeat media, directions, regions,
   // queues, timestamps and divisions, and a participant is usually the owner.
   let lastMedia = null, lastMediaIx = 0, lastDir = null, lastDirIx = 0;
+  // Media and directions take two values on most lists, mixed row by row:
+  // the value before the last one is kept too.
+  let prevMedia = null, prevMediaIx = 0, prevDir = null, prevDirIx = 0;
   let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
   let lastCreated = null, lastCreatedIx = 0, lastDiv = null, lastDivIx = 0;
   let lastPart = null, lastPartIx = 0;
@@ -466,13 +469,19 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     let v = rec.media;
     if (v == null) cols[o + C_MEDIA] = NONE;
     else if (v === lastMedia) cols[o + C_MEDIA] = lastMediaIx;
-    else if (typeof v === 'string') { lastMedia = v; cols[o + C_MEDIA] = lastMediaIx = table.id(v); }
-    else ok = false;
+    else if (typeof v === 'string') {
+      const ix = v === prevMedia ? prevMediaIx : table.id(v);
+      prevMedia = lastMedia; prevMediaIx = lastMediaIx;
+      lastMedia = v; cols[o + C_MEDIA] = lastMediaIx = ix;
+    } else ok = false;
     v = rec.direction;
     if (v == null) cols[o + C_DIRECTION] = NONE;
     else if (v === lastDir) cols[o + C_DIRECTION] = lastDirIx;
-    else if (typeof v === 'string') { lastDir = v; cols[o + C_DIRECTION] = lastDirIx = table.id(v); }
-    else ok = false;
+    else if (typeof v === 'string') {
+      const ix = v === prevDir ? prevDirIx : table.id(v);
+      prevDir = lastDir; prevDirIx = lastDirIx;
+      lastDir = v; cols[o + C_DIRECTION] = lastDirIx = ix;
+    } else ok = false;
     const owner = rec.owner;
     let ownerIx = NONE;
     if (typeof owner === 'string') ownerIx = table.id(owner);
@@ -648,6 +657,23 @@ class TextSink {
   add(s) {
     const known = this.index[s];
     if (known !== undefined) return known;
+    const ix = this.once(s);
+    if (this.ok) {
+      this.index[s] = ix;
+      this.fresh.push(s);
+    }
+    return ix;
+  }
+
+  /**
+   * The number of `s` as a new string of this call, whatever was sent
+   * before; not looked up, not numbered for later calls. `add` uses it for a
+   * string not seen yet; encodeRecording for values that are nearly always
+   * new (a recording's `id` and `conversationId`), where numbering would cost
+   * a dictionary insertion per call and fill the table with strings asked
+   * about once.
+   */
+  once(s) {
     const bytes = this.bytes;
     const n = s.length;
     let pos = this.pos;
@@ -671,16 +697,15 @@ class TextSink {
     }
     this.pos = pos;
     this.ends[this.endsAt + this.count] = pos;
-    const ix = this.base + this.count++;
-    this.index[s] = ix;
-    this.fresh.push(s);
-    return ix;
+    return this.base + this.count++;
   }
 
   /** The wasm table took this call's new strings. */
   commit() {
     this.base += this.count;
-    this.fresh.length = 0;
+    // Most calls bring no new string: setting an array's length is a call
+    // into the runtime (~2 % of a check()), testing it is not.
+    if (this.fresh.length !== 0) this.fresh.length = 0;
   }
 
   /** This call's new strings did not reach the wasm table: unnumber them. */
@@ -786,12 +811,12 @@ function encodeRecording(r, w, at, sink) {
       case 'type': continue;
       case 'id':
         if (typeof v !== 'string') return false;
-        w[at + REQ_ID] = sink.add(v);
+        w[at + REQ_ID] = sink.once(v);
         continue;
       case 'conversationId':
         if (v == null) continue;
         if (typeof v !== 'string') return false;
-        w[at + REQ_AUX] = sink.add(v);
+        w[at + REQ_AUX] = sink.once(v);
         continue;
       case 'media': col = C_MEDIA; break;
       case 'direction': col = C_DIRECTION; break;

@@ -152,7 +152,7 @@ export function bootstrap({ port, adminPort, jwks, plugin, upstreamPort, attribu
 /** Starts Envoy; resolves once /ready answers LIVE, rejects if it exits or times out. */
 export async function startEnvoy(options, { concurrency = 1, timeoutMs = 20000, ready = true } = {}) {
   if (!existsSync(ENVOY)) throw new Error(`no Envoy at ${ENVOY}: run scripts/setup.sh`);
-  if (options.authzFilter === undefined && !existsSync(WASM)) throw new Error(`no filter at ${WASM}: cargo build -p recgate-proxy --target wasm32-wasip1 --release`);
+  if (options.authzFilter === undefined && !existsSync(WASM)) throw new Error(`no filter at ${WASM}: bash wasm-proxy/build.sh`);
   const port = options.port ?? await freePort();
   const adminPort = options.adminPort ?? await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'recgate-envoy-'));

@@ -141,10 +141,12 @@ export const ROUTED_PERMISSIONS = [
  * impersonating, none malformed), grouped by policy: `[{ policy, requests }]`.
  * Any route list can drive it: pass the permissions its routes decide.
  */
-export function generatedCorpus(execFileSync, corpusBin, { policies, perPolicy, seed, permissions = ROUTED_PERMISSIONS }) {
+export function generatedCorpus(execFileSync, corpusBin, { policies, perPolicy, seed, permissions = ROUTED_PERMISSIONS, admins = false }) {
   // Well-formed only: the edge builds its own core request from the HTTP one;
-  // malformed HTTP is the hostile suite's.
+  // malformed HTTP is the hostile suite's. `admins`: each policy also has
+  // administrators (the organisation-level and bulk routes need them).
   const args = [String(policies), String(perPolicy), String(seed), '--only', permissions.join(','), '--well-formed'];
+  if (admins) args.push('--admins');
   const lines = execFileSync(corpusBin, args, { maxBuffer: 1 << 30 })
     .toString().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const groups = [];
@@ -155,7 +157,7 @@ export function generatedCorpus(execFileSync, corpusBin, { policies, perPolicy, 
   return groups;
 }
 
-/** The collections whose next path segment is an id. */
+/** The collections whose next path segment is an id (the fallback naming, for a path no decided route matches). */
 const COLLECTIONS = new Set(['conversations', 'recordings', 'annotations', 'recordingmetadata', 'queues', 'users']);
 /** Segments after a collection that are words of the API, not ids (`PUT /api/v2/recordings/deletionprotection`). */
 const LITERALS = new Set(['deletionprotection']);

@@ -5,10 +5,13 @@
 //! random id) on the whole policy and on the principal's and the actor's slices
 //! (SPEC §5). Policies come from `gen::policy`, requests from
 //! `traffic::Traffic` (aimed at each policy's own principals and resources).
-//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED] [--only PERM,PERM…] [--well-formed]`
+//! Usage: `recgate-corpus [N_POLICIES] [REQUESTS_PER_POLICY] [SEED] [--only PERM,PERM…] [--well-formed] [--admins]`
 //! (`--only`: requests for those permissions alone — the edge's routes;
 //! `--well-formed`: no malformed share — the edge builds its own requests
-//! from HTTP, and its malformed input is the hostile suite's).
+//! from HTTP, and its malformed input is the hostile suite's; `--admins`:
+//! each policy also has administrators (`traffic::add_admins`, drawn from
+//! their own generator), for the edge's organisation-level and bulk routes —
+//! the same policy for a seed and index whatever `--only` asks).
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -35,6 +38,7 @@ fn main() {
         })
         .unwrap_or_default();
     let well_formed = raw.iter().any(|a| a == "--well-formed");
+    let admins = raw.iter().any(|a| a == "--admins");
     let args: Vec<u64> = raw.iter().filter_map(|a| a.parse().ok()).collect();
     let n_policies = args.first().copied().unwrap_or(100);
     let per = args.get(1).copied().unwrap_or(100);
@@ -44,7 +48,17 @@ fn main() {
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let count = usize::try_from(n_policies).unwrap_or(usize::MAX);
-    for (doc, mut rng) in recgate_tests::traffic::policies(seed).take(count) {
+    for (index, (mut doc, mut rng)) in recgate_tests::traffic::policies(seed)
+        .take(count)
+        .enumerate()
+    {
+        if admins {
+            // Their own stream: the requests' generator is the policy's, as without them.
+            let mut admin_rng = recgate_tests::org::Rng::new(
+                seed.wrapping_mul(7_919).wrapping_add(index as u64) ^ 0xad31_a5ad,
+            );
+            recgate_tests::traffic::add_admins(&mut doc, &mut admin_rng);
+        }
         let policy = Policy::from_json(&doc.to_string()).expect("generated policies are valid");
         writeln!(out, "{}", json!({ "policy": doc })).expect("write");
         let slices: Vec<(String, Policy)> = policy

@@ -1,7 +1,8 @@
 //! The probe: plugin configuration `<op> <n>` (e.g. `claim 20`) makes every
 //! request run host call `<op>` `n` times in `on_http_request_headers`, then
-//! go on. `n = 0` is an empty Rust proxy-wasm filter; `pattern 1` makes the
-//! host calls of recgate's allow path once, without its work. Measurement only.
+//! go on (`buffer <n>`: read the response body n times). `n = 0` is an empty
+//! Rust proxy-wasm filter; `pattern 1` makes the host calls of recgate's allow
+//! path once, without its work. Measurement only.
 
 use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
@@ -72,29 +73,27 @@ struct Probe {
 impl Context for Probe {}
 
 impl Probe {
-    /// The host calls recgate's filter makes on an allowed media view
-    /// (wasm-proxy/src/http.rs), in order, with none of its own work.
+    /// The request-header half of the host calls recgate's filter makes on
+    /// an allowed media view (its census: bench/edge/census.mjs), in order,
+    /// with none of its own work; the response half is in the response callbacks.
     fn recgate_pattern(&self) -> usize {
         let mut n = self
             .get_current_time()
             .elapsed()
             .map_or(0, |d| d.as_nanos() as usize & 1);
-        n += self
-            .get_http_request_header(":method")
-            .map_or(0, |h| h.len());
-        n += self.get_http_request_header(":path").map_or(0, |h| h.len());
+        n += self.get_http_request_headers().len();
         for claim in ["sub", "sid", "iat"] {
             let mut path = PAYLOAD.to_vec();
             path.push(claim);
             n += self.get_property(path).map_or(0, |b| b.len());
         }
-        for _ in 0..3 {
-            n += self.get_http_request_headers().len();
-        }
         n += self.get_shared_data("probe.entry").0.map_or(0, |b| b.len());
         let mut id = [0u8; 16];
         n += getrandom::fill(&mut id).map_or(0, |_| usize::from(id[0]));
         n += hostcalls::increment_metric(self.metric, 1).map_or(0, |_| 1);
+        for field in ["decision_id", "reason", "principal", "actor", "revision", "permission"] {
+            self.set_property(vec!["probe", field], Some(b"0123456789abcdef"));
+        }
         for name in ["x-probe-decision", "x-probe-revision", "x-probe-principal"] {
             self.set_http_request_header(name, Some("0123456789abcdef"));
         }
@@ -121,6 +120,10 @@ impl HttpContext for Probe {
                     getrandom::fill(&mut b).map_or(0, |_| usize::from(b[0]))
                 }
                 "metric" => hostcalls::increment_metric(self.metric, 1).map_or(0, |_| 1),
+                "set_property" => {
+                    self.set_property(vec!["probe", "field"], Some(b"0123456789abcdef"));
+                    1
+                }
                 "time" => self
                     .get_current_time()
                     .elapsed()
@@ -139,6 +142,35 @@ impl HttpContext for Probe {
         if self.op == "pattern" {
             self.set_http_response_header("x-probe-decision", Some("0123456789abcdef"));
             self.set_http_response_header("x-probe-revision", Some("0123456789abcdef"));
+            self.set_http_response_header("x-probe-carrier", None);
+            let _ = self.get_http_response_headers();
+            self.set_http_response_header("cache-control", Some("private, no-store"));
+            self.set_http_response_header("vary", Some("Authorization"));
+            self.set_http_response_header("content-length", None);
+        }
+        Action::Continue
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end: bool) -> Action {
+        if !end {
+            return Action::Continue;
+        }
+        let mut sink = 0usize;
+        let reads = match self.op.as_str() {
+            "buffer" => self.n,
+            "pattern" => {
+                sink += hostcalls::increment_metric(self.metric, 1).map_or(0, |_| 1);
+                1
+            }
+            _ => 0,
+        };
+        for _ in 0..reads {
+            sink += self
+                .get_http_response_body(0, body_size)
+                .map_or(0, |b| b.len());
+        }
+        if sink == usize::MAX {
+            self.set_http_response_header("x-probe-sink", Some("never"));
         }
         Action::Continue
     }
