@@ -83,7 +83,7 @@ pub use error::{PolicyError, RequestError, ValidationError};
 pub use eval::TraceLine;
 pub use license::{licenses, Tier, UserLicense};
 pub use lint::{lint, LintFinding, Severity};
-pub use list_plan::{ListPlan, RowBits};
+pub use list_plan::{ListPlan, RowBits, RowPrefilter};
 pub use model::{Direction, Media, PolicyDoc};
 pub use plan::{Cond, Plan, PlanError, RecordingFilter};
 pub use policy::{EffectiveRecording, Explanation, Policy, RecordingVisibility, Subject};

@@ -13,6 +13,13 @@
 //!
 //! More than 64 distinct conditions do not fit: [`Policy::list_plan`] then
 //! returns `None` and the caller decides row by row ([`crate::Subject`]).
+//!
+//! A principal who sees a few rows of a long list (an agent their own
+//! recordings, a supervisor two divisions) still pays for reading every row.
+//! [`ListPlan::prefilter`] proves, from the plans alone, a field whose
+//! strings every row they may see must name; a caller that can read one field
+//! cheaply skips the other rows unread. Skipping only ever hides a row, and
+//! only a row the plans hide too: fail closed by construction.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -43,6 +50,50 @@ enum Attr {
     Line,
 }
 
+impl Attr {
+    /// The recording field (SPEC §2) the attribute is read from.
+    fn field(self) -> &'static str {
+        match self {
+            Attr::Owner => "owner",
+            Attr::Participant => "participants",
+            Attr::Queue => "queue",
+            Attr::Division => "divisions",
+            Attr::Region => "region",
+            Attr::Line => "line",
+        }
+    }
+}
+
+/// The fields a [`RowPrefilter`] may name, tried in this order: one field,
+/// or the owner with the participants (the two halves of "self").
+const PREFILTER_FIELDS: [&[Attr]; 7] = [
+    &[Attr::Owner],
+    &[Attr::Participant],
+    &[Attr::Owner, Attr::Participant],
+    &[Attr::Queue],
+    &[Attr::Division],
+    &[Attr::Region],
+    &[Attr::Line],
+];
+
+/// Most strings a [`RowPrefilter`] holds: past this, looking each row up
+/// would cost about what it saves.
+const PREFILTER_MAX_VALUES: usize = 1024;
+
+/// A necessary condition of a [`ListPlan`]: a recording whose every field of
+/// `fields` is present and holds only strings (a string, or a list of
+/// strings), none of them in `values`, is hidden from the principal,
+/// whatever its other attributes. A caller may skip such a row without
+/// reading the rest of it. A row with one of the fields absent, `null` or of
+/// another JSON type is not covered: it is decided in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowPrefilter<'p> {
+    /// Recording fields, by their SPEC §2 names.
+    pub fields: Vec<&'static str>,
+    /// The strings a visible row names in one of `fields`, sorted.
+    pub values: Vec<&'p str>,
+}
+
 /// A plan filter with its conditions replaced by their bits.
 enum Node {
     Always,
@@ -62,6 +113,41 @@ impl Node {
             Node::Any(v) => v.iter().any(|n| n.holds(truth)),
             Node::Not(n) => !n.holds(truth),
             Node::Bit(b) => truth & b != 0,
+        }
+    }
+
+    /// What the node is when the conditions of `zero` are all false and
+    /// every other condition is unknown (Kleene's three values: `None` is
+    /// unknown). `Some(false)` holds for every truth vector without a bit of
+    /// `zero`.
+    fn given_false(&self, zero: u64) -> Option<bool> {
+        match self {
+            Node::Always => Some(true),
+            Node::Never => Some(false),
+            Node::All(v) => {
+                let mut known = true;
+                for n in v {
+                    match n.given_false(zero) {
+                        Some(false) => return Some(false),
+                        None => known = false,
+                        Some(true) => {}
+                    }
+                }
+                known.then_some(true)
+            }
+            Node::Any(v) => {
+                let mut known = true;
+                for n in v {
+                    match n.given_false(zero) {
+                        Some(true) => return Some(true),
+                        None => known = false,
+                        Some(false) => {}
+                    }
+                }
+                known.then_some(false)
+            }
+            Node::Not(n) => n.given_false(zero).map(|b| !b),
+            Node::Bit(b) => (b & zero != 0).then_some(false),
         }
     }
 }
@@ -289,6 +375,49 @@ impl ListPlan {
         self.nothing
     }
 
+    /// The most selective [`RowPrefilter`] the plans prove, or `None` when
+    /// none holds (a principal who sees rows through two unrelated fields),
+    /// when it would name more than 1,024 strings, or when the principal sees
+    /// nothing at all ([`ListPlan::sees_nothing`] says so for every row).
+    pub fn prefilter(&self) -> Option<RowPrefilter<'_>> {
+        if self.nothing {
+            return None;
+        }
+        let mut best: Option<RowPrefilter<'_>> = None;
+        for attrs in PREFILTER_FIELDS {
+            let mask = attrs.iter().fold(0, |m, a| {
+                m | self.attr.get(*a as usize).copied().unwrap_or(0)
+            });
+            // A field no condition reads proves nothing: its strings are all
+            // outside `values`, and the plans may still hold.
+            let hides = mask != 0
+                && self.media_view.given_false(mask) == Some(false)
+                && self.metadata_view.given_false(mask) == Some(false);
+            if !hides {
+                continue;
+            }
+            let mut values: Vec<&str> = self
+                .values
+                .iter()
+                .filter(|(_, ix)| self.bits.get(**ix as usize).is_some_and(|b| b & mask != 0))
+                .map(|(s, _)| s.as_str())
+                .collect();
+            if values.len() > PREFILTER_MAX_VALUES
+                || best
+                    .as_ref()
+                    .is_some_and(|b| b.values.len() <= values.len())
+            {
+                continue;
+            }
+            values.sort_unstable();
+            best = Some(RowPrefilter {
+                fields: attrs.iter().map(|a| a.field()).collect(),
+                values,
+            });
+        }
+        best
+    }
+
     /// How much of the recording `row` describes the principal may see:
     /// exactly [`crate::Subject::visibility`].
     pub fn visibility(&mut self, row: &RowBits) -> RecordingVisibility {
@@ -434,5 +563,126 @@ mod tests {
             assert_eq!(p.subject("u", None, now).visibility(&r, now), want, "{q}");
         }
         assert!(p.list_plan("nobody", now).unwrap().sees_nothing());
+    }
+
+    fn grant(perm: &str, scope: &str, when: &str) -> String {
+        format!(r#"{{ "permission": "{perm}", "scope": {scope}, "when": {when} }}"#)
+    }
+
+    /// [`policy`] with the role held in every division (no division condition).
+    fn everywhere(grants: &str) -> Policy {
+        let doc = format!(
+            r#"{{ "schema": "recgate/v1", "revision": "r", "queues": {{ "q0": {{}}, "q1": {{}}, "q5": {{}} }},
+                 "roles": {{ "r": {{ "grants": [ {grants} ] }} }},
+                 "users": {{ "u": {{ "roles": [ {{ "role": "r", "divisions": ["*"] }} ] }} }} }}"#
+        );
+        Policy::from_json(&doc).unwrap()
+    }
+
+    /// Every row over a few owners, participants, queues and divisions.
+    fn rows() -> Vec<Recording> {
+        let mut out = Vec::new();
+        for media in [Media::Audio, Media::Screen] {
+            for owner in ["u", "v", "q0"] {
+                for participant in [None, Some("u"), Some("v")] {
+                    for queue in ["q0", "q1", "q5"] {
+                        for (divisions, region) in [
+                            (None, None),
+                            (Some("home"), Some("us-east-1")),
+                            (Some("d"), Some("eu-west-1")),
+                        ] {
+                            out.push(Recording {
+                                region: region.map(String::from),
+                                media: Some(media),
+                                owner: Some(owner.into()),
+                                participants: participant.into_iter().map(String::from).collect(),
+                                queue: Some(queue.into()),
+                                divisions: divisions.map(|d| alloc::vec![String::from(d)]),
+                                ..Recording::default()
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a prefilter of `fields` and `values` covers `r` and finds
+    /// none of its strings (an absent field, or no participants, is not covered).
+    fn skips(fields: &[&str], values: &[String], r: &Recording) -> bool {
+        fields.iter().all(|f| {
+            let named: Vec<&String> = match *f {
+                "owner" => r.owner.iter().collect(),
+                "participants" => r.participants.iter().collect(),
+                "queue" => r.queue.iter().collect(),
+                "divisions" => r.divisions.iter().flatten().collect(),
+                "region" => r.region.iter().collect(),
+                _ => Vec::new(),
+            };
+            !named.is_empty() && named.iter().all(|s| !values.contains(s))
+        })
+    }
+
+    #[test]
+    fn a_prefilter_only_skips_rows_the_plans_hide() {
+        let now = Timestamp::parse(NOW).unwrap();
+        let view = "recording:recording:view";
+        let queue = grant(view, r#""all""#, r#"{ "queues": ["q0"] }"#);
+        let queues = grant(view, r#""all""#, r#"{ "queues": ["q0", "q1"] }"#);
+        let own = grant(view, r#""self""#, "{}");
+        // Media is seen in the home region only; on a tie the first field of
+        // PREFILTER_FIELDS wins, on fewer strings the field with fewer.
+        for (p, fields, values) in [
+            (everywhere(&queue), Some(&["queue"][..]), &["q0"][..]),
+            (everywhere(&own), Some(&["owner"][..]), &["u"][..]),
+            (policy(&queues), Some(&["divisions"][..]), &["home"][..]),
+            (
+                everywhere(&grant(view, r#""all""#, "{}")),
+                Some(&["region"][..]),
+                &["us-east-1"][..],
+            ),
+            // Through a queue or as themselves: only the region is common.
+            (
+                everywhere(&[queue.as_str(), own.as_str()].join(",")),
+                Some(&["region"][..]),
+                &["us-east-1"][..],
+            ),
+            // Metadata in every region and division: nothing to prove.
+            (
+                everywhere(r#"{ "permission": "recording:metadata:view", "crossRegion": true }"#),
+                None,
+                &[][..],
+            ),
+        ] {
+            let mut lf = p.list_plan("u", now).unwrap();
+            let found = lf.prefilter().map(|f| {
+                (
+                    f.fields,
+                    f.values.into_iter().map(String::from).collect::<Vec<_>>(),
+                )
+            });
+            assert_eq!(found.as_ref().map(|f| f.0.as_slice()), fields);
+            let Some((fields, found_values)) = found else {
+                continue;
+            };
+            assert_eq!(found_values, values);
+            let (mut skipped, mut seen) = (0, 0);
+            for r in rows() {
+                let v = lf.visibility(&lf.row_bits(&r));
+                assert_eq!(v, p.subject("u", None, now).visibility(&r, now));
+                if skips(&fields, &found_values, &r) {
+                    skipped += 1;
+                    assert_eq!(v, RecordingVisibility::Hidden, "{fields:?}: skipped {r:?}");
+                }
+                seen += usize::from(v != RecordingVisibility::Hidden);
+            }
+            assert!(
+                skipped > 0 && seen > 0,
+                "{fields:?}: {skipped} skipped, {seen} seen"
+            );
+        }
+        let p = everywhere(&own);
+        assert!(p.list_plan("nobody", now).unwrap().prefilter().is_none());
     }
 }

@@ -426,6 +426,49 @@ class U32List {
   }
 }
 
+/**
+ * The core's row prefilter (`LoadedPolicy.row_prefilter`, the list plan's
+ * RowPrefilter): a row whose every field of `fields` is present and holds
+ * only strings, none of them in `values`, is hidden whatever else it holds,
+ * so the encoder writes it hidden without reading the rest. The core proved
+ * that from the plans; this only looks strings up. A row it does not cover
+ * (a field absent, null or of another type) is encoded and decided in full.
+ * A list where it skips few of the first rows stops using it.
+ */
+class RowSkip {
+  constructor({ fields, values }) {
+    this.fields = fields;
+    /** null-prototype dictionary of `values` (see StringTable) */
+    this.values = Object.create(null);
+    for (const v of values) this.values[v] = true;
+  }
+
+  /** Whether `rec` (an object) is covered and names none of the values. */
+  skips(rec) {
+    const fields = this.fields;
+    const values = this.values;
+    for (let f = 0; f < fields.length; f++) {
+      const v = rec[fields[f]];
+      if (typeof v === 'string') {
+        if (values[v] === true) return false;
+      } else if (Array.isArray(v) && v.length !== 0) {
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i];
+          if (typeof item !== 'string' || values[item] === true) return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+}
+
+// Rows a RowSkip is tried on before it is kept for the rest of a list, and
+// how many of them it must skip: below that it costs more than it saves.
+const SKIP_TRIAL_ROWS = 256;
+const SKIP_TRIAL_MIN = 64;
+
 function usesBad(bad, cols, o, lists, from, to) {
   for (const c of [C_MEDIA, C_DIRECTION, C_OWNER, C_QUEUE, C_REGION, C_LINE, C_CREATED_AT]) if (bad.has(cols[o + c])) return true;
   for (let i = from; i < to; i++) if (bad.has(lists[i])) return true;
@@ -442,8 +485,9 @@ function usesBad(bad, cols, o, lists, from, to) {
  * hides it. Nothing here calls into wasm: `cols` may be a view of its memory. `table` numbers the strings (it may hold strings of earlier calls);
  * `lists` is emptied first (it may be reused from call to call).
  */
-export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null) {
+export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null, skip = null) {
   const n = rows.length;
+  let skipped = 0;
   lists.n = 0;
   let la = lists.a;
   let ln = 0;
@@ -462,6 +506,14 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       cols[o] = 0; // not VALID: the other words are never read
       continue;
+    }
+    if (skip !== null) {
+      if (r === SKIP_TRIAL_ROWS && skipped < SKIP_TRIAL_MIN) skip = null;
+      else if (skip.skips(rec)) {
+        cols[o] = 0; // hidden, as the core proved
+        skipped++;
+        continue;
+      }
     }
     const listsFrom = ln;
     let ok = true;
@@ -934,6 +986,8 @@ export class Gate {
   #sink = new TextSink();
   #rowStrings = new StringTable();
   #rowLists = new U32List(1024);
+  /** the last row prefilter asked for: `{ key, skip }` (see RowSkip) */
+  #prefilter = { key: null, skip: null };
   /** holders of `retain()` not yet released */
   #holders = 0;
   #version = 0;
@@ -962,6 +1016,7 @@ export class Gate {
     // The new policy's row and request tables are empty: number the strings again.
     this.#rowStrings.reset();
     this.#sink.forget();
+    this.#prefilter = { key: null, skip: null };
   }
 
   /** The LoadedPolicy, or a clear error once the gate was freed. */
@@ -1277,13 +1332,24 @@ export class Gate {
    * in `strings` (and their list items in `lists`, when given); returns what
    * `visibility` needs besides the columns.
    */
-  #encode(recordings, strings, lists, unreadable = null) {
+  #encode(recordings, strings, lists, unreadable = null, skip = null) {
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     const words = recordings.length * STRIDE;
     // The columns are written straight into wasm memory (no copy); nothing
     // calls into wasm while they are written, so the memory cannot grow under them.
     const at = this.#w.cols_buffer(words);
-    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists, unreadable);
+    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists, unreadable, skip);
+  }
+
+  /** The core's row prefilter for `principal` at `now` (a RowSkip), or null; asked once per principal and time. */
+  #rowSkip(principal, now) {
+    const key = `${principal}\0${now}`;
+    const last = this.#prefilter;
+    if (last.key !== key) {
+      const text = this.#w.row_prefilter(principal, now);
+      this.#prefilter = { key, skip: text === '' ? null : new RowSkip(JSON.parse(text)) };
+    }
+    return this.#prefilter.skip;
   }
 
   /**
@@ -1313,8 +1379,9 @@ export class Gate {
     // wasm table): a string already seen costs one lookup and never crosses again.
     const strings = this.#rowStrings;
     if (strings.strings.length > ROW_STRINGS_MAX) strings.reset();
+    const skip = this.#rowSkip(p, t);
     for (let attempt = 0; attempt < 2; attempt++) {
-      const e = this.#encode(recordings, strings, this.#rowLists);
+      const e = this.#encode(recordings, strings, this.#rowLists, null, skip);
       const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
       if (codes.length === e.rows) {
         strings.markSent();

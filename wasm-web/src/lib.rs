@@ -711,6 +711,33 @@ impl LoadedPolicy {
                 .is_some_and(|f| f.sees_nothing())
     }
 
+    /// The [`recgate_core::RowPrefilter`] of the list filter of `principal`
+    /// at `now`, as `{"fields": [...], "values": [...]}`: the wrapper skips a
+    /// row whose fields it names hold only strings outside `values`, unread
+    /// (the core would hide it). `""` when there is none, and when the list
+    /// is decided without a filter (an unreadable `now`, too many conditions).
+    pub fn row_prefilter(&mut self, principal: &str, now: &str) -> String {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            fields: &'a [&'static str],
+            values: &'a [&'a str],
+        }
+        let Some(at) = Timestamp::parse(now) else {
+            return String::new();
+        };
+        self.filters
+            .get(&self.policy, principal, now, at)
+            .and_then(|f| f.prefilter())
+            .and_then(|p| {
+                serde_json::to_string(&Out {
+                    fields: &p.fields,
+                    values: &p.values,
+                })
+                .ok()
+            })
+            .unwrap_or_default()
+    }
+
     /// Keeps the columns just written in [`LoadedPolicy::cols_buffer`], with their
     /// string table and list items, for deciding them again and again
     /// ([`LoadedPolicy::visibility_of_rows`]) without encoding them again.

@@ -357,6 +357,45 @@ test('visible() decides every row exactly as the core reading the row as JSON', 
   }
 });
 
+test('visible(): rows skipped unread by the core\'s row prefilter are rows it hides', () => {
+  // agent-1 sees only recordings they own (scope self): the core proves
+  // that a row whose owner is another string is hidden, and the encoder
+  // skips such rows without reading the rest. A long run of other agents'
+  // rows first, so the prefilter stays on for the rest of the list; then
+  // owners of every JSON type, near-misses and other attributes that must
+  // not matter to a skipped row, or must still hide a covered one.
+  const next = rng(29);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const rows = [];
+  for (let i = 0; i < 400; i++) rows.push(rec({ id: `o-${i}`, owner: pick(['agent-2', 'quinn', 'x']) }));
+  for (let i = 0; i < 3000; i++) {
+    const r = rec({ id: `r-${i}` });
+    const maybe = (k, xs) => { if (next() < 0.6) r[k] = pick(xs); };
+    maybe('owner', ['agent-1', 'agent-2', 'Agent-1', '', 7, null, undefined, ['agent-1'], {}, true]);
+    maybe('participants', [[], ['agent-1'], ['agent-2'], null, 'agent-1', [7]]);
+    maybe('media', ['audio', 'screen', 'video', 3]);
+    maybe('divisions', [['home'], ['x'], [], null, 'home']);
+    maybe('region', ['us-east-1', 'eu-west-1', 5]);
+    maybe('createdAt', ['2026-11-20T09:00:00Z', '2020-01-01T00:00:00Z', 'soon', 9]);
+    maybe('sensitive', [true, false, 'yes']);
+    if (next() < 0.05) r.sensitve = true;
+    if (next() < 0.05) r.legalhold = true;
+    if (next() < 0.05) r.type = pick(['recording', 'queue']);
+    if (next() < 0.05) r.title = 'display-only';
+    rows.push(r);
+  }
+  if (typeof rows[10].owner !== 'string' || rows[10].owner === 'agent-1') throw new Error('the first rows must be skippable');
+  for (const p of ['agent-1', 'agent-2', 'quinn', 'aud', 'root']) {
+    const fast = gate.visibility(p, rows, NOW);
+    rows.forEach((r, i) => assert.equal(fast[i], gate.visibilityOf(p, r, NOW), `${p} ${JSON.stringify(r)}`));
+    // Again with the same gate: the prefilter is kept per principal and time.
+    assert.deepEqual(gate.visibility(p, rows, NOW), fast);
+  }
+  const shown = gate.visible('agent-1', rows, NOW);
+  assert.ok(shown.length > 30, `agent-1 sees ${shown.length} rows`);
+  assert.ok(shown.every((r) => r.owner === 'agent-1'), 'only their own');
+});
+
 test('visible(): strings numbered by earlier calls decide later ones as a fresh gate does', () => {
   // A gate keeps the strings of its earlier visible() calls numbered, in JS
   // and in its wasm table; later calls bring new strings, strings with NUL,
