@@ -90,8 +90,31 @@ const PREFILTER_MAX_VALUES: usize = 1024;
 pub struct RowPrefilter<'p> {
     /// Recording fields, by their SPEC §2 names.
     pub fields: Vec<&'static str>,
-    /// The strings a visible row names in one of `fields`, sorted.
+    /// The strings a visible row names in one of `fields`, in the order the
+    /// plans first name them.
     pub values: Vec<&'p str>,
+}
+
+impl RowPrefilter<'_> {
+    /// `{"fields": [...], "values": [...]}`.
+    pub fn to_json(&self) -> String {
+        let list = |out: &mut String, items: &[&str]| {
+            out.push('[');
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                crate::json::write_str(out, s);
+            }
+            out.push(']');
+        };
+        let mut out = String::from("{\"fields\":");
+        list(&mut out, &self.fields);
+        out.push_str(",\"values\":");
+        list(&mut out, &self.values);
+        out.push('}');
+        out
+    }
 }
 
 /// A plan filter with its conditions replaced by their bits.
@@ -396,12 +419,16 @@ impl ListPlan {
             if !hides {
                 continue;
             }
-            let mut values: Vec<&str> = self
-                .values
-                .iter()
-                .filter(|(_, ix)| self.bits.get(**ix as usize).is_some_and(|b| b & mask != 0))
-                .map(|(s, _)| s.as_str())
-                .collect();
+            // In the order the plans first named them (no sort: the map's
+            // iteration order is not the numbering's).
+            let mut named: Vec<Option<&str>> = alloc::vec![None; self.bits.len()];
+            for (s, ix) in &self.values {
+                let on = self.bits.get(*ix as usize).is_some_and(|b| b & mask != 0);
+                if let Some(slot) = named.get_mut(*ix as usize).filter(|_| on) {
+                    *slot = Some(s.as_str());
+                }
+            }
+            let values: Vec<&str> = named.into_iter().flatten().collect();
             if values.len() > PREFILTER_MAX_VALUES
                 || best
                     .as_ref()
@@ -409,7 +436,6 @@ impl ListPlan {
             {
                 continue;
             }
-            values.sort_unstable();
             best = Some(RowPrefilter {
                 fields: attrs.iter().map(|a| a.field()).collect(),
                 values,
@@ -684,5 +710,10 @@ mod tests {
         }
         let p = everywhere(&own);
         assert!(p.list_plan("nobody", now).unwrap().prefilter().is_none());
+        let q = RowPrefilter {
+            fields: alloc::vec!["owner"],
+            values: alloc::vec!["u", "a\"b"],
+        };
+        assert_eq!(q.to_json(), r#"{"fields":["owner"],"values":["u","a\"b"]}"#);
     }
 }

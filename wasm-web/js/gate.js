@@ -464,6 +464,9 @@ class RowSkip {
   }
 }
 
+/** LoadedPolicy.list_shortcut's "hidden": every row of any list is hidden. */
+const HIDE_ALL = Symbol('recgate: every row hidden');
+
 // Rows a RowSkip is tried on before it is kept for the rest of a list, and
 // how many of them it must skip: below that it costs more than it saves.
 const SKIP_TRIAL_ROWS = 256;
@@ -986,8 +989,8 @@ export class Gate {
   #sink = new TextSink();
   #rowStrings = new StringTable();
   #rowLists = new U32List(1024);
-  /** the last row prefilter asked for: `{ key, skip }` (see RowSkip) */
-  #prefilter = { key: null, skip: null };
+  /** the last list shortcut asked for: `{ key, skip }`, `skip` HIDE_ALL, a RowSkip or null */
+  #shortcut = { key: null, skip: null };
   /** holders of `retain()` not yet released */
   #holders = 0;
   #version = 0;
@@ -1016,7 +1019,7 @@ export class Gate {
     // The new policy's row and request tables are empty: number the strings again.
     this.#rowStrings.reset();
     this.#sink.forget();
-    this.#prefilter = { key: null, skip: null };
+    this.#shortcut = { key: null, skip: null };
   }
 
   /** The LoadedPolicy, or a clear error once the gate was freed. */
@@ -1341,15 +1344,19 @@ export class Gate {
     return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists, unreadable, skip);
   }
 
-  /** The core's row prefilter for `principal` at `now` (a RowSkip), or null; asked once per principal and time. */
-  #rowSkip(principal, now) {
-    const key = `${principal}\0${now}`;
-    const last = this.#prefilter;
-    if (last.key !== key) {
-      const text = this.#w.row_prefilter(principal, now);
-      this.#prefilter = { key, skip: text === '' ? null : new RowSkip(JSON.parse(text)) };
+  /**
+   * What the core says of any list `principal` (with `actor`) sees at `now`
+   * (LoadedPolicy.list_shortcut): HIDE_ALL, a RowSkip, or null (read every
+   * row). Asked once per principal, actor and time.
+   */
+  #listShortcut(principal, actor, now) {
+    const key = JSON.stringify([principal, actor ?? null, now]);
+    if (this.#shortcut.key !== key) {
+      const text = this.#w.list_shortcut(principal, actor, now);
+      const skip = text === 'hidden' ? HIDE_ALL : text === '' ? null : new RowSkip(JSON.parse(text));
+      this.#shortcut = { key, skip };
     }
-    return this.#prefilter.skip;
+    return this.#shortcut.skip;
   }
 
   /**
@@ -1374,12 +1381,12 @@ export class Gate {
     }
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     // Someone who may see no recording at all (whatever the rows hold) needs no encoding.
-    if (this.#w.sees_nothing(p, actor, t)) return new Uint8Array(recordings.length);
+    const skip = this.#listShortcut(p, actor, t);
+    if (skip === HIDE_ALL) return new Uint8Array(recordings.length);
     // The gate keeps the strings of earlier calls numbered (here and in its
     // wasm table): a string already seen costs one lookup and never crosses again.
     const strings = this.#rowStrings;
     if (strings.strings.length > ROW_STRINGS_MAX) strings.reset();
-    const skip = this.#rowSkip(p, t);
     for (let attempt = 0; attempt < 2; attempt++) {
       const e = this.#encode(recordings, strings, this.#rowLists, null, skip);
       const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists);

@@ -260,7 +260,7 @@ fn parse_now(now: &str) -> Result<Timestamp, recgate_core::RequestError> {
 }
 
 /// The list filter of the last principal and time asked about: the wrapper
-/// asks [`LoadedPolicy::sees_nothing`] before encoding a list, then the list is
+/// asks [`LoadedPolicy::list_shortcut`] before encoding a list, then the list is
 /// decided with the same filter.
 #[derive(Default)]
 struct FilterCache {
@@ -692,50 +692,30 @@ impl LoadedPolicy {
         )
     }
 
-    /// Whether `principal` (with `actor` acting for them) sees no recording
-    /// at all at `now` (whatever the rows hold): the wrapper then answers a
-    /// list without encoding it. An unreadable `now` sees nothing, as in
-    /// [`LoadedPolicy::visibility`].
-    pub fn sees_nothing(&mut self, principal: &str, actor: Option<String>, now: &str) -> bool {
+    /// What the wrapper may know of a list for `principal` (with `actor`
+    /// acting for them) at `now` before encoding it: `"hidden"` when they see
+    /// no recording at all, whatever the rows hold (an unreadable `now` too,
+    /// as in [`LoadedPolicy::visibility`]); else the
+    /// [`recgate_core::RowPrefilter`] of their list filter as `{"fields":
+    /// [...], "values": [...]}` — the wrapper writes a row whose fields it
+    /// names hold only strings outside `values` hidden, unread, as the core
+    /// would decide it; else `""`: every row is read.
+    pub fn list_shortcut(&mut self, principal: &str, actor: Option<String>, now: &str) -> String {
         let Some(at) = Timestamp::parse(now) else {
-            return true;
+            return String::from("hidden");
         };
         let who = Asker {
             principal,
             actor: actor.as_deref(),
         };
-        who.refused(&self.policy, at)
-            || self
-                .filters
-                .get(&self.policy, principal, now, at)
-                .is_some_and(|f| f.sees_nothing())
-    }
-
-    /// The [`recgate_core::RowPrefilter`] of the list filter of `principal`
-    /// at `now`, as `{"fields": [...], "values": [...]}`: the wrapper skips a
-    /// row whose fields it names hold only strings outside `values`, unread
-    /// (the core would hide it). `""` when there is none, and when the list
-    /// is decided without a filter (an unreadable `now`, too many conditions).
-    pub fn row_prefilter(&mut self, principal: &str, now: &str) -> String {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            fields: &'a [&'static str],
-            values: &'a [&'a str],
+        if who.refused(&self.policy, at) {
+            return String::from("hidden");
         }
-        let Some(at) = Timestamp::parse(now) else {
-            return String::new();
-        };
-        self.filters
-            .get(&self.policy, principal, now, at)
-            .and_then(|f| f.prefilter())
-            .and_then(|p| {
-                serde_json::to_string(&Out {
-                    fields: &p.fields,
-                    values: &p.values,
-                })
-                .ok()
-            })
-            .unwrap_or_default()
+        match self.filters.get(&self.policy, principal, now, at) {
+            Some(f) if f.sees_nothing() => String::from("hidden"),
+            Some(f) => f.prefilter().map(|p| p.to_json()).unwrap_or_default(),
+            None => String::new(),
+        }
     }
 
     /// Keeps the columns just written in [`LoadedPolicy::cols_buffer`], with their
@@ -925,10 +905,10 @@ mod tests {
         let v = run(&mut g, "mia", now, joined, false);
         assert_eq!(v, vec![1, 1, 0]);
         assert_eq!(run(&mut g, "nobody", now, joined, false), vec![0, 0, 0]);
-        assert!(g.sees_nothing("nobody", None, now));
-        assert!(g.sees_nothing("quinn", None, "soon"));
-        assert!(!g.sees_nothing("quinn", None, now));
-        assert!(!g.sees_nothing("mia", None, now));
+        assert_eq!(g.list_shortcut("nobody", None, now), "hidden");
+        assert_eq!(g.list_shortcut("quinn", None, "soon"), "hidden");
+        assert_ne!(g.list_shortcut("quinn", None, now), "hidden");
+        assert_ne!(g.list_shortcut("mia", None, now), "hidden");
         assert_eq!(run(&mut g, "quinn", "soon", joined, false), vec![0, 0, 0]);
         let json = run(&mut g, "quinn", now, r#"["audio","screen"]"#, true);
         assert_eq!(json, vec![2, 0, 0]);
