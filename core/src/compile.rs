@@ -82,6 +82,11 @@ pub(crate) struct CUser {
     /// inherited ones. A decision reads only this user's data, however many
     /// roles the organisation has.
     pub entries: Vec<Entry>,
+    /// Bit `p` set: `entries` holds some rule for catalog permission `p`.
+    /// Asking for a permission the user holds no rule of — the usual
+    /// `no_permission` — then reads no entry: on a large organisation the
+    /// search through another user's entries is a run of cache misses.
+    pub perms: u64,
 }
 
 /// One rule a user holds for one permission.
@@ -96,10 +101,11 @@ pub(crate) struct Entry {
 impl CUser {
     /// The user's rules for one permission.
     pub fn entries(&self, perm: Perm) -> impl Iterator<Item = &Entry> {
+        let none = perm_bit(perm.index()).is_some_and(|bit| self.perms & bit == 0);
+        let all: &[Entry] = if none { &[] } else { &self.entries };
         let p = u8::try_from(perm.index()).unwrap_or(u8::MAX);
-        let start = self.entries.partition_point(|e| e.perm < p);
-        self.entries
-            .get(start..)
+        let start = all.partition_point(|e| e.perm < p);
+        all.get(start..)
             .unwrap_or(&[])
             .iter()
             .take_while(move |e| e.perm == p)
@@ -208,6 +214,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
                     })
                     .collect(),
                 entries: Vec::new(),
+                perms: 0,
             }
         })
         .collect();
@@ -320,6 +327,12 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     }
 }
 
+/// The bit of catalog permission `index` in [`CUser::perms`]; `None` past
+/// 64 permissions (the user's entries are then searched).
+fn perm_bit(index: usize) -> Option<u64> {
+    u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i))
+}
+
 pub(crate) fn media_bit(m: crate::model::Media) -> u8 {
     1u8 << (m as u8)
 }
@@ -347,6 +360,10 @@ fn users_with_entries(mut users: Vec<CUser>, roles: &[CRole]) -> Vec<CUser> {
         // Stable: keeps assignment and rule order within a permission.
         entries.sort_by_key(|e| e.perm);
         entries.shrink_to_fit();
+        u.perms = entries
+            .iter()
+            .filter_map(|e| perm_bit(usize::from(e.perm)))
+            .fold(0, |m, b| m | b);
         u.entries = entries;
     }
     users
