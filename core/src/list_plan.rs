@@ -710,6 +710,51 @@ mod tests {
         }
         let p = everywhere(&own);
         assert!(p.list_plan("nobody", now).unwrap().prefilter().is_none());
+        // A deny on a queue is a negated queue condition: false queue
+        // conditions make it true, so the queue proves nothing.
+        let denied = Policy::from_json(
+            r#"{ "schema": "recgate/v1", "revision": "r", "queues": { "q0": {}, "q1": {} },
+                 "roles": { "r": { "grants": [ { "permission": "recording:recording:view" } ],
+                                   "denies": [ { "permission": "recording:recording:view", "when": { "queues": ["q1"] } } ] } },
+                 "users": { "u": { "roles": [ { "role": "r", "divisions": ["*"] } ] } } }"#,
+        )
+        .unwrap();
+        let lf = denied.list_plan("u", now).unwrap();
+        let found = lf.prefilter().unwrap();
+        assert_eq!(
+            (found.fields, found.values),
+            (alloc::vec!["region"], alloc::vec!["us-east-1"])
+        );
+    }
+
+    #[test]
+    fn a_prefilter_names_at_most_1024_strings() {
+        let now = Timestamp::parse(NOW).unwrap();
+        // Metadata in every region and division: the queues are the only field.
+        let of = |n: usize| {
+            let queues: Vec<String> = (0..n).map(|i| format!("q{i}")).collect();
+            let doc = format!(
+                r#"{{ "schema": "recgate/v1", "revision": "r", "queues": {{ {defs} }},
+                     "roles": {{ "r": {{ "grants": [ {{ "permission": "recording:metadata:view", "crossRegion": true,
+                                                       "when": {{ "queues": [{names}] }} }} ] }} }},
+                     "users": {{ "u": {{ "roles": [ {{ "role": "r", "divisions": ["*"] }} ] }} }} }}"#,
+                defs = queues
+                    .iter()
+                    .map(|q| format!(r#""{q}": {{}}"#))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                names = queues
+                    .iter()
+                    .map(|q| format!(r#""{q}""#))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            let p = Policy::from_json(&doc).unwrap();
+            let lf = p.list_plan("u", now).unwrap();
+            lf.prefilter().map(|f| (f.fields, f.values.len()))
+        };
+        assert_eq!(of(1024), Some((alloc::vec!["queue"], 1024)));
+        assert_eq!(of(1025), None);
         let q = RowPrefilter {
             fields: alloc::vec!["owner"],
             values: alloc::vec!["u", "a\"b"],
