@@ -38,7 +38,9 @@ rm -rf pkg-bundler   # an older layout's second copy of the module
 # package's "s" they made loading a policy ~20 % slower. This crate (the
 # words and rows readers, the exports) is built at opt-level 3 too: check()
 # x0.87, visible() x0.97 for +5.3 KB; the core at 3 would add 13 KB more.
-# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16). Its own
+# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16).
+# wasm-opt runs its -Oz passes until they stop shrinking the module
+# (--converge: -0.4 KB gzipped for ~10 s more). Its own
 # target directory: these flags would otherwise rebuild every other wasm32
 # build of the workspace.
 export RUSTC_BOOTSTRAP=1
@@ -50,7 +52,7 @@ wasm-pack --quiet build --release --target web --out-dir "$out" --no-pack --mode
   --config 'profile.release.package.core.opt-level=3' \
   --config 'profile.release.package.alloc.opt-level=3' \
   --config 'profile.release.package.recgate-web.opt-level=3'
-wasm-opt -Oz --strip-debug --strip-producers "${opt_features[@]}" \
+wasm-opt -Oz --converge --strip-debug --strip-producers "${opt_features[@]}" \
   "$out/recgate_web_bg.wasm" -o "$out/recgate_web_bg.wasm"
 rm -f "$out/.gitignore"
 # The generated glue repeats the Rust doc comments of the exports as JSDoc;

@@ -147,31 +147,26 @@ impl Node {
         match self {
             Node::Always => Some(true),
             Node::Never => Some(false),
-            Node::All(v) => {
-                let mut known = true;
-                for n in v {
-                    match n.given_false(zero) {
-                        Some(false) => return Some(false),
-                        None => known = false,
-                        Some(true) => {}
-                    }
-                }
-                known.then_some(true)
-            }
-            Node::Any(v) => {
-                let mut known = true;
-                for n in v {
-                    match n.given_false(zero) {
-                        Some(true) => return Some(true),
-                        None => known = false,
-                        Some(false) => {}
-                    }
-                }
-                known.then_some(false)
-            }
+            Node::All(v) => Node::combine(v, zero, false),
+            Node::Any(v) => Node::combine(v, zero, true),
             Node::Not(n) => n.given_false(zero).map(|b| !b),
             Node::Bit(b) => (b & zero != 0).then_some(false),
         }
+    }
+
+    /// [`Node::given_false`] of an `or` (`wins`: true) or an `and` (`wins`:
+    /// false) of `v`: `wins` as soon as one node is, the other value when
+    /// every node is, else unknown.
+    fn combine(v: &[Node], zero: u64, wins: bool) -> Option<bool> {
+        let mut known = true;
+        for n in v {
+            match n.given_false(zero) {
+                Some(b) if b == wins => return Some(wins),
+                Some(_) => {}
+                None => known = false,
+            }
+        }
+        known.then_some(!wins)
     }
 }
 
@@ -662,6 +657,12 @@ mod tests {
         for (p, fields, values) in [
             (everywhere(&queue), Some(&["queue"][..]), &["q0"][..]),
             (everywhere(&own), Some(&["owner"][..]), &["u"][..]),
+            // Assigned: their own or one they took part in; before the region on a tie.
+            (
+                everywhere(&grant(view, r#""assigned""#, "{}")),
+                Some(&["owner", "participants"][..]),
+                &["u"][..],
+            ),
             (policy(&queues), Some(&["divisions"][..]), &["home"][..]),
             (
                 everywhere(&grant(view, r#""all""#, "{}")),

@@ -394,6 +394,17 @@ test('visible(): rows skipped unread by the core\'s row prefilter are rows it hi
   const shown = gate.visible('agent-1', rows, NOW);
   assert.ok(shown.length > 30, `agent-1 sees ${shown.length} rows`);
   assert.ok(shown.every((r) => r.owner === 'agent-1'), 'only their own');
+  // Scope assigned: the owner and the participants together decide.
+  const assigned = Gate.fromPolicy({
+    schema: 'recgate/v1', revision: 'assigned-1',
+    roles: { asg: { grants: [{ permission: 'recording:recording:view', scope: 'assigned' }] } },
+    users: { 'agent-1': { roles: [{ role: 'asg', divisions: ['*'] }] } },
+  });
+  // Rows with participants, so that the first ones are skipped and the prefilter stays on.
+  const mixed = rows.map((r, i) => (i % 7 === 0 ? { ...r, owner: 'x', participants: ['y', 'agent-1'] } : { participants: ['z'], ...r }));
+  const fast = assigned.visibility('agent-1', mixed, NOW);
+  mixed.forEach((r, i) => assert.equal(fast[i], assigned.visibilityOf('agent-1', r, NOW), JSON.stringify(r)));
+  assert.ok(fast.filter((v) => v !== 'hidden').length > shown.length, 'rows they took part in are shown too');
 });
 
 test('visible(): strings numbered by earlier calls decide later ones as a fresh gate does', () => {
