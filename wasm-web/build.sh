@@ -38,11 +38,10 @@ rm -rf pkg-bundler   # an older layout's second copy of the module
 # package's "s" they made loading a policy ~20 % slower. This crate (the
 # words and rows readers, the exports) is built at opt-level 3 too: check()
 # x0.87, visible() x0.97 for +5.3 KB; the core at 3 would add 13 KB more.
-# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16).
-# wasm-opt runs its -Oz passes until they stop shrinking the module
-# (--converge: -0.4 KB gzipped for ~10 s more). Its own
+# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16). Its own
 # target directory: these flags would otherwise rebuild every other wasm32
-# build of the workspace.
+# build of the workspace. wasm-opt (below) runs its -Oz passes until they
+# stop shrinking the module (--converge: -0.4 KB gzipped for ~10 s more).
 export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 export CARGO_TARGET_DIR="$here/../target/wasm-web"
