@@ -15,6 +15,7 @@ use crate::catalog::{Applies, Perm};
 use crate::compile::{CScope, CUser, CWhen, Compiled, Ix};
 use crate::model::{Direction, Media, PolicyDoc};
 use crate::policy::Policy;
+use crate::request::Recording;
 use crate::retention;
 use crate::time::Timestamp;
 
@@ -466,7 +467,7 @@ impl<'p> Planner<'p> {
 
 impl RecordingFilter {
     /// Evaluates the filter on one recording (the reference the renderers are tested against).
-    pub fn matches(&self, r: &crate::Recording, home_region: &str) -> bool {
+    pub fn matches(&self, r: &Recording, home_region: &str) -> bool {
         match self {
             RecordingFilter::Always => true,
             RecordingFilter::Never => false,
