@@ -65,7 +65,8 @@ impl Attr {
 }
 
 /// The fields a [`RowPrefilter`] may name, tried in this order: one field,
-/// or the owner with the participants (the two halves of "self").
+/// or the owner with the participants (scope `assigned`: a recording of
+/// one's own or one taken part in).
 const PREFILTER_FIELDS: [&[Attr]; 7] = [
     &[Attr::Owner],
     &[Attr::Participant],
