@@ -844,7 +844,7 @@ impl<'p> Evaluator<'p> {
     }
 
     fn user(&self, p: Ix) -> Option<&'p CUser> {
-        self.c.users.get(p as usize)
+        self.c.users.get(p as usize).map(|u| &**u)
     }
 
     fn in_scope<T: Trace>(&self, tg: &Target, scope: CScope, p: Ix, t: &mut T) -> bool {

@@ -273,7 +273,7 @@ fn screen() -> RecordingFilter {
 
 impl<'p> Planner<'p> {
     fn user(&self, p: Ix) -> Option<&'p CUser> {
-        self.c.users.get(p as usize)
+        self.c.users.get(p as usize).map(|u| &**u)
     }
 
     /// Steps 1 and 4–12 for principal `p` and `perm`, as a filter.
