@@ -16,16 +16,11 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { takeOption } from './args.mjs';
+
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
-const orgDir = opt('--org', '/tmp/recgate-org');
-const rounds = Number(opt('--rounds', 40));
+const orgDir = takeOption(args, '--org', '/tmp/recgate-org');
+const rounds = Number(takeOption(args, '--rounds', 40));
 const dirs = args.map((d) => resolve(d));
 if (dirs.length < 2) throw new Error('usage: check-pair.mjs --org DIR [--rounds N] BEFORE_DIR AFTER_DIR ...');
 

@@ -21,17 +21,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { takeOption } from './args.mjs';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
-const orgDir = opt('--org', '/tmp/recgate-org');
-const rounds = Number(opt('--rounds', 15));
+const orgDir = takeOption(args, '--org', '/tmp/recgate-org');
+const rounds = Number(takeOption(args, '--rounds', 15));
 const warmup = 3;
 const pkgs = (args.length ? args : [resolve(here, '..')]).map((p) => resolve(p));
 const NOW = '2026-11-22T12:00:00Z';
