@@ -22,9 +22,22 @@ use recgate_core::{Policy, Timestamp};
 use recgate_tests::gen::NOW;
 use recgate_tests::traffic::{Mix, Traffic};
 use serde_json::{json, Map, Value};
-use std::io::Write;
+use std::io::{ErrorKind, Write};
+use std::process::ExitCode;
 
-fn main() {
+fn main() -> ExitCode {
+    match write_corpus() {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped (`recgate-corpus | head`): nothing more is wanted.
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("recgate-corpus: writing the corpus: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write_corpus() -> std::io::Result<()> {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let only: Vec<String> = raw
         .iter()
@@ -60,7 +73,7 @@ fn main() {
             recgate_tests::traffic::add_admins(&mut doc, &mut admin_rng);
         }
         let policy = Policy::from_json(&doc.to_string()).expect("generated policies are valid");
-        writeln!(out, "{}", json!({ "policy": doc })).expect("write");
+        writeln!(out, "{}", json!({ "policy": doc }))?;
         let slices: Vec<(String, Policy)> = policy
             .user_ids()
             .map(|u| {
@@ -90,7 +103,8 @@ fn main() {
                 }
             }
             let line = json!({ "request": req, "decision": decision, "slices": on_slices });
-            writeln!(out, "{line}").expect("write");
+            writeln!(out, "{line}")?;
         }
     }
+    out.flush()
 }
