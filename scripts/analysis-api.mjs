@@ -11,6 +11,13 @@
 // policy it adopts from the workbench. Bodies are bounded, every CLI run is
 // bounded in time and output, and any failure is an error answer — never a
 // partial one.
+//
+// It has no users to sign in, so it answers only the demo's own page: a
+// request whose Host is not this loopback server (another site's page
+// reaching it through a name that resolves to 127.0.0.1, "DNS rebinding")
+// is refused with 403, and a body that is not declared JSON with 415 — a
+// cross-site page can send text/plain without asking, but a JSON body needs
+// the CORS preflight this server never grants.
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +26,18 @@ import { join } from 'node:path';
 
 const MAX_BODY = 16 << 20; // the core's default policy size limit
 const CLI_MS = 20000;
+
+/** Whether `host` (a Host header) names this server on the loopback interface. */
+export function loopbackHost(host, port) {
+  if (typeof host !== 'string') return false;
+  const names = ['127.0.0.1', 'localhost', '[::1]'];
+  const h = host.toLowerCase();
+  return names.some((n) => h === `${n}:${port}` || (port === 80 && h === n));
+}
+
+function isJson(contentType) {
+  return typeof contentType === 'string' && contentType.split(';')[0].trim().toLowerCase() === 'application/json';
+}
 
 export function analysisApi(root) {
   const cli = process.env.RECGATE_CLI || join(root, 'target', 'release', 'recgate');
@@ -112,6 +131,12 @@ export function analysisApi(root) {
     /** Answers it. */
     async handle(req, res) {
       const url = new URL(req.url, 'http://127.0.0.1');
+      if (!loopbackHost(req.headers.host, req.socket.localPort)) {
+        return send(res, 403, { error: 'this API answers only the demo page served from 127.0.0.1 or localhost' });
+      }
+      if ((req.method === 'PUT' || req.method === 'POST') && !isJson(req.headers['content-type'])) {
+        return send(res, 415, { error: 'the body must be sent as content-type: application/json' });
+      }
       try {
         if (url.pathname === '/api/policy' && req.method === 'PUT') return await policy(req, res);
         if (url.pathname === '/api/who-can' && req.method === 'POST') return await whoCan(req, res);

@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { request as httpRequest } from 'node:http';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -187,9 +188,52 @@ test('the server refuses what it cannot answer, and an invalid policy is not ado
   const bad = await page.request.post(new URL('/api/who-can', baseUrl).href, { data: { permission: 'recording:*:view', resource: { type: 'recording', id: 'r' }, now: NOW } });
   assert.equal(bad.status(), 400);
   assert.match((await bad.json()).error, /not a catalog permission/);
-  const invalid = await page.request.put(new URL('/api/policy', baseUrl).href, { data: '{"schema":"recgate/v1","revision":"x","roles":{"r":{"grants":[{"permission":"recording:recording:veiw"}]}}}' });
+  const invalid = await page.request.put(new URL('/api/policy', baseUrl).href, {
+    data: '{"schema":"recgate/v1","revision":"x","roles":{"r":{"grants":[{"permission":"recording:recording:veiw"}]}}}',
+    headers: { 'content-type': 'application/json' },
+  });
   assert.equal(invalid.status(), 422);
   const body = await invalid.json();
   assert.equal(body.ok, false);
   assert.ok(body.errors.some((e) => e.path === '/roles/r/grants/0/permission'));
+});
+
+// The API has no sign-in: it answers the demo's own page and nothing else.
+test('the analysis API refuses another site: a foreign Host (DNS rebinding) and a body not sent as JSON', { timeout: TEST_MS }, async () => {
+  const { port } = new URL(baseUrl);
+  const ask = (path, method, headers, body) => new Promise((done, fail) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => done({ status: res.statusCode, text }));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+  const policy = readFileSync(POLICY_FILE, 'utf8');
+  const question = JSON.stringify({ permission: 'recording:recording:view', resource: { type: 'recording', id: 'r' }, now: NOW });
+  for (const host of [`rebound.example:${port}`, `127.0.0.1.rebound.example:${port}`, 'localhost']) {
+    const put = await ask('/api/policy', 'PUT', { host, 'content-type': 'application/json' }, policy);
+    assert.equal(put.status, 403, `${host}: ${put.text}`);
+    const review = await ask('/api/review.html', 'GET', { host });
+    assert.equal(review.status, 403, `${host}: ${review.text}`);
+  }
+  // A cross-site form or fetch may send text/plain without a preflight.
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
+    const headers = { host: `127.0.0.1:${port}`, ...(type ? { 'content-type': type } : {}) };
+    const put = await ask('/api/policy', 'PUT', headers, policy);
+    assert.equal(put.status, 415, `${type}: ${put.text}`);
+    const who = await ask('/api/who-can', 'POST', headers, question);
+    assert.equal(who.status, 415, `${type}: ${who.text}`);
+  }
+  // The page's own requests still work, by either loopback name.
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+    const who = await ask('/api/who-can', 'POST', { host, 'content-type': 'application/json; charset=utf-8' }, question);
+    assert.equal(who.status, 200, `${host}: ${who.text}`);
+    const answer = JSON.parse(who.text);
+    assert.equal(answer.permission, 'recording:recording:view');
+    assert.equal(answer.id, 'r');
+    assert.ok(Array.isArray(answer.principals), who.text);
+  }
 });
