@@ -28,7 +28,7 @@ const MAX_BODY = 16 << 20; // the core's default policy size limit
 const CLI_MS = 20000;
 
 /** Whether `host` (a Host header) names this server on the loopback interface. */
-export function loopbackHost(host, port) {
+function loopbackHost(host, port) {
   if (typeof host !== 'string') return false;
   const names = ['127.0.0.1', 'localhost', '[::1]'];
   const h = host.toLowerCase();
