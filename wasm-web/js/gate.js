@@ -304,6 +304,9 @@ function recordingText(rec, idOptional = false) {
   return jsonText(picked);
 }
 
+// Members of a row whose names hideUnreadable remembers from the row before.
+const SHAPE_MEMBERS = 64;
+
 // What a member name of a recording row is, for the row encoders.
 const KEY_IGNORED = 0;
 const KEY_FIELD = 1; // a SPEC §2 attribute
@@ -494,15 +497,10 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   lists.n = 0;
   let la = lists.a;
   let ln = 0;
-  // Same-as-previous shortcuts: list rows repeat media, directions, regions,
-  // queues, timestamps and divisions, and a participant is usually the owner.
-  let lastMedia = null, lastMediaIx = 0, lastDir = null, lastDirIx = 0;
-  // Media and directions take two values on most lists, mixed row by row:
-  // the value before the last one is kept too.
-  let prevMedia = null, prevMediaIx = 0, prevDir = null, prevDirIx = 0;
-  let lastRegion = null, lastRegionIx = 0, lastQueue = null, lastQueueIx = 0;
-  let lastCreated = null, lastCreatedIx = 0, lastDiv = null, lastDivIx = 0;
-  let lastPart = null, lastPartIx = 0;
+  // Every string is looked up, with no same-as-the-row-before shortcut but
+  // one (a participant who is the owner): comparing two strings that differ
+  // costs V8 about what the lookup costs, so the shortcuts lost more than
+  // they saved (BENCHMARKS.md, 2026-12-02).
   for (let r = 0; r < n; r++) {
     const rec = rows[r];
     const o = r * STRIDE;
@@ -523,20 +521,12 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     let flags = VALID;
     let v = rec.media;
     if (v == null) cols[o + C_MEDIA] = NONE;
-    else if (v === lastMedia) cols[o + C_MEDIA] = lastMediaIx;
-    else if (typeof v === 'string') {
-      const ix = v === prevMedia ? prevMediaIx : table.id(v);
-      prevMedia = lastMedia; prevMediaIx = lastMediaIx;
-      lastMedia = v; cols[o + C_MEDIA] = lastMediaIx = ix;
-    } else ok = false;
+    else if (typeof v === 'string') cols[o + C_MEDIA] = table.id(v);
+    else ok = false;
     v = rec.direction;
     if (v == null) cols[o + C_DIRECTION] = NONE;
-    else if (v === lastDir) cols[o + C_DIRECTION] = lastDirIx;
-    else if (typeof v === 'string') {
-      const ix = v === prevDir ? prevDirIx : table.id(v);
-      prevDir = lastDir; prevDirIx = lastDirIx;
-      lastDir = v; cols[o + C_DIRECTION] = lastDirIx = ix;
-    } else ok = false;
+    else if (typeof v === 'string') cols[o + C_DIRECTION] = table.id(v);
+    else ok = false;
     const owner = rec.owner;
     let ownerIx = NONE;
     if (typeof owner === 'string') ownerIx = table.id(owner);
@@ -544,13 +534,11 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     cols[o + C_OWNER] = ownerIx;
     v = rec.queue;
     if (v == null) cols[o + C_QUEUE] = NONE;
-    else if (v === lastQueue) cols[o + C_QUEUE] = lastQueueIx;
-    else if (typeof v === 'string') { lastQueue = v; cols[o + C_QUEUE] = lastQueueIx = table.id(v); }
+    else if (typeof v === 'string') cols[o + C_QUEUE] = table.id(v);
     else ok = false;
     v = rec.region;
     if (v == null) cols[o + C_REGION] = NONE;
-    else if (v === lastRegion) cols[o + C_REGION] = lastRegionIx;
-    else if (typeof v === 'string') { lastRegion = v; cols[o + C_REGION] = lastRegionIx = table.id(v); }
+    else if (typeof v === 'string') cols[o + C_REGION] = table.id(v);
     else ok = false;
     v = rec.line;
     if (v == null) cols[o + C_LINE] = NONE;
@@ -558,8 +546,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     else ok = false;
     v = rec.createdAt;
     if (v == null) cols[o + C_CREATED_AT] = NONE;
-    else if (v === lastCreated) cols[o + C_CREATED_AT] = lastCreatedIx;
-    else if (typeof v === 'string') { lastCreated = v; cols[o + C_CREATED_AT] = lastCreatedIx = table.id(v); }
+    else if (typeof v === 'string') cols[o + C_CREATED_AT] = table.id(v);
     else ok = false;
     v = rec.retentionDays;
     if (v == null) cols[o + C_RETENTION] = 0;
@@ -578,7 +565,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
       for (let i = 0; i < len; i++) {
         const item = v[i];
         if (typeof item !== 'string') { ok = false; break; }
-        la[ln++] = item === lastDiv ? lastDivIx : (lastDivIx = table.id(lastDiv = item));
+        la[ln++] = table.id(item);
       }
     } else ok = false;
     // participants: absent is empty; null is not a list.
@@ -592,7 +579,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
       for (let i = 0; i < len; i++) {
         const item = v[i];
         if (typeof item !== 'string') { ok = false; break; }
-        la[ln++] = item === owner ? ownerIx : item === lastPart ? lastPartIx : (lastPartIx = table.id(lastPart = item));
+        la[ln++] = item === owner ? ownerIx : table.id(item);
       }
     } else ok = false;
     v = rec.legalHold;
@@ -625,25 +612,26 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
  * its memory is being written.
  */
 function hideUnreadable(rows, codes) {
-  const shapeKeys = [];
-  const shapeClass = [];
+  // The names of the row before that need no second look (ignored members
+  // and attributes), by position. Unknown slots hold an attribute's name,
+  // which needs none either. A packed array of strings, of a fixed length:
+  // V8 compares a name with an element of a growing or mixed array at up to
+  // twice the cost.
+  const anyField = RECORDING_FIELDS[0];
+  const harmless = new Array(SHAPE_MEMBERS).fill(anyField);
   for (let r = 0; r < codes.length; r++) {
     if (codes[r] === 0) continue;
     const rec = rows[r];
     let m = 0;
-    let same = true;
     for (const k in rec) {
-      let c;
-      if (same && shapeKeys[m] === k) c = shapeClass[m];
-      else {
-        same = false;
-        c = recordingKey(k);
-        shapeKeys[m] = k;
-        shapeClass[m] = c;
-      }
-      if (c >= KEY_NEAR_MISS && (c === KEY_NEAR_MISS || rec.type !== 'recording')) {
-        codes[r] = 0;
-        break;
+      if (harmless[m] !== k) {
+        const c = recordingKey(k);
+        if (c === KEY_NEAR_MISS || (c === KEY_TYPE && rec.type !== 'recording')) {
+          codes[r] = 0;
+          break;
+        }
+        // `type` is looked at in every row that has it: its value may differ.
+        if (m < SHAPE_MEMBERS) harmless[m] = c === KEY_TYPE ? anyField : k;
       }
       m++;
     }
@@ -1426,10 +1414,24 @@ export class Gate {
   visible(who, recordings, now) {
     const codes = this.visibilityCodes(who, recordings, now);
     const rows = recordings instanceof RecordingSet ? recordings.recordings : recordings;
-    const out = [];
-    for (let i = 0; i < codes.length; i++) {
-      if (codes[i] !== 0) out.push(rows[i]);
+    // When most rows are shown, a copy cut down in place takes a third of
+    // the time of pushing onto an empty array, which grows it step by step;
+    // when few are, pushing is cheaper. 64 rows spread over the list tell
+    // which (a wrong guess costs time, never a row). The answer is a plain
+    // array whatever array the rows came in (an Array subclass's slice()
+    // would make one of its own kind).
+    let shown = 0;
+    const step = Math.max(1, Math.floor(codes.length / 64));
+    for (let i = 0; i < codes.length; i += step) shown += codes[i] !== 0 ? 1 : 0;
+    if (shown * 2 * step < codes.length || Object.getPrototypeOf(rows) !== Array.prototype) {
+      const out = [];
+      for (let i = 0; i < codes.length; i++) if (codes[i] !== 0) out.push(rows[i]);
+      return out;
     }
+    const out = rows.slice(0, codes.length);
+    let n = 0;
+    for (let i = 0; i < codes.length; i++) if (codes[i] !== 0) out[n++] = rows[i];
+    out.length = n;
     return out;
   }
 
