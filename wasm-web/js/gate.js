@@ -488,12 +488,18 @@ function usesBad(bad, cols, o, lists, from, to) {
  * `participants` into `lists`. Each value's JSON type is checked as the
  * core's Recording deserializer checks it; a row that fails, or that
  * `unreadable` (from unreadableRows) marks, is written not VALID and the core
- * hides it. Nothing here calls into wasm: `cols` may be a view of its memory. `table` numbers the strings (it may hold strings of earlier calls);
+ * hides it. Without `unreadable`, each row's members are checked too
+ * (memberCheck) as far as their names are known: `late` lists the rows
+ * with a name not yet classified, for hideUnreadable once wasm may be
+ * called. Nothing here calls into wasm: `cols` may be a view of its memory.
+ * `table` numbers the strings (it may hold strings of earlier calls);
  * `lists` is emptied first (it may be reused from call to call).
  */
 export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null, skip = null) {
   const n = rows.length;
   let skipped = 0;
+  const harmless = harmlessNames();
+  let late = null;
   lists.n = 0;
   let la = lists.a;
   let ln = 0;
@@ -590,6 +596,13 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
     if (ok && table.bad !== null && usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
     if (ok && unreadable !== null && unreadable[r] !== 0) ok = false;
+    if (ok && unreadable === null) {
+      // The members, while the row is at hand: a second pass over the rows
+      // costs more. A name not yet classified is left for later (`late`).
+      const m = memberCheck(rec, harmless, knownRecordingKey);
+      if (m === MEMBERS_REFUSED) ok = false;
+      else if (m === MEMBERS_UNKNOWN) (late ??= []).push(r);
+    }
     cols[o] = ok ? flags : 0;
   }
   lists.n = ln;
@@ -598,43 +611,61 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     ...table.pending(),
     cols,
     lists: la.subarray(0, ln),
+    late,
   };
 }
 
 /**
- * Hides (sets to 0) the code of every row of `rows` whose code is not 0 and
- * that has a member the core would refuse: a near-miss of an attribute, or a
- * `type` that is not "recording" (recordingKey). Members recgate does not
- * read are skipped, as the core skips them. Only rows shown need looking at:
- * a hidden row stays hidden. Rows of one list share their members, so a name
- * where the row before had the same one costs a pointer comparison, not a
- * lookup. May call into wasm (to classify a new name): never while a view of
- * its memory is being written.
+ * A row's member names remembered from the rows before, by position, for
+ * `memberCheck`: the names that need no second look (ignored members and
+ * attributes). Unknown slots hold an attribute's name, which needs none
+ * either. A packed array of strings, of a fixed length: V8 compares a name
+ * with an element of a growing or mixed array at up to twice the cost.
  */
-function hideUnreadable(rows, codes) {
-  // The names of the row before that need no second look (ignored members
-  // and attributes), by position. Unknown slots hold an attribute's name,
-  // which needs none either. A packed array of strings, of a fixed length:
-  // V8 compares a name with an element of a growing or mixed array at up to
-  // twice the cost.
-  const anyField = RECORDING_FIELDS[0];
-  const harmless = new Array(SHAPE_MEMBERS).fill(anyField);
-  for (let r = 0; r < codes.length; r++) {
-    if (codes[r] === 0) continue;
-    const rec = rows[r];
-    let m = 0;
-    for (const k in rec) {
-      if (harmless[m] !== k) {
-        const c = recordingKey(k);
-        if (c === KEY_NEAR_MISS || (c === KEY_TYPE && rec.type !== 'recording')) {
-          codes[r] = 0;
-          break;
-        }
-        // `type` is looked at in every row that has it: its value may differ.
-        if (m < SHAPE_MEMBERS) harmless[m] = c === KEY_TYPE ? anyField : k;
-      }
-      m++;
+function harmlessNames() {
+  return new Array(SHAPE_MEMBERS).fill(RECORDING_FIELDS[0]);
+}
+
+// What memberCheck says of a row.
+const MEMBERS_READABLE = 0;
+const MEMBERS_REFUSED = 1; // a near-miss of an attribute, or a `type` that is not "recording"
+const MEMBERS_UNKNOWN = 2; // a name `classify` does not know
+
+/**
+ * Whether the core would refuse a member of `rec` (MEMBERS_*), each name
+ * classified by `classify` (recordingKey, or knownRecordingKey where wasm
+ * must not be called) unless it is where `harmless` has it. Rows of one list
+ * share their members, so a name costs a pointer comparison, not a lookup.
+ */
+function memberCheck(rec, harmless, classify) {
+  let m = 0;
+  for (const k in rec) {
+    if (harmless[m] !== k) {
+      const c = classify(k);
+      if (c === undefined) return MEMBERS_UNKNOWN;
+      if (c === KEY_NEAR_MISS || (c === KEY_TYPE && rec.type !== 'recording')) return MEMBERS_REFUSED;
+      // `type` is looked at in every row that has it: its value may differ.
+      if (m < SHAPE_MEMBERS) harmless[m] = c === KEY_TYPE ? RECORDING_FIELDS[0] : k;
     }
+    m++;
+  }
+  return MEMBERS_READABLE;
+}
+
+/**
+ * Hides (sets to 0) the code of each row `which` lists (every row when
+ * null) whose code is not 0 and that has a member the core would refuse
+ * (memberCheck). Members recgate does not read are skipped, as the core
+ * skips them. Only rows shown need looking at: a hidden row stays hidden.
+ * May call into wasm (to classify a new name): never while a view of its
+ * memory is being written.
+ */
+function hideUnreadable(rows, codes, which = null) {
+  const harmless = harmlessNames();
+  const n = which === null ? codes.length : which.length;
+  for (let i = 0; i < n; i++) {
+    const r = which === null ? i : which[i];
+    if (codes[r] !== 0 && memberCheck(rows[r], harmless, recordingKey) !== MEMBERS_READABLE) codes[r] = 0;
   }
   return codes;
 }
@@ -1390,7 +1421,7 @@ export class Gate {
       const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
       if (codes.length === e.rows) {
         strings.markSent();
-        return hideUnreadable(recordings, codes);
+        return e.late === null ? codes : hideUnreadable(recordings, codes, e.late);
       }
       // The wasm table did not hold what this one sent before (it emptied
       // itself): number everything again, once.
