@@ -14,7 +14,7 @@
 /** u32 columns per row (from the bound module's layout). */
 export let STRIDE = 0;
 let NONE = 0;
-let VALID = 0, LEGAL_HOLD = 0, SENSITIVE = 0, LIVE = 0, HAS_RETENTION = 0;
+let VALID = 0, LEGAL_HOLD = 0, SENSITIVE = 0, LIVE = 0, HAS_RETENTION = 0, CREATED_AT_TEXT = 0;
 let C_MEDIA = 0, C_DIRECTION = 0, C_OWNER = 0, C_QUEUE = 0, C_REGION = 0, C_LINE = 0, C_CREATED_AT = 0;
 let C_RETENTION = 0, C_DIVISIONS_AT = 0, C_DIVISIONS_LEN = 0, C_PARTICIPANTS_AT = 0, C_PARTICIPANTS_LEN = 0;
 // Result bits of LoadedPolicy.check.
@@ -47,7 +47,7 @@ function readLayout(g) {
   };
   STRIDE = need('STRIDE'); NONE = need('NONE');
   VALID = need('VALID'); LEGAL_HOLD = need('LEGAL_HOLD'); SENSITIVE = need('SENSITIVE'); LIVE = need('LIVE');
-  HAS_RETENTION = need('HAS_RETENTION');
+  HAS_RETENTION = need('HAS_RETENTION'); CREATED_AT_TEXT = need('CREATED_AT_TEXT');
   C_MEDIA = need('MEDIA'); C_DIRECTION = need('DIRECTION'); C_OWNER = need('OWNER'); C_QUEUE = need('QUEUE');
   C_REGION = need('REGION'); C_LINE = need('LINE'); C_CREATED_AT = need('CREATED_AT'); C_RETENTION = need('RETENTION');
   C_DIVISIONS_AT = need('DIVISIONS_AT'); C_DIVISIONS_LEN = need('DIVISIONS_LEN');
@@ -374,6 +374,7 @@ class StringTable {
     this.sent = 0; // how many of `strings` the wasm table holds
     this.nul = false; // some string not yet sent contains NUL: send them as JSON
     this.bad = null; // Set of the numbers of strings that are not valid Unicode
+    this.times = 0; // how many `createdAt` strings were numbered (see TIMES_NUMBERED)
   }
 
   id(s) {
@@ -413,21 +414,29 @@ class StringTable {
   }
 }
 
-/** A growable Uint32Array. */
+/** A growable typed array (Uint32Array unless another constructor is given). */
 class U32List {
-  constructor(capacity) {
-    this.a = new Uint32Array(capacity);
+  constructor(capacity, Type = Uint32Array) {
+    this.a = new Type(capacity);
     this.n = 0;
   }
 
   reserve(k) {
     if (this.n + k > this.a.length) {
-      const bigger = new Uint32Array(Math.max(this.a.length * 2, this.n + k));
+      const bigger = new this.a.constructor(Math.max(this.a.length * 2, this.n + k));
       bigger.set(this.a);
       this.a = bigger;
     }
   }
 }
+
+// Distinct `createdAt` strings a row table numbers before it writes the
+// timestamps of later rows as text (rows.rs CREATED_AT_TEXT): a real list
+// gives nearly every row its own timestamp, and numbering each cost a
+// lookup among as many strings (visible() ×0.6 on such a list). Lists that
+// repeat a few timestamps never get there.
+const TIMES_NUMBERED = 4096;
+const NO_TIMES = new Uint8Array(0);
 
 /**
  * The core's row prefilter (`LoadedPolicy.row_prefilter`, the list plan's
@@ -476,7 +485,9 @@ const SKIP_TRIAL_ROWS = 256;
 const SKIP_TRIAL_MIN = 64;
 
 function usesBad(bad, cols, o, lists, from, to) {
-  for (const c of [C_MEDIA, C_DIRECTION, C_OWNER, C_QUEUE, C_REGION, C_LINE, C_CREATED_AT]) if (bad.has(cols[o + c])) return true;
+  for (const c of [C_MEDIA, C_DIRECTION, C_OWNER, C_QUEUE, C_REGION, C_LINE]) if (bad.has(cols[o + c])) return true;
+  // A timestamp written as text is ASCII, never bad: its column is no string's number.
+  if ((cols[o] & CREATED_AT_TEXT) === 0 && bad.has(cols[o + C_CREATED_AT])) return true;
   for (let i = from; i < to; i++) if (bad.has(lists[i])) return true;
   return false;
 }
@@ -493,9 +504,11 @@ function usesBad(bad, cols, o, lists, from, to) {
  * with a name not yet classified, for hideUnreadable once wasm may be
  * called. Nothing here calls into wasm: `cols` may be a view of its memory.
  * `table` numbers the strings (it may hold strings of earlier calls);
- * `lists` is emptied first (it may be reused from call to call).
+ * `lists` is emptied first (it may be reused from call to call). Given
+ * `timeText` (a U32List of bytes, reused too), once `table` has numbered
+ * TIMES_NUMBERED timestamps, later ones are written into it as text.
  */
-export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null, skip = null) {
+export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null, skip = null, timeText = null) {
   const n = rows.length;
   let skipped = 0;
   const harmless = harmlessNames();
@@ -503,6 +516,8 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   // table.id(s), written out at each use: V8 stops inlining calls into a
   // function this long, and a call per string costs a fifth of the lookup.
   const index = table.index;
+  let ta = timeText === null ? NO_TIMES : timeText.a;
+  let tn = 0;
   lists.n = 0;
   let la = lists.a;
   let ln = 0;
@@ -555,8 +570,29 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     else ok = false;
     v = rec.createdAt;
     if (v == null) cols[o + C_CREATED_AT] = NONE;
-    else if (typeof v === 'string') cols[o + C_CREATED_AT] = (index[v] ?? table.add(v));
-    else ok = false;
+    else if (typeof v !== 'string') ok = false;
+    else if (timeText === null || table.times < TIMES_NUMBERED) {
+      let ix = index[v];
+      if (ix === undefined) { ix = table.add(v); table.times++; }
+      cols[o + C_CREATED_AT] = ix;
+    } else {
+      // As text, ended by NUL: ASCII only (a timestamp is; any other string
+      // is numbered, for the core to refuse).
+      const len = v.length;
+      if (tn + len + 1 > ta.length) { timeText.n = tn; timeText.reserve(len + 1); ta = timeText.a; }
+      let i = 0;
+      for (; i < len; i++) {
+        const c = v.charCodeAt(i);
+        if (c === 0 || c > 0x7f) break;
+        ta[tn + i] = c;
+      }
+      if (i === len) {
+        ta[tn + len] = 0;
+        cols[o + C_CREATED_AT] = tn;
+        tn += len + 1;
+        flags |= CREATED_AT_TEXT;
+      } else cols[o + C_CREATED_AT] = index[v] ?? table.add(v);
+    }
     v = rec.retentionDays;
     if (v == null) cols[o + C_RETENTION] = 0;
     else if (Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
@@ -597,6 +633,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     if (v === true) flags |= SENSITIVE; else if (v !== undefined && v !== false) ok = false;
     v = rec.live;
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
+    cols[o] = flags; // for usesBad
     if (ok && table.bad !== null && usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
     if (ok && unreadable !== null && unreadable[r] !== 0) ok = false;
     if (ok && unreadable === null) {
@@ -614,6 +651,7 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     ...table.pending(),
     cols,
     lists: la.subarray(0, ln),
+    times: tn === 0 ? NO_TIMES : ta.subarray(0, tn),
     late,
   };
 }
@@ -1021,6 +1059,7 @@ export class Gate {
   #sink = new TextSink();
   #rowStrings = new StringTable();
   #rowLists = new U32List(1024);
+  #rowTimes = new U32List(1024, Uint8Array);
   /** the last list shortcut asked for: `{ key, skip }`, `skip` HIDE_ALL, a RowSkip or null */
   #shortcut = { key: null, skip: null };
   /** holders of `retain()` not yet released */
@@ -1367,13 +1406,13 @@ export class Gate {
    * in `strings` (and their list items in `lists`, when given); returns what
    * `visibility` needs besides the columns.
    */
-  #encode(recordings, strings, lists, unreadable = null, skip = null) {
+  #encode(recordings, strings, lists, unreadable = null, skip = null, times = null) {
     if (!Array.isArray(recordings)) throw new TypeError('recgate: recordings must be an array or a RecordingSet');
     const words = recordings.length * STRIDE;
     // The columns are written straight into wasm memory (no copy); nothing
     // calls into wasm while they are written, so the memory cannot grow under them.
     const at = this.#w.cols_buffer(words);
-    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists, unreadable, skip);
+    return encodeRows(recordings, new Uint32Array(this.#memory.buffer, at, words), strings, lists, unreadable, skip, times);
   }
 
   /**
@@ -1420,8 +1459,8 @@ export class Gate {
     const strings = this.#rowStrings;
     if (strings.strings.length > ROW_STRINGS_MAX) strings.reset();
     for (let attempt = 0; attempt < 2; attempt++) {
-      const e = this.#encode(recordings, strings, this.#rowLists, null, skip);
-      const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists);
+      const e = this.#encode(recordings, strings, this.#rowLists, null, skip, this.#rowTimes);
+      const codes = this.#w.visibility(p, actor, t, e.table, e.count, e.tableIsJson, e.base, e.lists, e.times);
       if (codes.length === e.rows) {
         strings.markSent();
         return e.late === null ? codes : hideUnreadable(recordings, codes, e.late);

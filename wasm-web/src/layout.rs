@@ -10,7 +10,7 @@ use crate::request as req;
 use crate::rows;
 
 /// Every named number of the layout.
-const LAYOUT: [(&str, usize); 52] = [
+const LAYOUT: [(&str, usize); 53] = [
     ("STRIDE", rows::STRIDE),
     ("FLAGS", rows::FLAGS),
     ("MEDIA", rows::MEDIA),
@@ -30,6 +30,7 @@ const LAYOUT: [(&str, usize); 52] = [
     ("SENSITIVE", rows::SENSITIVE as usize),
     ("LIVE", rows::LIVE as usize),
     ("HAS_RETENTION", rows::HAS_RETENTION as usize),
+    ("CREATED_AT_TEXT", rows::CREATED_AT_TEXT as usize),
     ("NONE", rows::NONE as usize),
     ("REQ_WORDS", req::WORDS),
     ("REQ_PRINCIPAL", req::PRINCIPAL),

@@ -637,7 +637,8 @@ impl LoadedPolicy {
     /// The rows' string indices number the strings of the gate's row table:
     /// the `base` strings it already holds (0: start a new table), then the
     /// `count` new ones in `table`, joined by NUL or, when `table_is_json`, a
-    /// JSON array. `lists` holds the list items. An unreadable row or `now`
+    /// JSON array. `lists` holds the list items, `times` the timestamps
+    /// written as text (`rows::CREATED_AT_TEXT`). An unreadable row or `now`
     /// hides (fail closed). When the table does not hold `base` strings (the
     /// wrapper and the gate disagree) or the new ones cannot be read, the
     /// table is emptied and the answer is empty: the wrapper starts again.
@@ -655,6 +656,7 @@ impl LoadedPolicy {
         table_is_json: bool,
         base: u32,
         lists: &[u32],
+        times: &[u8],
     ) -> Vec<u8> {
         let LoadedPolicy {
             policy,
@@ -688,7 +690,7 @@ impl LoadedPolicy {
             who,
             now,
             Some(rows_table),
-            &Rows { cols, lists },
+            &Rows { cols, lists, times },
         )
     }
 
@@ -752,6 +754,7 @@ impl LoadedPolicy {
         let view = Rows {
             cols: &rows.cols,
             lists: &rows.lists,
+            times: &[],
         };
         let who = Asker {
             principal,
@@ -890,7 +893,7 @@ mod tests {
         let run = |g: &mut LoadedPolicy, p: &str, now: &str, table: &str, json: bool| {
             g.cols_buffer(u32::try_from(cols.len()).unwrap());
             g.cols.copy_from_slice(&cols);
-            g.visibility(p, None, now, table, 2, json, 0, &[])
+            g.visibility(p, None, now, table, 2, json, 0, &[], &[])
         };
         let v = run(&mut g, "quinn", now, joined, false);
         assert_eq!(v, vec![2, 0, 0]);
@@ -949,7 +952,7 @@ mod tests {
         g.cols_buffer(u32::try_from(cols.len()).unwrap());
         g.cols.copy_from_slice(&cols);
         let table = format!("audio\0{}", names.join("\0"));
-        let v = g.visibility("u", None, now, &table, 5, false, 0, &[]);
+        let v = g.visibility("u", None, now, &table, 5, false, 0, &[], &[]);
         assert_eq!(v, vec![2, 2, 2, 0]);
         for (q, want) in names.iter().zip(v) {
             let rec = format!(r#"{{"id":"a","media":"audio","queue":"{q}"}}"#);

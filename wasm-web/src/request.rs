@@ -129,7 +129,7 @@ impl RequestScratch {
                     .get(ROW..ROW + STRIDE)
                     .and_then(|r| r.try_into().ok())
                     .ok_or(None)?;
-                Some(decode(table, row, lists).map_err(Some)?)
+                Some(decode(table, row, lists, &[]).map_err(Some)?)
             }
             _ => None,
         };

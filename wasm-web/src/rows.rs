@@ -5,7 +5,8 @@
 //! writes the attributes a decision reads into one string table (every
 //! distinct string once, joined by NUL) and fixed-width `u32` columns, after
 //! checking each value's JSON type the way the core's `Recording` deserializer
-//! does. Here each row is loaded into one reused [`Recording`] and the core
+//! does. Timestamps past the first few thousand distinct ones cross as text
+//! instead ([`CREATED_AT_TEXT`]), since real lists rarely repeat them. Here each row is loaded into one reused [`Recording`] and the core
 //! decides it ([`Scratch`]: a string is copied into the recording's own
 //! buffers only when it changes from one row to the next). A table outlives
 //! its batch (see [`Table`]). Nothing in this module
@@ -61,6 +62,11 @@ pub const SENSITIVE: u32 = 4;
 pub const LIVE: u32 = 8;
 /// Flag: `retentionDays` is present.
 pub const HAS_RETENTION: u32 = 16;
+/// Flag: the [`CREATED_AT`] column is not a string-table index but where the
+/// timestamp's text starts in [`Rows::times`], ended by NUL. A real list
+/// gives nearly every row a timestamp of its own: numbered, each would cost
+/// the wrapper a lookup among as many strings, and the table a string.
+pub const CREATED_AT_TEXT: u32 = 32;
 
 /// Distinct strings, numbered from 0 in the order they were added, with
 /// timestamps, media and directions parsed on first use (once per distinct
@@ -244,13 +250,16 @@ fn parsed<T: Copy>(
     *slot
 }
 
-/// The rows of a batch: [`STRIDE`] columns each, and the list column that
-/// `divisions` and `participants` point into.
+/// The rows of a batch: [`STRIDE`] columns each, the list column that
+/// `divisions` and `participants` point into, and the timestamps written as
+/// text ([`CREATED_AT_TEXT`]).
 pub struct Rows<'a> {
     /// The fixed-width columns.
     pub cols: &'a [u32],
     /// String-table indices of list items.
     pub lists: &'a [u32],
+    /// Timestamps, each ended by NUL.
+    pub times: &'a [u8],
 }
 
 impl Rows<'_> {
@@ -332,7 +341,7 @@ impl Scratch {
     }
 
     fn try_load(&mut self, table: &mut Table, rows: &Rows<'_>, i: usize) -> Option<()> {
-        let d = decode(table, rows.row(i)?, rows.lists).ok()?;
+        let d = decode(table, rows.row(i)?, rows.lists, rows.times).ok()?;
         d.scalars(&mut self.rec);
         let table: &Table = table;
         let rec = &mut self.rec;
@@ -408,6 +417,7 @@ pub fn decode<'l>(
     table: &mut Table,
     row: &[u32; STRIDE],
     lists: &'l [u32],
+    times: &[u8],
 ) -> Result<Decoded<'l>, Unreadable> {
     use Unreadable::{Structure, Value};
     // Columns by name (the constants above, which the wrapper reads through
@@ -433,6 +443,9 @@ pub fn decode<'l>(
     };
     let created_at = match created_at {
         NONE => None,
+        at if flags & CREATED_AT_TEXT != 0 => {
+            Some(time_text(times, at).ok_or(Structure)?.ok_or(Value)?)
+        }
         ix => Some(table.time(ix).ok_or(Structure)?.ok_or(Value)?),
     };
     let ids = [owner, queue, region, line];
@@ -459,6 +472,15 @@ pub fn decode<'l>(
     })
 }
 
+/// The timestamp whose text starts at `at` in `times` (ended by NUL), parsed
+/// by the core: `Some(None)` when it is not RFC 3339, `None` when there is no
+/// such text (the wrapper writes ASCII only).
+fn time_text(times: &[u8], at: u32) -> Option<Option<Timestamp>> {
+    let rest = times.get(at as usize..)?;
+    let text = rest.get(..rest.iter().position(|b| *b == 0)?)?;
+    Some(Timestamp::parse(core::str::from_utf8(text).ok()?))
+}
+
 /// Row `i` as a [`ListPlan`] reads it, or `None` when it cannot be read
 /// (the caller hides it). `bits` caches each table string's
 /// [`ListPlan::string_bits`]: one lookup per distinct string, not per row;
@@ -470,7 +492,7 @@ pub fn row_bits(
     filter: &ListPlan,
     bits: &mut [Option<u64>],
 ) -> Option<RowBits> {
-    let d = decode(table, rows.row(i)?, rows.lists).ok()?;
+    let d = decode(table, rows.row(i)?, rows.lists, rows.times).ok()?;
     let table: &Table = table;
     let mut of = |ix: u32| -> u64 {
         match bits.get_mut(ix as usize) {
@@ -611,6 +633,7 @@ mod tests {
         let rows = Rows {
             cols: &cols,
             lists: &lists,
+            times: &[],
         };
         assert_eq!(rows.len(), 2);
         let mut s = Scratch::default();
@@ -652,6 +675,7 @@ mod tests {
             let rows = Rows {
                 cols: &r,
                 lists: &lists,
+                times: &[],
             };
             s.load(&mut table, &rows, 0)
         };
@@ -668,6 +692,48 @@ mod tests {
                 r[DIVISIONS_LEN] = 1;
             }),
             "list out of range"
+        );
+    }
+
+    #[test]
+    fn timestamps_written_as_text_are_parsed_by_the_core() {
+        let mut table = Table::default();
+        let times = b"2026-11-01T09:00:00Z\0yesterday\x002026-11-01T09:00:00";
+        let mut r = row();
+        r[FLAGS] = VALID | CREATED_AT_TEXT;
+        let created = |r: [u32; STRIDE], table: &mut Table| {
+            decode(table, &r, &[], times).map(|d| d.created_at)
+        };
+        r[CREATED_AT] = 0;
+        assert_eq!(
+            created(r, &mut table),
+            Ok(Timestamp::parse("2026-11-01T09:00:00Z"))
+        );
+        r[CREATED_AT] = 21;
+        assert_eq!(
+            created(r, &mut table),
+            Err(Unreadable::Value),
+            "not a timestamp"
+        );
+        r[CREATED_AT] = 31;
+        assert_eq!(
+            created(r, &mut table),
+            Err(Unreadable::Structure),
+            "no NUL after it"
+        );
+        r[CREATED_AT] = 99;
+        assert_eq!(
+            created(r, &mut table),
+            Err(Unreadable::Structure),
+            "past the text"
+        );
+        // Without the flag the column is a table index, as before.
+        assert!(table.push_joined("2026-11-02T09:00:00Z", 1));
+        r[FLAGS] = VALID;
+        r[CREATED_AT] = 0;
+        assert_eq!(
+            created(r, &mut table),
+            Ok(Timestamp::parse("2026-11-02T09:00:00Z"))
         );
     }
 
@@ -701,6 +767,7 @@ mod tests {
         let rows = Rows {
             cols: &a,
             lists: &[],
+            times: &[],
         };
         let mut s = Scratch::default();
         assert!(s.load(&mut table, &rows, 0));
@@ -713,6 +780,7 @@ mod tests {
         let rows = Rows {
             cols: &b,
             lists: &lists,
+            times: &[],
         };
         assert!(s.load(&mut table, &rows, 0));
         assert_eq!(s.rec.media, Some(Media::Screen));

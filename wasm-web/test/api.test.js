@@ -456,6 +456,35 @@ test('visible(): long lists mostly shown or mostly hidden, and Array subclasses,
   }
 });
 
+test('visible(): timestamps past the ones a gate numbers are read as text, and decided the same', () => {
+  // A gate numbers the first 4,096 distinct createdAt strings of its row
+  // table; later ones cross as text, parsed by the core row by row. Every
+  // kind of value after that point: timestamps valid and not, offsets,
+  // fractions, non-ASCII, NUL, lone surrogates, other JSON types.
+  const next = rng(37);
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  const fresh = Gate.fromPolicy(POLICY);
+  const day = Date.parse('2026-11-01T00:00:00Z');
+  const rows = Array.from({ length: 9000 }, (_, i) => {
+    const t = new Date(day + i * 61_000).toISOString();
+    const createdAt = i < 5000 ? t : pick([t, t, t, t.replace('Z', '+02:00'), t.slice(0, 19) + 'Z', t.replace('T', ' '),
+      '2026-13-01T00:00:00Z', 'soon', '', '２０２６-11-01T00:00:00Z', 't\0', '\ud800', 5, null, undefined, ['x']]);
+    return rec({ id: `t-${i}`, owner: pick(['agent-1', 'agent-2', 'quinn']), createdAt, retentionDays: pick([undefined, 1, 30]) });
+  });
+  // The gate's first string (number 0) is not valid Unicode, and in the
+  // second round the first timestamp text starts at byte 0: a text column
+  // must never be taken for that string's number.
+  rows[0] = rec({ id: 'bad-media', media: '\ud800', createdAt: null });
+  for (let round = 0; round < 2; round++) {
+    for (const p of ['agent-1', 'quinn', 'root']) {
+      const fast = fresh.visibility(p, rows, NOW);
+      rows.forEach((r, i) => assert.equal(fast[i], fresh.visibilityOf(p, r, NOW), `${p} row ${i}: ${JSON.stringify(r)}`));
+    }
+  }
+  const expired = rows.filter((r) => r.retentionDays === 1 && typeof r.createdAt === 'string' && r.createdAt.startsWith('2026-11-0'));
+  assert.ok(expired.length > 100 && expired.every((r) => !fresh.visible('root', [r], NOW).length), 'kept one day: expired, hidden');
+});
+
 test('visible(): strings numbered by earlier calls decide later ones as a fresh gate does', () => {
   // A gate keeps the strings of its earlier visible() calls numbered, in JS
   // and in its wasm table; later calls bring new strings, strings with NUL,
