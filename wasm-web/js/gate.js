@@ -633,8 +633,10 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     if (v === true) flags |= SENSITIVE; else if (v !== undefined && v !== false) ok = false;
     v = rec.live;
     if (v === true) flags |= LIVE; else if (v !== undefined && v !== false) ok = false;
-    cols[o] = flags; // for usesBad
-    if (ok && table.bad !== null && usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
+    if (ok && table.bad !== null) {
+      cols[o] = flags; // usesBad reads CREATED_AT_TEXT
+      if (usesBad(table.bad, cols, o, la, listsFrom, ln)) ok = false;
+    }
     if (ok && unreadable !== null && unreadable[r] !== 0) ok = false;
     if (ok && unreadable === null) {
       // The members, while the row is at hand: a second pass over the rows
