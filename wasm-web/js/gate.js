@@ -374,7 +374,6 @@ class StringTable {
     this.sent = 0; // how many of `strings` the wasm table holds
     this.nul = false; // some string not yet sent contains NUL: send them as JSON
     this.bad = null; // Set of the numbers of strings that are not valid Unicode
-    this.times = 0; // how many `createdAt` strings were numbered (see TIMES_NUMBERED)
   }
 
   id(s) {
@@ -430,13 +429,30 @@ class U32List {
   }
 }
 
-// Distinct `createdAt` strings a row table numbers before it writes the
-// timestamps of later rows as text (rows.rs CREATED_AT_TEXT): a real list
-// gives nearly every row its own timestamp, and numbering each cost a
-// lookup among as many strings (visible() ×0.6 on such a list). Lists that
-// repeat a few timestamps never get there.
+// Timestamps as text (rows.rs CREATED_AT_TEXT). A real list gives nearly
+// every row its own createdAt, and numbering each cost a lookup among as
+// many strings (visible() ×0.7 on such a list); a list that repeats a few
+// is cheaper numbered. Which one a list is, its own rows tell: 64 of them,
+// spread over it (timesMostlyDistinct). A list taken for one that repeats
+// numbers at most TIMES_NUMBERED new timestamps a call, then writes the
+// rest as text.
 const TIMES_NUMBERED = 4096;
+const TIMES_SAMPLE = 64;
 const NO_TIMES = new Uint8Array(0);
+
+/** Whether most of the `createdAt` strings of TIMES_SAMPLE rows spread over `rows` differ. */
+function timesMostlyDistinct(rows) {
+  const step = Math.max(1, Math.floor(rows.length / TIMES_SAMPLE));
+  const seen = new Set();
+  let strings = 0;
+  for (let r = 0; r < rows.length; r += step) {
+    const v = rows[r]?.createdAt;
+    if (typeof v !== 'string') continue;
+    strings++;
+    seen.add(v);
+  }
+  return strings >= TIMES_SAMPLE / 4 && seen.size * 2 > strings;
+}
 
 /**
  * The core's row prefilter (`LoadedPolicy.row_prefilter`, the list plan's
@@ -505,8 +521,8 @@ function usesBad(bad, cols, o, lists, from, to) {
  * called. Nothing here calls into wasm: `cols` may be a view of its memory.
  * `table` numbers the strings (it may hold strings of earlier calls);
  * `lists` is emptied first (it may be reused from call to call). Given
- * `timeText` (a U32List of bytes, reused too), once `table` has numbered
- * TIMES_NUMBERED timestamps, later ones are written into it as text.
+ * `timeText` (a U32List of bytes, reused too), timestamps are written into
+ * it as text where the list's own rows say so (see TIMES_NUMBERED).
  */
 export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null, skip = null, timeText = null) {
   const n = rows.length;
@@ -518,6 +534,8 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   const index = table.index;
   let ta = timeText === null ? NO_TIMES : timeText.a;
   let tn = 0;
+  let timesAsText = timeText !== null && timesMostlyDistinct(rows);
+  let timesNumbered = 0;
   lists.n = 0;
   let la = lists.a;
   let ln = 0;
@@ -571,9 +589,12 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
     v = rec.createdAt;
     if (v == null) cols[o + C_CREATED_AT] = NONE;
     else if (typeof v !== 'string') ok = false;
-    else if (timeText === null || table.times < TIMES_NUMBERED) {
+    else if (!timesAsText) {
       let ix = index[v];
-      if (ix === undefined) { ix = table.add(v); table.times++; }
+      if (ix === undefined) {
+        ix = table.add(v);
+        if (++timesNumbered === TIMES_NUMBERED && timeText !== null) timesAsText = true;
+      }
       cols[o + C_CREATED_AT] = ix;
     } else {
       // As text, ended by NUL: ASCII only (a timestamp is; any other string

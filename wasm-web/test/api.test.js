@@ -456,10 +456,11 @@ test('visible(): long lists mostly shown or mostly hidden, and Array subclasses,
   }
 });
 
-test('visible(): timestamps past the ones a gate numbers are read as text, and decided the same', () => {
-  // A gate numbers the first 4,096 distinct createdAt strings of its row
-  // table; later ones cross as text, parsed by the core row by row. Every
-  // kind of value after that point: timestamps valid and not, offsets,
+test('visible(): timestamps that cross as text are decided as the core reads them', () => {
+  // A list whose sampled rows mostly have timestamps of their own sends them
+  // as text, parsed by the core row by row; one whose sample repeats a few
+  // numbers them, at most 4,096 new ones a call, then sends the rest as
+  // text. Every kind of value either way: timestamps valid and not, offsets,
   // fractions, non-ASCII, NUL, lone surrogates, other JSON types.
   const next = rng(37);
   const pick = (xs) => xs[Math.floor(next() * xs.length)];
@@ -471,14 +472,20 @@ test('visible(): timestamps past the ones a gate numbers are read as text, and d
       '2026-13-01T00:00:00Z', 'soon', '', '２０２６-11-01T00:00:00Z', 't\0', '\ud800', 5, null, undefined, ['x']]);
     return rec({ id: `t-${i}`, owner: pick(['agent-1', 'agent-2', 'quinn']), createdAt, retentionDays: pick([undefined, 1, 30]) });
   });
-  // The gate's first string (number 0) is not valid Unicode, and in the
-  // second round the first timestamp text starts at byte 0: a text column
-  // must never be taken for that string's number.
+  // The gate's first string (number 0) is not valid Unicode, and the first
+  // timestamp text starts at byte 0: a text column must never be taken for
+  // that string's number.
   rows[0] = rec({ id: 'bad-media', media: '\ud800', createdAt: null });
+  // The same rows, but every row the sample reads (one in 140) has one
+  // timestamp: taken for a list that repeats, numbered up to the cap.
+  const step = Math.floor(rows.length / 64);
+  const sampledAlike = rows.map((r, i) => (i % step === 0 ? { ...r, createdAt: '2026-11-20T09:00:00Z' } : r));
   for (let round = 0; round < 2; round++) {
-    for (const p of ['agent-1', 'quinn', 'root']) {
-      const fast = fresh.visibility(p, rows, NOW);
-      rows.forEach((r, i) => assert.equal(fast[i], fresh.visibilityOf(p, r, NOW), `${p} row ${i}: ${JSON.stringify(r)}`));
+    for (const list of [rows, sampledAlike]) {
+      for (const p of ['agent-1', 'quinn', 'root']) {
+        const fast = fresh.visibility(p, list, NOW);
+        list.forEach((r, i) => assert.equal(fast[i], fresh.visibilityOf(p, r, NOW), `${p} row ${i}: ${JSON.stringify(r)}`));
+      }
     }
   }
   const expired = rows.filter((r) => r.retentionDays === 1 && typeof r.createdAt === 'string' && r.createdAt.startsWith('2026-11-0'));
