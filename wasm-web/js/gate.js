@@ -304,7 +304,7 @@ function recordingText(rec, idOptional = false) {
   return jsonText(picked);
 }
 
-// Members of a row whose names hideUnreadable remembers from the row before.
+// Members of a row whose names memberCheck remembers from the rows before.
 const SHAPE_MEMBERS = 64;
 
 // What a member name of a recording row is, for the row encoders.
@@ -376,11 +376,7 @@ class StringTable {
     this.bad = null; // Set of the numbers of strings that are not valid Unicode
   }
 
-  id(s) {
-    const i = this.index[s];
-    return i === undefined ? this.add(s) : i;
-  }
-
+  /** Numbers `s`, not numbered yet: the encoder looks it up in `index` first. */
   add(s) {
     const i = this.strings.length;
     this.index[s] = i;
@@ -529,8 +525,9 @@ export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), t
   let skipped = 0;
   const harmless = harmlessNames();
   let late = null;
-  // table.id(s), written out at each use: V8 stops inlining calls into a
-  // function this long, and a call per string costs a fifth of the lookup.
+  // A string's number is `index[s] ?? table.add(s)`, written out at each
+  // use: V8 stops inlining calls into a function this long, and a call per
+  // string cost a fifth of the lookup.
   const index = table.index;
   let ta = timeText === null ? NO_TIMES : timeText.a;
   let tn = 0;
