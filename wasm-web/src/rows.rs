@@ -5,8 +5,9 @@
 //! writes the attributes a decision reads into one string table (every
 //! distinct string once, joined by NUL) and fixed-width `u32` columns, after
 //! checking each value's JSON type the way the core's `Recording` deserializer
-//! does. Timestamps past the first few thousand distinct ones cross as text
-//! instead ([`CREATED_AT_TEXT`]), since real lists rarely repeat them. Here each row is loaded into one reused [`Recording`] and the core
+//! does; a list whose rows mostly have timestamps of their own, as real
+//! lists do, sends its timestamps as text instead ([`CREATED_AT_TEXT`]).
+//! Here each row is loaded into one reused [`Recording`] and the core
 //! decides it ([`Scratch`]: a string is copied into the recording's own
 //! buffers only when it changes from one row to the next). A table outlives
 //! its batch (see [`Table`]). Nothing in this module
