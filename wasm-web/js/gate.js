@@ -410,7 +410,7 @@ class StringTable {
 }
 
 /** A growable typed array (Uint32Array unless another constructor is given). */
-class U32List {
+class GrowableArray {
   constructor(capacity, Type = Uint32Array) {
     this.a = new Type(capacity);
     this.n = 0;
@@ -433,12 +433,19 @@ class U32List {
 // numbers at most TIMES_NUMBERED new timestamps a call, then writes the
 // rest as text.
 const TIMES_NUMBERED = 4096;
-const TIMES_SAMPLE = 64;
 const NO_TIMES = new Uint8Array(0);
 
-/** Whether most of the `createdAt` strings of TIMES_SAMPLE rows spread over `rows` differ. */
+// Rows a list's sample has (timesMostlyDistinct, visible()'s answer).
+const SAMPLE_ROWS = 64;
+
+/** The step between the rows of a sample of about SAMPLE_ROWS spread over `length`. */
+function sampleStep(length) {
+  return Math.max(1, Math.floor(length / SAMPLE_ROWS));
+}
+
+/** Whether most of the `createdAt` strings of SAMPLE_ROWS rows spread over `rows` differ. */
 function timesMostlyDistinct(rows) {
-  const step = Math.max(1, Math.floor(rows.length / TIMES_SAMPLE));
+  const step = sampleStep(rows.length);
   const seen = new Set();
   let strings = 0;
   for (let r = 0; r < rows.length; r += step) {
@@ -447,7 +454,7 @@ function timesMostlyDistinct(rows) {
     strings++;
     seen.add(v);
   }
-  return strings >= TIMES_SAMPLE / 4 && seen.size * 2 > strings;
+  return strings >= SAMPLE_ROWS / 4 && seen.size * 2 > strings;
 }
 
 /**
@@ -517,10 +524,10 @@ function usesBad(bad, cols, o, lists, from, to) {
  * called. Nothing here calls into wasm: `cols` may be a view of its memory.
  * `table` numbers the strings (it may hold strings of earlier calls);
  * `lists` is emptied first (it may be reused from call to call). Given
- * `timeText` (a U32List of bytes, reused too), timestamps are written into
+ * `timeText` (a GrowableArray of bytes, reused too), timestamps are written into
  * it as text where the list's own rows say so (see TIMES_NUMBERED).
  */
-export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new U32List(rows.length * 2 + 16), unreadable = null, skip = null, timeText = null) {
+export function encodeRows(rows, cols = new Uint32Array(rows.length * STRIDE), table = new StringTable(), lists = new GrowableArray(rows.length * 2 + 16), unreadable = null, skip = null, timeText = null) {
   const n = rows.length;
   let skipped = 0;
   const harmless = harmlessNames();
@@ -1078,8 +1085,8 @@ export class Gate {
   #text = null;
   #sink = new TextSink();
   #rowStrings = new StringTable();
-  #rowLists = new U32List(1024);
-  #rowTimes = new U32List(1024, Uint8Array);
+  #rowLists = new GrowableArray(1024);
+  #rowTimes = new GrowableArray(1024, Uint8Array);
   /** the last list shortcut asked for: `{ key, skip }`, `skip` HIDE_ALL, a RowSkip or null */
   #shortcut = { key: null, skip: null };
   /** holders of `retain()` not yet released */
@@ -1509,12 +1516,12 @@ export class Gate {
     const rows = recordings instanceof RecordingSet ? recordings.recordings : recordings;
     // When most rows are shown, a copy cut down in place takes a third of
     // the time of pushing onto an empty array, which grows it step by step;
-    // when few are, pushing is cheaper. 64 rows spread over the list tell
+    // when few are, pushing is cheaper. A sample of the rows tells
     // which (a wrong guess costs time, never a row). The answer is a plain
     // array whatever array the rows came in (an Array subclass's slice()
     // would make one of its own kind).
     let shown = 0;
-    const step = Math.max(1, Math.floor(codes.length / 64));
+    const step = sampleStep(codes.length);
     for (let i = 0; i < codes.length; i += step) shown += codes[i] !== 0 ? 1 : 0;
     if (shown * 2 * step < codes.length || Object.getPrototypeOf(rows) !== Array.prototype) {
       const out = [];
