@@ -67,7 +67,7 @@ impl DecisionLogLine {
 
     /// Reads a line; `None` when it is not a decision-log line.
     pub fn from_json(text: &str) -> Option<DecisionLogLine> {
-        serde_json::from_str(text).ok()
+        crate::typed_json::from_str(text).ok()
     }
 }
 

@@ -21,9 +21,11 @@ use serde::Deserialize;
 use crate::catalog::Perm;
 use crate::decision::{DecisionRecord, Obligation};
 use crate::error::RequestError;
+use crate::json::Json;
 use crate::policy::{RecordingVisibility, Subject};
 use crate::request::{Annotation, AnnotationVisibility as Shown, Named, Recording, Resource};
 use crate::time::Timestamp;
+use crate::typed_json;
 
 /// An action on one recording, as an API offers it; the permission it needs
 /// depends on the recording's media where the catalog has one per media.
@@ -333,39 +335,31 @@ struct AnnotationFacts {
     visibility: Shown,
 }
 
-fn request_error(e: serde_json::Error) -> RequestError {
-    RequestError {
-        message: alloc::format!("{e}"),
-    }
-}
-
 impl RecordingFacts {
     /// Reads `{<recording attributes>, "annotations"?: [{id, author?, visibility}]}`.
     /// The recording must name its `media` (which permission applies depends
     /// on it); an annotation entry that is not exactly as above is left out.
     pub fn from_json(text: &str) -> Result<RecordingFacts, RequestError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(request_error)?;
-        RecordingFacts::from_value(value)
+        RecordingFacts::from_tree(typed_json::parse(text)?)
     }
 
-    fn from_value(mut value: serde_json::Value) -> Result<RecordingFacts, RequestError> {
-        let object = value.as_object_mut().ok_or_else(|| RequestError {
-            message: String::from("recording facts must be a JSON object"),
-        })?;
-        let listed = object.remove("annotations");
-        if !object
-            .get("media")
-            .is_some_and(serde_json::Value::is_string)
-        {
+    fn from_tree(mut facts: Json) -> Result<RecordingFacts, RequestError> {
+        if !matches!(facts, Json::Obj(_)) {
+            return Err(RequestError {
+                message: String::from("recording facts must be a JSON object"),
+            });
+        }
+        let listed = facts.take_member("annotations");
+        if !matches!(facts.member("media"), Some(Json::Str(_))) {
             return Err(RequestError {
                 message: String::from("recording facts without \"media\""),
             });
         }
-        let recording: Recording = serde_json::from_value(value).map_err(request_error)?;
+        let recording: Recording = typed_json::from_tree(&facts)?;
         let annotations = match listed {
-            Some(serde_json::Value::Array(items)) => items
-                .into_iter()
-                .filter_map(|item| serde_json::from_value::<AnnotationFacts>(item).ok())
+            Some(Json::Arr(items)) => items
+                .iter()
+                .filter_map(|item| typed_json::from_tree::<AnnotationFacts>(item).ok())
                 .map(|a| Annotation {
                     id: a.id,
                     author: a.author,
@@ -373,7 +367,7 @@ impl RecordingFacts {
                     recording: recording.clone(),
                 })
                 .collect(),
-            None | Some(serde_json::Value::Null) => Vec::new(),
+            None | Some(Json::Null) => Vec::new(),
             Some(_) => {
                 return Err(RequestError {
                     message: String::from("\"annotations\" must be an array"),
@@ -407,18 +401,18 @@ pub struct ConversationFacts {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ConversationFactsRaw {
     conversation_id: String,
-    recordings: Vec<serde_json::Value>,
+    recordings: Vec<Json>,
 }
 
 impl ConversationFacts {
     /// Reads `{"conversationId", "recordings": [<recording facts>...]}`.
     pub fn from_json(text: &str) -> Result<ConversationFacts, RequestError> {
-        let raw: ConversationFactsRaw = serde_json::from_str(text).map_err(request_error)?;
+        let raw: ConversationFactsRaw = typed_json::from_str(text)?;
         let conversation_id = raw.conversation_id;
         let recordings = raw
             .recordings
             .into_iter()
-            .filter_map(|v| RecordingFacts::from_value(v).ok())
+            .filter_map(|v| RecordingFacts::from_tree(v).ok())
             // A recording that says it belongs elsewhere is not this conversation's.
             .filter(|f| {
                 f.recording

@@ -1,7 +1,7 @@
 //! Typed errors. A policy is refused with every problem found, each with the
 //! JSON pointer of the offending value, never just the first one.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -62,3 +62,11 @@ impl fmt::Display for RequestError {
 impl core::error::Error for ValidationError {}
 impl core::error::Error for PolicyError {}
 impl core::error::Error for RequestError {}
+
+impl From<crate::typed_json::JsonReadError> for RequestError {
+    fn from(e: crate::typed_json::JsonReadError) -> RequestError {
+        RequestError {
+            message: e.to_string(),
+        }
+    }
+}

@@ -35,6 +35,43 @@ impl Json {
         serde_json::from_str(text).map_err(|e| alloc::format!("{e}"))
     }
 
+    /// The value of an object's member `key`: its last one, as a
+    /// `serde_json::Value` would keep it (`None` for a non-object).
+    pub fn member(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// [`Json::member`], to change.
+    pub fn member_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match self {
+            Json::Obj(members) => members
+                .iter_mut()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Takes every member `key` out of an object and returns the last value.
+    pub fn take_member(&mut self, key: &str) -> Option<Json> {
+        let Json::Obj(members) = self else {
+            return None;
+        };
+        let mut taken = None;
+        members.retain_mut(|(k, v)| {
+            let keep = k != key;
+            if !keep {
+                taken = Some(core::mem::replace(v, Json::Null));
+            }
+            keep
+        });
+        taken
+    }
+
     /// The JSON type name, for messages.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -66,6 +66,7 @@ pub mod retention;
 pub mod slice;
 mod target;
 pub mod time;
+pub mod typed_json;
 mod typo;
 pub mod validate;
 pub mod words;

@@ -31,10 +31,12 @@ use crate::catalog::Perm;
 use crate::decision::{DecisionRecord, Reason};
 use crate::enforce::Ruling;
 use crate::error::RequestError;
+use crate::json::Json;
 use crate::model::Media;
 use crate::policy::{Policy, Subject};
 use crate::request::{Recording, Resource};
 use crate::time::Timestamp;
+use crate::typed_json;
 
 /// What a supervisor asks to monitor of a live interaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,50 +87,40 @@ impl LiveInteraction {
     /// not say whether the interaction is live cannot decide a monitor
     /// request; other members are read as a recording's (near-misses refused).
     pub fn from_json(text: &str) -> Result<LiveInteraction, RequestError> {
-        let mut value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| RequestError {
-                message: alloc::format!("{e}"),
-            })?;
-        let object = value
-            .as_object_mut()
-            .ok_or_else(|| unreadable("live interaction facts must be a JSON object"))?;
+        let mut facts = typed_json::parse(text)?;
+        if !matches!(facts, Json::Obj(_)) {
+            return Err(unreadable("live interaction facts must be a JSON object"));
+        }
         // Not a recording attribute (and a near-miss of `participants`): taken out first.
-        let participant_id = match object.remove("participantId") {
-            Some(serde_json::Value::String(p)) if !p.is_empty() => p,
+        let participant_id = match facts.take_member("participantId") {
+            Some(Json::Str(p)) if !p.is_empty() => p,
             _ => {
                 return Err(unreadable(
                     "live interaction facts without \"participantId\"",
                 ))
             }
         };
-        let conversation = match object.get("conversationId") {
-            Some(serde_json::Value::String(c)) if !c.is_empty() => c.clone(),
+        let conversation = match facts.member("conversationId") {
+            Some(Json::Str(c)) if !c.is_empty() => c.clone(),
             _ => {
                 return Err(unreadable(
                     "live interaction facts without \"conversationId\"",
                 ))
             }
         };
-        if !object
-            .get("media")
-            .is_some_and(serde_json::Value::is_string)
-        {
+        if !matches!(facts.member("media"), Some(Json::Str(_))) {
             return Err(unreadable("live interaction facts without \"media\""));
         }
-        if !object
-            .get("live")
-            .is_some_and(serde_json::Value::is_boolean)
-        {
+        if !matches!(facts.member("live"), Some(Json::Bool(_))) {
             return Err(unreadable(
                 "live interaction facts must say whether it is \"live\"",
             ));
         }
-        if !object.contains_key("id") {
-            object.insert(String::from("id"), serde_json::Value::String(conversation));
+        let has_id = facts.member("id").is_some();
+        if let (false, Json::Obj(members)) = (has_id, &mut facts) {
+            members.push((String::from("id"), Json::Str(conversation)));
         }
-        let recording: Recording = serde_json::from_value(value).map_err(|e| RequestError {
-            message: alloc::format!("{e}"),
-        })?;
+        let recording: Recording = typed_json::from_tree(&facts)?;
         Ok(LiveInteraction {
             participant_id,
             recording,

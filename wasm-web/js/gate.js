@@ -211,8 +211,9 @@ function jsonText(value) {
  * (a nested recording pruned the same way) and, as `null`, the near-misses
  * of one (the core refuses the resource by the member's name, whatever its
  * value). Members recgate ignores are left out, so their values need not be
- * JSON data (a `Date`, a function). Anything else is returned as it is, for
- * the core to refuse.
+ * JSON data (a `Date`, a function), unless a string in one is not valid
+ * Unicode (skippable). Anything else is returned as it is, for the core to
+ * refuse.
  */
 function prunedResource(resource, kind = resource?.type) {
   if (!isPlain(resource)) return resource;
@@ -225,6 +226,9 @@ function prunedResource(resource, kind = resource?.type) {
       out[k] = kind === 'annotation' && k === 'recording' ? prunedResource(v, 'recording') : v;
     } else if (isNearMiss(kind, k)) {
       out[k] = null;
+    } else if (!skippable(v, k)) {
+      // Not valid Unicode: the core refuses it wherever it is (skippable).
+      out[k] = v;
     }
   }
   return out;
@@ -344,6 +348,26 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const wellFormed = typeof String.prototype.isWellFormed === 'function'
   ? (s) => s.isWellFormed()
   : (s) => !LONE_SURROGATE.test(s);
+
+// Nesting past which a skipped member is not looked into (its request is
+// decided from its JSON, which the core reads to a depth of 128).
+const SKIPPED_DEPTH = 64;
+
+/**
+ * Whether a member recgate skips (`name`: `v`) reads as JSON text: its name
+ * and every string in it, member names too, valid Unicode. The core parses a request's whole JSON
+ * text, so a lone surrogate even in a skipped member makes the request
+ * unreadable (typed_json.rs); such a request goes to the JSON path, which
+ * says so.
+ */
+function skippable(v, name, depth = 0) {
+  if (!wellFormed(name)) return false;
+  if (typeof v === 'string') return wellFormed(v);
+  if (v === null || typeof v !== 'object') return true;
+  if (depth === SKIPPED_DEPTH) return false;
+  for (const k in v) if (!skippable(v[k], k, depth + 1)) return false;
+  return true;
+}
 
 function isStringArray(v) {
   if (!Array.isArray(v)) return false;
@@ -917,6 +941,7 @@ function encodeRequest(req, w, at, sink) {
           if (near === undefined) unknownMember = [type, k];
           return false;
         }
+        if (!skippable(v, k)) return false;
         continue;
       }
       if (v == null) continue;
@@ -932,6 +957,7 @@ function encodeRequest(req, w, at, sink) {
       if (near === undefined) unknownMember = [type, k];
       return false;
     }
+    if (!skippable(resource[k], k)) return false;
   }
   if (typeof resource.id !== 'string') return false;
   w[at + REQ_ID] = sink.add(resource.id);
@@ -1011,6 +1037,7 @@ function encodeRecording(r, w, at, sink) {
           if (c === undefined) unknownMember = ['recording', k];
           return false;
         }
+        if (!skippable(v, k)) return false;
         continue;
       }
     }

@@ -154,7 +154,7 @@ impl Table {
     /// Appends the strings of a JSON array (the form used when a string
     /// contains NUL); `false` (nothing appended) unless it holds exactly `count`.
     pub fn push_json(&mut self, json: &str, count: usize) -> bool {
-        let Ok(strings) = serde_json::from_str::<Vec<String>>(json) else {
+        let Ok(strings) = recgate_core::typed_json::from_str::<Vec<String>>(json) else {
             return false;
         };
         let len = self.len();

@@ -718,3 +718,25 @@ test('check(): strings of every UTF-8 width cross intact, before and after each 
   assert.equal(g.check({ principal: 'agent-\ud83d', permission: 'recording:recording:view', now: NOW,
     resource: { type: 'recording', id: 'r', media: 'audio', owner: 'agent-\ud83d' } }).reason, 'invalid_request', 'a lone surrogate');
 });
+
+test('a lone surrogate refuses a request even in a member recgate skips, as the core refuses its JSON text', () => {
+  const ask = (resource) => ({ principal: 'root', permission: 'recording:recording:view', resource, now: NOW });
+  const cases = [
+    { type: 'recording', ...rec({ title: 'call \ud800' }) },
+    { type: 'recording', ...rec({ links: { self: ['/api/v2/x', { label: 'x\udc00' }] } }) },
+    { type: 'recording', ...rec({ ['name\ud800']: 'n' }) },
+    { type: 'queue', id: 'q-support', description: '\ud83d' },
+    { type: 'report', user: 'agent-1', note: ['\ud800'] },
+  ];
+  for (const resource of cases) {
+    const q = ask(resource);
+    const text = JSON.stringify(q);
+    assert.equal(gate.checkJson(text).reason, 'invalid_request', text);
+    assert.equal(gate.check(q).reason, 'invalid_request', text);
+    assert.equal(gate.can(q.principal, q.permission, q.resource, q.now), false, text);
+  }
+  // The same members holding valid Unicode are skipped: the decision is the recording's.
+  const fine = ask({ type: 'recording', ...rec({ title: 'call \ud83d\ude00', links: { self: ['/api/v2/x'] } }) });
+  assert.equal(gate.check(fine).reason, 'allow');
+  assert.equal(gate.checkJson(JSON.stringify(fine)).reason, 'allow');
+});

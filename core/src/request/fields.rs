@@ -10,7 +10,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use core::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::{Annotation, AnnotationVisibility, Named, Recording, Report};
 use crate::typo::near_miss;
@@ -47,6 +47,18 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Refuses a member as its value is read, so that the error is the member's
+/// (a JSON pointer to it, typed_json.rs) rather than its object's.
+struct Refusal(String);
+
+impl<'de> DeserializeSeed<'de> for Refusal {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, _value: D) -> Result<(), D::Error> {
+        Err(de::Error::custom(self.0))
+    }
+}
+
 /// Reads the value of one field (by its name) from the map.
 type ReadField<'f, A, E> = &'f mut dyn FnMut(&'static str, &mut A) -> Result<(), E>;
 
@@ -66,7 +78,7 @@ fn read_members<'de, A: MapAccess<'de>>(
         if let Some((i, name)) = fields.iter().enumerate().find(|(_, f)| **f == key) {
             let bit = 1u64 << (i % 64);
             if seen & bit != 0 {
-                return Err(de::Error::duplicate_field(name));
+                return map.next_value_seed(Refusal(alloc::format!("duplicate field `{name}`")));
             }
             seen |= bit;
             field(name, map)?;
@@ -86,7 +98,7 @@ fn read_members<'de, A: MapAccess<'de>>(
                 )));
             }
         } else if let Some(meant) = near_miss(&key, fields) {
-            return Err(de::Error::custom(alloc::format!(
+            return map.next_value_seed(Refusal(alloc::format!(
                 "unknown field `{key}`, did you mean `{meant}`?"
             )));
         } else {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::error::RequestError;
 use crate::model::{Direction, Media};
 use crate::time::Timestamp;
+use crate::typed_json;
 
 mod fields;
 mod tagged;
@@ -35,15 +36,13 @@ pub struct Request {
 impl Request {
     /// Reads a request from JSON text.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
-        let error = |e: serde_json::Error| RequestError {
-            message: alloc::format!("{e}"),
-        };
-        match serde_json::from_str(text) {
+        let mut tree = typed_json::parse(text)?;
+        match typed_json::from_tree(&tree) {
             Err(e) if tagged::is_tag_later(&e) => {
-                let reordered = tagged::tag_first(text).map_err(error)?;
-                serde_json::from_str(&reordered).map_err(error)
+                tagged::tag_first(&mut tree)?;
+                Ok(typed_json::from_tree(&tree)?)
             }
-            parsed => parsed.map_err(error),
+            read => Ok(read?),
         }
     }
     /// The actor, or the principal when the request names none.
@@ -224,9 +223,7 @@ impl Recording {
     /// Reads a recording given on its own as JSON (a recordings API entity:
     /// members recgate does not read are ignored, near-misses refused).
     pub fn from_json(text: &str) -> Result<Recording, RequestError> {
-        serde_json::from_str(text).map_err(|e| RequestError {
-            message: alloc::format!("{e}"),
-        })
+        Ok(typed_json::from_str(text)?)
     }
 }
 

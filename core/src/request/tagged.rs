@@ -1,24 +1,24 @@
-//! Reading a [`Resource`] by its `type` member without buffering it.
+//! Reading a [`Resource`] by its `type` member.
 //!
-//! serde's derive for an internally tagged enum reads the whole object into
-//! an intermediate tree before it knows the variant; in the WebAssembly builds
-//! that machinery weighs more than the rest of request parsing. Here, when
-//! `type` is the object's first member (as every encoder of ours and most
-//! clients write it), the variant is read straight from the stream. When it
-//! comes later, [`Request::from_json`](crate::Request::from_json) moves it
-//! first — every value kept as its original text — and reads again, so the
-//! order of members never changes a decision.
+//! serde's derive for an internally tagged enum copies the whole object
+//! into serde's own intermediate tree before it knows the variant; in the
+//! WebAssembly builds that machinery weighs more than the rest of request
+//! parsing. Here, when `type` is the object's first member (as every encoder
+//! of ours and most clients write it), the variant is read first and the
+//! members after it straight into the variant. When it comes later,
+//! [`Request::from_json`](crate::Request::from_json) moves it first in the
+//! parsed [`Json`] tree and reads again, so the order of members never
+//! changes a decision.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 
 use super::fields::{self, TypeMember};
 use super::Resource;
-use crate::json::write_str;
+use crate::json::Json;
+use crate::typed_json::JsonReadError;
 
 /// The error that sends a request down the reordering path.
 const TAG_LATER: &str = "the resource's \"type\" is not its first member";
@@ -69,67 +69,23 @@ impl<'de> Visitor<'de> for ResourceVisitor {
 }
 
 /// Whether reading failed only because a resource's `type` came later.
-pub(crate) fn is_tag_later(e: &serde_json::Error) -> bool {
-    e.is_data() && alloc::format!("{e}").starts_with(TAG_LATER)
+pub(crate) fn is_tag_later(e: &JsonReadError) -> bool {
+    e.message().starts_with(TAG_LATER)
 }
 
-/// An object's members in order, values as their original text.
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Members<'de>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    out.push(entry);
-                }
-                Ok(Members(out))
-            }
-        }
-        d.deserialize_map(V)
+/// Moves the first `type` member of the request's `resource` first; every
+/// other member stays where it is.
+pub(crate) fn tag_first(request: &mut Json) -> Result<(), JsonReadError> {
+    let Some(Json::Obj(resource)) = request.member_mut("resource") else {
+        return Ok(());
+    };
+    let Some(tag) = resource.iter().position(|(k, _)| k == "type") else {
+        return Err(de::Error::missing_field("type"));
+    };
+    if let Some(slice) = resource.get_mut(..=tag) {
+        slice.rotate_right(1);
     }
-}
-
-/// `text` (a request) with the first `type` member of its `resource` moved
-/// first; everything else in order and verbatim.
-pub(crate) fn tag_first(text: &str) -> Result<String, serde_json::Error> {
-    let request: Members<'_> = serde_json::from_str(text)?;
-    let mut out = String::with_capacity(text.len());
-    out.push('{');
-    for (i, (key, value)) in request.0.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_str(&mut out, key);
-        out.push(':');
-        if key != "resource" {
-            out.push_str(value.get());
-            continue;
-        }
-        let resource: Members<'_> = serde_json::from_str(value.get())?;
-        let Some(tag) = resource.0.iter().position(|(k, _)| k == "type") else {
-            return Err(de::Error::missing_field("type"));
-        };
-        let order = core::iter::once(tag).chain((0..resource.0.len()).filter(|i| *i != tag));
-        out.push('{');
-        for (n, (k, v)) in order.filter_map(|i| resource.0.get(i)).enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            write_str(&mut out, k);
-            out.push(':');
-            out.push_str(v.get());
-        }
-        out.push('}');
-    }
-    out.push('}');
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
