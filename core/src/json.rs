@@ -195,3 +195,28 @@ impl fmt::Display for Pointer {
         f.write_str(&self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Json;
+
+    #[test]
+    fn members_are_found_last_first_and_taken_with_their_duplicates() {
+        let mut doc = Json::parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(doc.member("a"), Some(&Json::Int(3)));
+        assert_eq!(doc.member("c"), None);
+        if let Some(b) = doc.member_mut("b") {
+            *b = Json::Null;
+        }
+        assert_eq!(doc.take_member("a"), Some(Json::Int(3)));
+        assert_eq!(
+            doc,
+            Json::Obj(alloc::vec![(alloc::string::String::from("b"), Json::Null)])
+        );
+        assert_eq!(doc.take_member("a"), None);
+        let mut list = Json::parse("[1]").unwrap();
+        assert_eq!(list.member("a"), None);
+        assert_eq!(list.member_mut("a"), None);
+        assert_eq!(list.take_member("a"), None);
+    }
+}
