@@ -2,7 +2,8 @@
 // Node benchmark of the npm package's hot paths (not part of the tests):
 // visible() over the reference org's 100,000 recordings (as written, prepared,
 // and with every row its own createdAt) and check()/can() over its sample
-// requests, as written by `recgate-org`.
+// requests, as written by `recgate-org` (check() also as a page asks it: one
+// signed-in user on their slice).
 //
 //   cargo build --release -p recgate-tests --bin recgate-org
 //   target/release/recgate-org /tmp/org 10000 500 100000 20000
@@ -37,6 +38,10 @@ const policyText = readFileSync(join(orgDir, 'policy.json'), 'utf8');
 const recordings = JSON.parse(readFileSync(join(orgDir, 'recordings.json'), 'utf8'));
 const samples = readFileSync(join(orgDir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const requests = samples.map((s) => s.request);
+// check() as a page asks it (bench.js does the same in Chromium): the signed-in
+// user-1 asking about the same resources, on their own slice.
+const PAGE_USER = 'user-1';
+const pageRequests = requests.map((q) => ({ ...q, principal: PAGE_USER }));
 // Real lists rarely share timestamps: the same rows with every row its own
 // createdAt (as bench.js makes them for Chromium), parsed like any list.
 const ownTimes = JSON.parse(JSON.stringify(recordings.map((r, i) => ({
@@ -60,13 +65,19 @@ async function load(dir) {
     if (d.allow !== s.allow || d.reason !== s.reason) wrong++;
   }
   if (wrong) throw new Error(`${dir}: ${wrong} check() decisions differ from recgate-org's`);
+  const pageSlice = slices[PRINCIPALS.indexOf(PAGE_USER)];
+  for (const q of pageRequests) {
+    const a = pageSlice.check(q);
+    const b = full.check(q);
+    if (a.allow !== b.allow || a.reason !== b.reason) throw new Error(`${dir}: slice and whole policy disagree on ${JSON.stringify(q)}`);
+  }
   const counts = PRINCIPALS.map((p, i) => {
     const a = slices[i].visible(p, recordings, NOW).length;
     const b = full.visible(p, recordings, NOW).length;
     if (a !== b) throw new Error(`${dir}: ${p} sees ${a} rows with the slice, ${b} with the whole policy`);
     return a;
   });
-  return { dir, mod, full, slices, counts, sets: PRINCIPALS.map((_, i) => slices[i].prepare(recordings)), t: {}, cpu: {} };
+  return { dir, mod, full, slices, pageSlice, counts, sets: PRINCIPALS.map((_, i) => slices[i].prepare(recordings)), t: {}, cpu: {} };
 }
 
 const loaded = [];
@@ -83,6 +94,11 @@ measures.push(['check() µs/call', (l) => {
   for (const q of requests) n += l.full.check(q).allow ? 1 : 0;
   return n;
 }, 1000 / requests.length]);
+measures.push([`check() on ${PAGE_USER}'s slice µs/call`, (l) => {
+  let n = 0;
+  for (const q of pageRequests) n += l.pageSlice.check(q).allow ? 1 : 0;
+  return n;
+}, 1000 / pageRequests.length]);
 measures.push(['can() µs/call', (l) => {
   let n = 0;
   for (const q of requests) n += l.full.can(q.principal, q.permission, q.resource, q.now) ? 1 : 0;
