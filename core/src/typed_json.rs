@@ -6,14 +6,16 @@
 //! constructors format the unexpected value, one kind of which is a float,
 //! and `serde_json::Error` keeps those defaults; serde_json's typed
 //! `deserialize_*` methods build such errors themselves. Reached at all, they
-//! link the float formatter into the browser package, 11 KB of its 150 KB
-//! gzipped budget (BENCHMARKS.md, issue #16). Parsing into a tree asks
-//! serde_json for `deserialize_any` only, whose visitor takes every kind of
-//! value; [`JsonReadError`]'s constructors name a float's kind without
-//! printing it.
+//! link the float formatter into the browser package; with serde_json's
+//! typed paths that was 13.6 KB of its 150 KB gzipped budget (BENCHMARKS.md,
+//! issue #16). Parsing into a tree asks serde_json for `deserialize_any`
+//! only, whose visitor takes every kind of value; [`JsonReadError`]'s
+//! constructors name a float's kind without printing it.
 //!
-//! An error says where it is as a JSON pointer (`/resource/legalhold: …`),
-//! as policy errors do (SPEC §7); a syntax error keeps serde_json's line
+//! A tree holds every string, so a lone surrogate escape anywhere in the
+//! text refuses it, even in a member recgate would skip (docs/policy.md).
+//! An error says where it is as a JSON pointer (`/resource/divisions/1: …`),
+//! as policy errors do (SPEC §1); a syntax error keeps serde_json's line
 //! and column.
 
 use alloc::string::{String, ToString};
