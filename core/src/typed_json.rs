@@ -123,7 +123,7 @@ impl fmt::Display for Found<'_> {
 
 /// Parses JSON text into a tree (serde_json's syntax errors, with line and column).
 pub fn parse(text: &str) -> Result<Json, JsonReadError> {
-    serde_json::from_str(text).map_err(de::Error::custom)
+    Json::parse(text).map_err(de::Error::custom)
 }
 
 /// Reads a `T` from JSON text.
