@@ -570,6 +570,17 @@ mod tests {
             "media is required"
         );
         assert!(RecordingFacts::from_json(r#"{"id":"r1","media":"audio","owner":7}"#).is_err());
+        // Facts are read as requests are: a member twice is refused, not the last one kept.
+        let twice =
+            RecordingFacts::from_json(r#"{"id":"r1","media":"audio","owner":"a","owner":"p"}"#);
+        assert!(twice
+            .unwrap_err()
+            .message
+            .starts_with("/owner: duplicate field `owner`"));
+        assert!(RecordingFacts::from_json(r#"[{"id":"r1","media":"audio"}]"#).is_err());
+        assert!(
+            RecordingFacts::from_json(r#"{"id":"r1","media":"audio","annotations":{}}"#).is_err()
+        );
         let add = s.add_annotation("p", &facts.recording, now());
         assert_eq!(add.permission, Perm::ANNOTATION_ADD);
         assert!(add.allowed());
