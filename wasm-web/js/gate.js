@@ -355,10 +355,10 @@ const SKIPPED_DEPTH = 64;
 
 /**
  * Whether a member recgate skips (`name`: `v`) reads as JSON text: its name
- * and every string in it, member names too, valid Unicode. The core parses a request's whole JSON
- * text, so a lone surrogate even in a skipped member makes the request
- * unreadable (typed_json.rs); such a request goes to the JSON path, which
- * says so.
+ * and every string in it, member names too, valid Unicode. The core parses
+ * a request's whole JSON text, so a lone surrogate even in a skipped member
+ * makes the request unreadable (typed_json.rs); such a request goes to the
+ * JSON path, which says so.
  */
 function skippable(v, name, depth = 0) {
   if (!wellFormed(name)) return false;
