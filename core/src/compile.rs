@@ -77,8 +77,6 @@ pub(crate) struct CUser {
     pub bpo: bool,
     pub lines: Vec<String>,
     pub disabled: bool,
-    /// Sorted group indices the user is a member of.
-    pub groups: Vec<Ix>,
     pub assignments: Vec<CAssignment>,
     /// Every grant and deny the user holds, by permission: sorted by `perm`, and
     /// within one permission in assignment order, each role's own rules before
@@ -125,8 +123,8 @@ pub(crate) struct CQueue {
 #[derive(Debug, Clone)]
 pub(crate) struct CView {
     pub queues: Vec<Ix>,
-    pub users: Vec<Ix>,
-    pub groups: Vec<Ix>,
+    /// The ids of the users it names and of its groups' members.
+    pub people: HashSet<String>,
 }
 
 /// Everything a decision needs, by index.
@@ -140,6 +138,13 @@ pub(crate) struct Compiled {
     )]
     pub users: Vec<Box<CUser>>,
     pub user_ix: HashMap<String, Ix>,
+    /// Each group's members, by id (users only). Scopes `group` and `view`
+    /// test a recording's owner by its id, which the request brings: resolving
+    /// it to a user and reading their groups cost three or four cache misses
+    /// among thousands of users, while the few sets a principal's rules name
+    /// stay in cache from one decision to the next (check() on a page's
+    /// slice ×0.86 over 20,000 requests; BENCHMARKS.md, issue #16).
+    pub group_members: Vec<HashSet<String>>,
     pub queues: Vec<CQueue>,
     pub queue_ix: HashMap<String, Ix>,
     pub views: Vec<CView>,
@@ -182,17 +187,18 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     let division_ix = intern(doc.divisions.iter().map(|(k, _)| k));
     let div = |d: &str| division_ix.get(d).copied().unwrap_or(Ix::MAX);
 
-    let mut member_of: Vec<Vec<Ix>> = alloc::vec![Vec::new(); doc.users.len()];
-    for (g, (_, group)) in doc.groups.iter().enumerate() {
-        for m in &group.members {
-            if let Some(slot) = user_ix
-                .get(m.as_str())
-                .and_then(|u| member_of.get_mut(*u as usize))
-            {
-                slot.push(ix(g));
-            }
-        }
-    }
+    let group_members: Vec<HashSet<String>> = doc
+        .groups
+        .iter()
+        .map(|(_, group)| {
+            group
+                .members
+                .iter()
+                .filter(|m| user_ix.contains_key(m.as_str()))
+                .cloned()
+                .collect()
+        })
+        .collect();
     let queues = doc
         .queues
         .iter()
@@ -205,10 +211,18 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     let views = doc
         .views
         .iter()
-        .map(|(_, v)| CView {
-            queues: lookup_all(&queue_ix, &v.queues),
-            users: lookup_all(&user_ix, &v.users),
-            groups: lookup_all(&group_ix, &v.groups),
+        .map(|(_, v)| {
+            let listed = v.users.iter().filter(|u| user_ix.contains_key(u.as_str()));
+            let via_groups = v
+                .groups
+                .iter()
+                .filter_map(|g| group_ix.get(g.as_str()))
+                .filter_map(|g| group_members.get(*g as usize))
+                .flatten();
+            CView {
+                queues: lookup_all(&queue_ix, &v.queues),
+                people: listed.chain(via_groups).cloned().collect(),
+            }
         })
         .collect();
 
@@ -279,19 +293,16 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
         })
         .collect();
     // Each user's data is allocated together, one user after another: its
-    // assignments, entries, groups, id, key and record. A decision about a
+    // assignments, entries, id, key and record. A decision about a
     // principal then reads one or two neighbouring pages of memory rather
     // than a page per field. Among 10,000 users asked about at random the
     // pages, not the instructions, are what costs (package check() ×0.92
-    // over 20,000 requests, paired; BENCHMARKS.md, issue #16). The group
-    // lists built above are dropped only after the loop, so that the
-    // allocator does not hand their memory out in the middle of it.
+    // over 20,000 requests, paired; BENCHMARKS.md, issue #16).
     let mut scratch = Vec::new();
     let (users, user_keys): (Vec<Box<CUser>>, Vec<String>) = doc
         .users
         .iter()
-        .zip(&member_of)
-        .map(|((id, u), groups)| {
+        .map(|(id, u)| {
             let assignments: Vec<CAssignment> = u
                 .roles
                 .iter()
@@ -306,9 +317,6 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
                 })
                 .collect();
             user_entries(&assignments, &roles, &mut scratch);
-            let mut groups = groups.clone();
-            groups.sort_unstable();
-            groups.dedup();
             let key = id.clone();
             let user = Box::new(CUser {
                 id: id.clone(),
@@ -318,7 +326,6 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
                 bpo: u.bpo,
                 lines: u.lines.clone(),
                 disabled: u.disabled,
-                groups,
                 perms: scratch
                     .iter()
                     .filter_map(|e| perm_bit(usize::from(e.perm)))
@@ -329,7 +336,6 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
             (user, key)
         })
         .unzip();
-    drop(member_of);
     // The same numbers, each key now with its user's data.
     drop(user_ix);
     let user_ix: HashMap<String, Ix> = user_keys
@@ -348,6 +354,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
     Compiled {
         users,
         user_ix,
+        group_members,
         queues,
         queue_ix,
         views,

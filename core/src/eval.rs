@@ -1205,6 +1205,68 @@ mod tests {
         );
     }
 
+    /// Scopes `group` and `view` test the recording's owner (or the user
+    /// resource) by id against the sets compiled for them: members of a
+    /// group, users a view names and its groups' members.
+    #[test]
+    fn step_8_group_and_view_scopes_by_the_owners_id() {
+        let policy = Policy::from_json(
+            r#"{ "schema": "recgate/v1", "revision": "scopes",
+                 "groups": { "team": { "members": ["agent"] }, "other": { "members": ["bob"] } },
+                 "views": { "v": { "users": ["listed"], "groups": ["team"] } },
+                 "roles": {
+                   "g": { "grants": [
+                     { "permission": "recording:recording:view", "scope": { "group": "team" } },
+                     { "permission": "directory:user:view", "scope": { "group": "team" } } ] },
+                   "v": { "grants": [ { "permission": "recording:recording:view", "scope": { "view": "v" } } ] } },
+                 "users": { "grouper": { "roles": [ { "role": "g" } ] }, "viewer": { "roles": [ { "role": "v" } ] },
+                            "agent": {}, "bob": {}, "listed": {} } }"#,
+        )
+        .unwrap();
+        let decide = |who: &str, permission: &str, resource: &str| {
+            let text = format!(
+                r#"{{"principal":"{who}","permission":"{permission}","resource":{resource},"now":"{NOW}"}}"#
+            );
+            let req = Request::from_json(&text).unwrap();
+            let reason = policy.decide(&req).reason;
+            assert_eq!(policy.explain(&req).decision.reason, reason, "{text}");
+            reason
+        };
+        let owned_by = |owner: &str| {
+            format!(r#"{{"type":"recording","id":"r","media":"audio","owner":"{owner}"}}"#)
+        };
+        let view = "recording:recording:view";
+        for (who, owner, want) in [
+            ("grouper", "agent", Reason::Allow),
+            ("grouper", "bob", Reason::OutOfScope),
+            // A group's own id, or a user of no group: not a member.
+            ("grouper", "team", Reason::OutOfScope),
+            ("grouper", "listed", Reason::OutOfScope),
+            ("viewer", "listed", Reason::Allow),
+            ("viewer", "agent", Reason::Allow),
+            ("viewer", "bob", Reason::OutOfScope),
+            ("viewer", "v", Reason::OutOfScope),
+        ] {
+            assert_eq!(
+                decide(who, view, &owned_by(owner)),
+                want,
+                "{who} on {owner}'s"
+            );
+        }
+        let no_owner = r#"{"type":"recording","id":"r","media":"audio"}"#;
+        assert_eq!(decide("grouper", view, no_owner), Reason::OutOfScope);
+        assert_eq!(decide("viewer", view, no_owner), Reason::OutOfScope);
+        let user = |id: &str| format!(r#"{{"type":"user","id":"{id}"}}"#);
+        assert_eq!(
+            decide("grouper", "directory:user:view", &user("agent")),
+            Reason::Allow
+        );
+        assert_eq!(
+            decide("grouper", "directory:user:view", &user("bob")),
+            Reason::OutOfScope
+        );
+    }
+
     #[test]
     fn step_9_region() {
         let eu = rec(r#","region":"eu-west-1""#);

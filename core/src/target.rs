@@ -235,10 +235,13 @@ impl<'r> Target<'r> {
         let Some(pu) = c.users.get(p as usize) else {
             return false;
         };
+        // By the person's id: see `Compiled::group_members`.
         let person_in_group = |g: Ix| {
-            self.person(c)
-                .and_then(|o| c.users.get(o as usize))
-                .is_some_and(|u| u.groups.binary_search(&g).is_ok())
+            self.person_id.is_some_and(|id| {
+                c.group_members
+                    .get(g as usize)
+                    .is_some_and(|m| m.contains(id))
+            })
         };
         let in_view = |v: Ix, by_queue: bool, by_person: bool| {
             let Some(view) = c.views.get(v as usize) else {
@@ -248,15 +251,7 @@ impl<'r> Target<'r> {
                 && self
                     .queue(c)
                     .is_some_and(|q| view.queues.binary_search(&q).is_ok()))
-                || (by_person
-                    && self.person(c).is_some_and(|o| {
-                        view.users.binary_search(&o).is_ok()
-                            || c.users.get(o as usize).is_some_and(|u| {
-                                u.groups
-                                    .iter()
-                                    .any(|g| view.groups.binary_search(g).is_ok())
-                            })
-                    }))
+                || (by_person && self.person_id.is_some_and(|id| view.people.contains(id)))
         };
         match (self.kind, scope) {
             (_, CScope::All) => true,
