@@ -143,7 +143,7 @@ pub(crate) struct Compiled {
     /// it to a user and reading their groups cost three or four cache misses
     /// among thousands of users, while the few sets a principal's rules name
     /// stay in cache from one decision to the next (check() on a page's
-    /// slice ×0.86 over 20,000 requests; BENCHMARKS.md, issue #16).
+    /// slice ×0.93–0.94 over 20,000 requests, paired; BENCHMARKS.md, issue #16).
     pub group_members: Vec<HashSet<String>>,
     pub queues: Vec<CQueue>,
     pub queue_ix: HashMap<String, Ix>,
