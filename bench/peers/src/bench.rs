@@ -110,7 +110,12 @@ fn agreement(
 }
 
 /// Measures one org size.
-pub fn measure(size: OrgSize, n_reference: usize, n_allow_rich: usize, o: &Options) -> Result<Row, Error> {
+pub fn measure(
+    size: OrgSize,
+    n_reference: usize,
+    n_allow_rich: usize,
+    o: &Options,
+) -> Result<Row, Error> {
     let doc_json = org(size, 42);
     let text = doc_json.to_string();
     // The 100k-user org's document (~21 MB) is over recgate's default 16 MiB
@@ -158,7 +163,8 @@ pub fn measure(size: OrgSize, n_reference: usize, n_allow_rich: usize, o: &Optio
     let (agree_allow_rich, _) = agreement(&allow_rich, &a, &ps, &store, o.agreement);
 
     // Timed requests: the reference sample's first ones, as many as fit a Cedar round.
-    let timed = ((o.cedar_round.as_secs_f64() * 1e9 / per) as usize).clamp(20, reference.recgate.len());
+    let timed =
+        ((o.cedar_round.as_secs_f64() * 1e9 / per) as usize).clamp(20, reference.recgate.len());
     let reps = (20_000 / timed).max(1);
     let (mut recgate_ns, mut cedar_ns, mut cedar_slice_ns) = (Vec::new(), Vec::new(), Vec::new());
     let mut recgate_all_ns = Vec::new();

@@ -2,7 +2,9 @@
 //! policy set, entity stores (the whole org plus recordings, or a per-request
 //! slice as a Node caller would pass) and requests.
 
-use cedar_policy::{Authorizer, Context, Decision, Entities, Entity, EntityUid, PolicySet, Request};
+use cedar_policy::{
+    Authorizer, Context, Decision, Entities, Entity, EntityUid, PolicySet, Request,
+};
 use serde_json::Value;
 
 use crate::entities::OrgEntities;
@@ -20,12 +22,7 @@ pub fn entities<'a>(
     org: &'a OrgEntities,
     extra: impl IntoIterator<Item = &'a Value>,
 ) -> Result<Entities, Error> {
-    let all: Vec<Value> = org
-        .entities
-        .iter()
-        .chain(extra)
-        .cloned()
-        .collect();
+    let all: Vec<Value> = org.entities.iter().chain(extra).cloned().collect();
     Ok(Entities::from_json_value(Value::Array(all), None)?)
 }
 
@@ -111,10 +108,6 @@ pub fn decide(
     entities: &Entities,
 ) -> (bool, Vec<String>) {
     let r = authorizer.is_authorized(request, policies, entities);
-    let errors = r
-        .diagnostics()
-        .errors()
-        .map(|e| e.to_string())
-        .collect();
+    let errors = r.diagnostics().errors().map(|e| e.to_string()).collect();
     (r.decision() == Decision::Allow, errors)
 }

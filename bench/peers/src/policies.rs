@@ -177,9 +177,9 @@ fn division_expr(kind: Kind, role: &str, r: &str) -> String {
         Kind::Annotation => {
             format!("({d}.contains(\"*\") || {d}.containsAny({r}.recording.divisions))")
         }
-        Kind::Queue | Kind::User | Kind::Report => format!(
-            "({d}.contains(\"*\") || ({r} has division && {d}.contains({r}.division)))"
-        ),
+        Kind::Queue | Kind::User | Kind::Report => {
+            format!("({d}.contains(\"*\") || ({r} has division && {d}.contains({r}.division)))")
+        }
         Kind::Role | Kind::Schedule => "true".into(),
     }
 }
@@ -198,10 +198,8 @@ struct Writer {
 impl Writer {
     fn policy(&mut self, comment: &str, effect: &str, head: [&str; 3], when: &str, unless: &str) {
         self.text.push_str(&format!("// {comment}\n"));
-        self.text.push_str(&format!(
-            "{effect}({}, {}, {})",
-            head[0], head[1], head[2]
-        ));
+        self.text
+            .push_str(&format!("{effect}({}, {}, {})", head[0], head[1], head[2]));
         if when != "true" {
             self.text.push_str(&format!("\nwhen {{ {when} }}"));
         }
@@ -383,7 +381,10 @@ fn prerequisites(doc: &PolicyDoc, p: Perm) -> Vec<Perm> {
 fn is_destructive(p: Perm) -> bool {
     matches!(
         p,
-        Perm::RECORDING_DELETE | Perm::SCREEN_DELETE | Perm::EDIT_RETENTION | Perm::RECORDING_BLACKOUT
+        Perm::RECORDING_DELETE
+            | Perm::SCREEN_DELETE
+            | Perm::EDIT_RETENTION
+            | Perm::RECORDING_BLACKOUT
     )
 }
 
@@ -492,7 +493,11 @@ pub fn policy_set(doc: &PolicyDoc) -> PolicySetText {
                     w.policy(
                         &rule_comment(role_id, from, "deny", d),
                         "forbid",
-                        [&format!("principal in {}", uid(ROLE, role_id)), &on(&perms), &r],
+                        [
+                            &format!("principal in {}", uid(ROLE, role_id)),
+                            &on(&perms),
+                            &r,
+                        ],
                         &all_of(&[
                             scope_expr(kind, &d.scope, "resource"),
                             when_expr(kind, &d.when, "resource"),
@@ -513,7 +518,11 @@ pub fn policy_set(doc: &PolicyDoc) -> PolicySetText {
                     w.policy(
                         &rule_comment(role_id, from, "grant", g),
                         "permit",
-                        [&format!("principal in {}", uid(ROLE, role_id)), &on(&perms), &r],
+                        [
+                            &format!("principal in {}", uid(ROLE, role_id)),
+                            &on(&perms),
+                            &r,
+                        ],
                         &all_of(&[
                             division_expr(kind, role_id, "resource"),
                             scope_expr(kind, &g.scope, "resource"),
@@ -546,7 +555,11 @@ pub fn policy_set(doc: &PolicyDoc) -> PolicySetText {
         if !p.on_recordings() {
             continue;
         }
-        let all = all_of(&qs.iter().map(|q| allowed_full(doc, *q, 1)).collect::<Vec<_>>());
+        let all = all_of(
+            &qs.iter()
+                .map(|q| allowed_full(doc, *q, 1))
+                .collect::<Vec<_>>(),
+        );
         w.policy(
             &format!("step 10: {p} needs its prerequisites allowed"),
             "forbid",

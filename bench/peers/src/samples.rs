@@ -47,7 +47,11 @@ fn designed_request(doc: &PolicyDoc, rng: &mut Rng, i: usize) -> Option<Value> {
         Perm::RECORDING_VIEW | Perm::RECORDING_DOWNLOAD => false,
         _ => rng.chance(30),
     };
-    let random_user = |rng: &mut Rng| doc.users.get(rng.below(doc.users.len())).map(|u| u.0.clone());
+    let random_user = |rng: &mut Rng| {
+        doc.users
+            .get(rng.below(doc.users.len()))
+            .map(|u| u.0.clone())
+    };
     let owner = match &g.scope {
         Scope::Own | Scope::Assigned => Some(uid.clone()),
         Scope::Group(gid) => doc
@@ -63,7 +67,10 @@ fn designed_request(doc: &PolicyDoc, rng: &mut Rng, i: usize) -> Option<Value> {
             .iter()
             .find(|(k, _)| k == v)
             .and_then(|(_, view)| pick(rng, &view.queues).cloned()),
-        _ => doc.queues.get(rng.below(doc.queues.len())).map(|q| q.0.clone()),
+        _ => doc
+            .queues
+            .get(rng.below(doc.queues.len()))
+            .map(|q| q.0.clone()),
     }?;
     let division = if a.all_divisions() {
         doc.divisions.get(rng.below(doc.divisions.len()))?.0.clone()
@@ -89,11 +96,19 @@ fn designed_request(doc: &PolicyDoc, rng: &mut Rng, i: usize) -> Option<Value> {
         match rng.below(6) {
             0 => rec["owner"] = json!(random_user(rng)?),
             1 => rec["divisions"] = json!([doc.divisions.get(rng.below(doc.divisions.len()))?.0]),
-            2 => rec["region"] = json!(if user.region == "eu-west-1" { "us-east-1" } else { "eu-west-1" }),
+            2 => {
+                rec["region"] = json!(if user.region == "eu-west-1" {
+                    "us-east-1"
+                } else {
+                    "eu-west-1"
+                })
+            }
             3 => rec["direction"] = json!("outbound"),
             4 => rec["createdAt"] = json!("2025-06-01T09:00:00Z"),
             _ => rec["queue"] = json!(doc.queues.get(rng.below(doc.queues.len()))?.0),
         }
     }
-    Some(json!({ "principal": uid, "permission": perm.name(), "resource": rec, "now": "2026-11-22T12:00:00Z" }))
+    Some(
+        json!({ "principal": uid, "permission": perm.name(), "resource": rec, "now": "2026-11-22T12:00:00Z" }),
+    )
 }

@@ -33,7 +33,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for req in &reqs {
         let d = policy.decide_json(&req.to_string());
         allows += usize::from(d.allow);
-        writeln!(w, "{}", json!({ "request": req, "allow": d.allow, "reason": d.reason }))?;
+        writeln!(
+            w,
+            "{}",
+            json!({ "request": req, "allow": d.allow, "reason": d.reason })
+        )?;
     }
     w.flush()?;
     eprintln!(

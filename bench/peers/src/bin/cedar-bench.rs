@@ -22,7 +22,10 @@ fn cedar_version() -> String {
     while let Some(l) = lines.next() {
         if l == "name = \"cedar-policy\"" {
             if let Some(v) = lines.next() {
-                return v.trim_start_matches("version = ").trim_matches('"').to_string();
+                return v
+                    .trim_start_matches("version = ")
+                    .trim_matches('"')
+                    .to_string();
             }
         }
     }
@@ -93,7 +96,11 @@ fn main() {
     emit("|---|---|---|---|---|---|---|---|---|---|".into());
     let scale = Options { slices: false, ..o };
     for users in [1_000usize, 10_000, 100_000] {
-        let size = OrgSize { users, roles: 500, ..reference };
+        let size = OrgSize {
+            users,
+            roles: 500,
+            ..reference
+        };
         match measure(size, 2000, 1000, &scale) {
             Ok(r) => emit(format!(
                 "| {users} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -110,7 +117,10 @@ fn main() {
             Err(e) => emit(format!("| {users} | error: {e} |")),
         }
     }
-    let timed: Vec<String> = rows.iter().map(|r| format!("{} roles: {}", r.size.roles, r.timed)).collect();
+    let timed: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{} roles: {}", r.size.roles, r.timed))
+        .collect();
     emit(format!(
         "\nTimed requests per round: the reference sample's first ones, as many as fit {:.1} s of Cedar ({}); recgate decides the same ones, repeated to ≥ 20,000 decisions a round (few distinct requests: warm caches), and separately all 2,000 reference requests once a round (cold). Cedar ÷ recgate compares the same timed requests. Agreement counts cover the requests Cedar decided within the agreement budget ({} s per sample); a Cedar policy error counts as a disagreement. Reference sample: `sample_requests` (random principal and recording); allow-rich sample: `samples::allow_rich` (built around the principals' own grants).",
         o.cedar_round.as_secs_f64(),
@@ -118,7 +128,9 @@ fn main() {
         o.agreement.as_secs()
     ));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-peers");
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join("native.md"), &out)) {
+    if let Err(e) =
+        std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join("native.md"), &out))
+    {
         eprintln!("cedar-bench: could not write {}: {e}", dir.display());
         std::process::exit(1);
     }

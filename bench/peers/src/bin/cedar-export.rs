@@ -18,7 +18,11 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(std::env::args().nth(1).ok_or("usage: cedar-export ORG_DIR")?);
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or("usage: cedar-export ORG_DIR")?,
+    );
     let org = org_dir::load(&dir)?;
     let doc = org.policy.doc();
     let set = policies::policy_set(doc);

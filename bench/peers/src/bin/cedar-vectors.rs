@@ -29,7 +29,9 @@ fn main() {
             None => vec![doc],
         };
         for (i, v) in vectors.iter().enumerate() {
-            let Some(policy) = v.get("policy") else { continue };
+            let Some(policy) = v.get("policy") else {
+                continue;
+            };
             let cases: Vec<&Value> = v["cases"]
                 .as_array()
                 .map(|c| c.iter().filter(|c| on_recording(&c["request"])).collect())
@@ -51,7 +53,8 @@ fn main() {
 }
 
 fn on_recording(r: &Value) -> bool {
-    r["resource"]["type"] == "recording" && (r.get("actor").is_none() || r["actor"] == r["principal"])
+    r["resource"]["type"] == "recording"
+        && (r.get("actor").is_none() || r["actor"] == r["principal"])
 }
 
 fn run(label: &str, policy: &Policy, cases: &[&Value]) -> (usize, usize) {
