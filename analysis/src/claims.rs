@@ -14,10 +14,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use recgate_core::catalog::{pattern_matches, Perm};
-use recgate_core::model::{Direction, Kind, Media, PolicyDoc};
+use recgate_core::model::{Direction, Media, PolicyDoc, UserKind};
 use recgate_core::plan::RecordingFilter;
 
-use crate::formula::{all_of, always, any_of, flag, member, not, Attr, Retention};
+use crate::formula::{all_of, always, any_of, flag, member, not, Attr, RetentionParams};
 use crate::roles::{holds_role, in_group};
 
 /// One name or several.
@@ -167,14 +167,14 @@ pub struct ClaimSet {
 
 /// A problem with a claims file: where (a JSON pointer) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimError {
+pub struct ClaimsFileError {
     /// JSON pointer into the claims file.
     pub path: String,
     /// What is wrong.
     pub message: String,
 }
 
-impl core::fmt::Display for ClaimError {
+impl core::fmt::Display for ClaimsFileError {
     fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
         write!(f, "{}: {}", self.path, self.message)
     }
@@ -192,9 +192,9 @@ pub enum ClaimKind {
 
 impl ClaimSet {
     /// Reads a claims file (JSON) and checks every name it uses against the policy.
-    pub fn parse(text: &str, doc: &PolicyDoc) -> Result<ClaimSet, Vec<ClaimError>> {
+    pub fn parse(text: &str, doc: &PolicyDoc) -> Result<ClaimSet, Vec<ClaimsFileError>> {
         let set: ClaimSet = serde_json::from_str(text).map_err(|e| {
-            alloc::vec![ClaimError {
+            alloc::vec![ClaimsFileError {
                 path: String::new(),
                 message: alloc::format!("{e}"),
             }]
@@ -295,7 +295,12 @@ impl Claim {
     }
 
     /// The recordings the claim forbids to `user`, as a plan filter.
-    pub fn forbidden(&self, doc: &PolicyDoc, user: &str, retention: Retention) -> RecordingFilter {
+    pub fn forbidden(
+        &self,
+        doc: &PolicyDoc,
+        user: &str,
+        retention: RetentionParams,
+    ) -> RecordingFilter {
         match (&self.never, &self.resource) {
             (Some(k), _) | (None, Some(k)) => k.filter(doc, user, retention),
             (None, None) => always(),
@@ -303,8 +308,8 @@ impl Claim {
     }
 }
 
-fn err(path: &str, message: String) -> ClaimError {
-    ClaimError {
+fn err(path: &str, message: String) -> ClaimsFileError {
+    ClaimsFileError {
         path: path.into(),
         message,
     }
@@ -327,7 +332,7 @@ fn check_names(
     tokens: &[&str],
     doc: &PolicyDoc,
     at: &str,
-    errors: &mut Vec<ClaimError>,
+    errors: &mut Vec<ClaimsFileError>,
 ) {
     let Some(names) = names else { return };
     let list = names.list();
@@ -365,7 +370,7 @@ fn check_names(
     }
 }
 
-fn check_selector(s: &Selector, doc: &PolicyDoc, at: &str, errors: &mut Vec<ClaimError>) {
+fn check_selector(s: &Selector, doc: &PolicyDoc, at: &str, errors: &mut Vec<ClaimsFileError>) {
     if let Some(ids) = &s.ids {
         check_names(
             &Some(Names::Many(ids.clone())),
@@ -426,7 +431,7 @@ fn check_selector(s: &Selector, doc: &PolicyDoc, at: &str, errors: &mut Vec<Clai
     }
 }
 
-fn check_constraint(k: &Constraint, doc: &PolicyDoc, at: &str, errors: &mut Vec<ClaimError>) {
+fn check_constraint(k: &Constraint, doc: &PolicyDoc, at: &str, errors: &mut Vec<ClaimsFileError>) {
     let p = |key: &str| alloc::format!("{at}/{key}");
     check_names(&k.owner, "user", &["$principal"], doc, &p("owner"), errors);
     check_names(
@@ -520,8 +525,8 @@ impl Selector {
             && self.bpo.map_or(true, |b| u.bpo == b)
             && self.kind.as_deref().map_or(true, |k| {
                 k == match u.kind {
-                    Kind::User => "user",
-                    Kind::Service => "service",
+                    UserKind::User => "user",
+                    UserKind::Service => "service",
                 }
             })
             && any_in(&self.division, |d| u.division == d)
@@ -540,7 +545,12 @@ impl Selector {
 
 impl Constraint {
     /// The recordings matching, for principal `user`, as a plan filter.
-    pub fn filter(&self, doc: &PolicyDoc, user: &str, retention: Retention) -> RecordingFilter {
+    pub fn filter(
+        &self,
+        doc: &PolicyDoc,
+        user: &str,
+        retention: RetentionParams,
+    ) -> RecordingFilter {
         let u = doc.user(user);
         let expand = |names: &Names| -> Vec<String> {
             let mut out = Vec::new();

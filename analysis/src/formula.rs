@@ -47,7 +47,7 @@ pub enum Attr {
 
 /// The retention parameters every `expired` atom of one analysis shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retention {
+pub struct RetentionParams {
     /// The decision time, ms since the epoch.
     pub now: i64,
     /// `settings.retentionDays.screen`.
@@ -118,7 +118,7 @@ impl Formula {
     /// Reads a plan filter. Every `expired` condition must carry `retention`.
     pub fn from_filter(
         filter: &RecordingFilter,
-        retention: Retention,
+        retention: RetentionParams,
     ) -> Result<Formula, FormulaError> {
         let mut atoms = Vec::new();
         let root = node(filter, retention, &mut atoms)?;
@@ -138,7 +138,7 @@ fn var(atom: Atom, atoms: &mut Vec<Atom>) -> Node {
 
 fn node(
     f: &RecordingFilter,
-    retention: Retention,
+    retention: RetentionParams,
     atoms: &mut Vec<Atom>,
 ) -> Result<Node, FormulaError> {
     let list = |fs: &[RecordingFilter], atoms: &mut Vec<Atom>| -> Result<Vec<Node>, FormulaError> {
@@ -176,7 +176,7 @@ fn node(
                     screen_days,
                     default_days,
                 } => {
-                    let seen = Retention {
+                    let seen = RetentionParams {
                         now: *now,
                         screen_days: *screen_days,
                         default_days: *default_days,
@@ -255,7 +255,7 @@ pub fn member(attr: Attr, values: Vec<String>) -> Option<RecordingFilter> {
 }
 
 /// A flag condition (`None` for a value attribute).
-pub fn flag(attr: Attr, retention: Retention) -> Option<RecordingFilter> {
+pub fn flag(attr: Attr, retention: RetentionParams) -> Option<RecordingFilter> {
     Some(RecordingFilter::Cond(match attr {
         Attr::LegalHold => Cond::LegalHold,
         Attr::Sensitive => Cond::Sensitive,
@@ -284,7 +284,7 @@ pub fn is_never(f: &RecordingFilter) -> bool {
 mod tests {
     use super::*;
 
-    const R: Retention = Retention {
+    const R: RetentionParams = RetentionParams {
         now: 0,
         screen_days: Some(30),
         default_days: None,
@@ -309,7 +309,7 @@ mod tests {
             Formula::from_filter(&f, R).unwrap().root,
             Node::Const(false)
         );
-        let other = Retention { now: 1, ..R };
+        let other = RetentionParams { now: 1, ..R };
         assert_eq!(
             Formula::from_filter(&flag(Attr::Expired, other).unwrap(), R),
             Err(FormulaError::MixedRetention)

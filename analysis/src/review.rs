@@ -127,7 +127,7 @@ pub fn review(policy: &Policy, now: Timestamp) -> Review {
                             effect,
                             user: uid.clone(),
                             name: user.name.clone(),
-                            service: user.kind == recgate_core::model::Kind::Service,
+                            service: user.kind == recgate_core::model::UserKind::Service,
                             bpo: user.bpo,
                             disabled: user.disabled,
                             role: h.assignment.role.clone(),

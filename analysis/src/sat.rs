@@ -19,7 +19,7 @@ use recgate_core::model::{Direction, Media};
 use recgate_core::time::{Timestamp, DAY_MS};
 use recgate_core::Recording;
 
-use crate::formula::{is_flag, Atom, Attr, Formula, Node, Retention};
+use crate::formula::{is_flag, Atom, Attr, Formula, Node, RetentionParams};
 
 /// The search gave up: the formula has too many interacting atoms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct Context<'a> {
     /// The policy's home region (a recording naming no region is there).
     pub home_region: &'a str,
     /// The retention every `expired` atom uses.
-    pub retention: Retention,
+    pub retention: RetentionParams,
     /// Most branches the search may take.
     pub budget: u64,
 }
@@ -46,51 +46,51 @@ pub struct Context<'a> {
 pub const DEFAULT_BUDGET: u64 = 4_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tri {
+enum PartialValue {
     True,
     False,
     Unknown(usize),
 }
 
-fn eval(n: &Node, a: &[Option<bool>]) -> Tri {
+fn eval(n: &Node, a: &[Option<bool>]) -> PartialValue {
     match n {
-        Node::Const(true) => Tri::True,
-        Node::Const(false) => Tri::False,
+        Node::Const(true) => PartialValue::True,
+        Node::Const(false) => PartialValue::False,
         Node::Var(i) => match a.get(*i).copied().flatten() {
-            Some(true) => Tri::True,
-            Some(false) => Tri::False,
-            None => Tri::Unknown(*i),
+            Some(true) => PartialValue::True,
+            Some(false) => PartialValue::False,
+            None => PartialValue::Unknown(*i),
         },
         Node::Not(x) => match eval(x, a) {
-            Tri::True => Tri::False,
-            Tri::False => Tri::True,
+            PartialValue::True => PartialValue::False,
+            PartialValue::False => PartialValue::True,
             u => u,
         },
         Node::And(xs) => {
             let mut unknown = None;
             for x in xs {
                 match eval(x, a) {
-                    Tri::False => return Tri::False,
-                    Tri::True => {}
-                    Tri::Unknown(i) => {
+                    PartialValue::False => return PartialValue::False,
+                    PartialValue::True => {}
+                    PartialValue::Unknown(i) => {
                         unknown.get_or_insert(i);
                     }
                 }
             }
-            unknown.map_or(Tri::True, Tri::Unknown)
+            unknown.map_or(PartialValue::True, PartialValue::Unknown)
         }
         Node::Or(xs) => {
             let mut unknown = None;
             for x in xs {
                 match eval(x, a) {
-                    Tri::True => return Tri::True,
-                    Tri::False => {}
-                    Tri::Unknown(i) => {
+                    PartialValue::True => return PartialValue::True,
+                    PartialValue::False => {}
+                    PartialValue::Unknown(i) => {
                         unknown.get_or_insert(i);
                     }
                 }
             }
-            unknown.map_or(Tri::False, Tri::Unknown)
+            unknown.map_or(PartialValue::False, PartialValue::Unknown)
         }
     }
 }
@@ -165,9 +165,9 @@ struct Search<'f> {
 impl Search<'_> {
     fn run(&mut self) -> Result<bool, BudgetExceeded> {
         let next = match eval(&self.formula.root, &self.assignment) {
-            Tri::True => return Ok(true),
-            Tri::False => return Ok(false),
-            Tri::Unknown(i) => i,
+            PartialValue::True => return Ok(true),
+            PartialValue::False => return Ok(false),
+            PartialValue::Unknown(i) => i,
         };
         let Some(attr) = self.formula.atoms.get(next).map(|a| a.attr) else {
             return Ok(false);
@@ -324,7 +324,7 @@ mod tests {
     use crate::formula::{all_of, any_of, flag, holds, member, not};
     use alloc::vec;
 
-    const R: Retention = Retention {
+    const R: RetentionParams = RetentionParams {
         now: 1_795_348_800_000,
         screen_days: Some(30),
         default_days: Some(0),

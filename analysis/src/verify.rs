@@ -18,7 +18,7 @@ use recgate_core::decision::GrantRecord;
 use recgate_core::{Policy, Recording, Request, Resource, Timestamp};
 
 use crate::claims::{Claim, ClaimKind, ClaimSet};
-use crate::formula::{all_of, holds, is_never, Formula, Retention};
+use crate::formula::{all_of, holds, is_never, Formula, RetentionParams};
 use crate::sat::{solve, Context, DEFAULT_BUDGET};
 
 /// A recording a principal may act on although the claim forbids it.
@@ -99,9 +99,9 @@ impl core::fmt::Display for VerifyError {
 }
 
 /// The retention every plan of `policy` at `now` uses.
-pub fn retention(policy: &Policy, now: Timestamp) -> Retention {
+pub fn retention(policy: &Policy, now: Timestamp) -> RetentionParams {
     let s = &policy.doc().settings;
-    Retention {
+    RetentionParams {
         now: now.0,
         screen_days: s.retention_screen,
         default_days: s.retention_default,

@@ -72,7 +72,7 @@ impl BulkAction {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tri {
+enum Truth {
     True,
     False,
     Unknown,
@@ -87,7 +87,7 @@ struct Given<'a> {
 }
 
 impl Given<'_> {
-    fn cond(&self, c: &Cond) -> Tri {
+    fn cond(&self, c: &Cond) -> Truth {
         let media_of = |values: &[Media]| {
             let wanted: Vec<Media> = if self.screen {
                 alloc::vec![Media::Screen]
@@ -98,52 +98,52 @@ impl Given<'_> {
                     .collect()
             };
             if wanted.iter().all(|m| values.contains(m)) {
-                Tri::True
+                Truth::True
             } else if wanted.iter().all(|m| !values.contains(m)) {
-                Tri::False
+                Truth::False
             } else {
-                Tri::Unknown
+                Truth::Unknown
             }
         };
         match c {
             Cond::MediaIn { values } => media_of(values),
-            Cond::Live if self.live => Tri::True,
-            Cond::LegalHold | Cond::Live | Cond::Expired { .. } => Tri::False,
-            Cond::Sensitive if self.sensitive_excluded => Tri::False,
+            Cond::Live if self.live => Truth::True,
+            Cond::LegalHold | Cond::Live | Cond::Expired { .. } => Truth::False,
+            Cond::Sensitive if self.sensitive_excluded => Truth::False,
             Cond::RegionIn { values } if self.regions.iter().all(|r| values.contains(r)) => {
-                Tri::True
+                Truth::True
             }
-            _ => Tri::Unknown,
+            _ => Truth::Unknown,
         }
     }
 
-    fn eval(&self, f: &RecordingFilter) -> Tri {
+    fn eval(&self, f: &RecordingFilter) -> Truth {
         match f {
-            RecordingFilter::Always => Tri::True,
-            RecordingFilter::Never => Tri::False,
+            RecordingFilter::Always => Truth::True,
+            RecordingFilter::Never => Truth::False,
             RecordingFilter::Not(inner) => match self.eval(inner) {
-                Tri::True => Tri::False,
-                Tri::False => Tri::True,
-                Tri::Unknown => Tri::Unknown,
+                Truth::True => Truth::False,
+                Truth::False => Truth::True,
+                Truth::Unknown => Truth::Unknown,
             },
             RecordingFilter::And(parts) => {
-                let mut out = Tri::True;
+                let mut out = Truth::True;
                 for p in parts {
                     match self.eval(p) {
-                        Tri::False => return Tri::False,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::True => {}
+                        Truth::False => return Truth::False,
+                        Truth::Unknown => out = Truth::Unknown,
+                        Truth::True => {}
                     }
                 }
                 out
             }
             RecordingFilter::Or(parts) => {
-                let mut out = Tri::False;
+                let mut out = Truth::False;
                 for p in parts {
                     match self.eval(p) {
-                        Tri::True => return Tri::True,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::False => {}
+                        Truth::True => return Truth::True,
+                        Truth::Unknown => out = Truth::Unknown,
+                        Truth::False => {}
                     }
                 }
                 out
@@ -197,13 +197,13 @@ impl Policy {
                 sensitive_excluded: !scope.sensitive,
                 regions: &regions,
             };
-            if given.eval(&plan.filter) != Tri::True {
+            if given.eval(&plan.filter) != Truth::True {
                 return Err(Reason::BulkRestricted);
             }
             // Exporting sensitive recordings unredacted is the viewSensitiveData question of step 12.
             if action == BulkAction::View
                 && scope.sensitive
-                && given.eval(&plan.redact) != Tri::False
+                && given.eval(&plan.redact) != Truth::False
             {
                 return Err(Reason::BulkRestricted);
             }

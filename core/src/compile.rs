@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{Perm, CATALOG};
 use crate::decision::hex;
-use crate::model::{Kind, PolicyDoc, Rule, Scope};
+use crate::model::{PolicyDoc, Rule, Scope, UserKind};
 
 pub(crate) type Ix = u32;
 
@@ -320,7 +320,7 @@ pub(crate) fn compile(doc: &PolicyDoc) -> Compiled {
             let key = id.clone();
             let user = Box::new(CUser {
                 id: id.clone(),
-                service: u.kind == Kind::Service,
+                service: u.kind == UserKind::Service,
                 division: div(&u.division),
                 region: u.region.clone(),
                 bpo: u.bpo,

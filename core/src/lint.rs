@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use crate::catalog::{Perm, PermSet};
 use crate::json::Pointer;
 use crate::license::effective_grant_perms;
-use crate::model::{Kind, PolicyDoc, RecordingMode, Scope};
+use crate::model::{PolicyDoc, RecordingMode, Scope, UserKind};
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -232,7 +232,9 @@ pub fn lint(doc: &PolicyDoc) -> Vec<LintFinding> {
     let impersonating_services: Vec<&String> = doc
         .users
         .iter()
-        .filter(|(k, u)| u.kind == Kind::Service && user_perms(doc, k).contains(Perm::IMPERSONATE))
+        .filter(|(k, u)| {
+            u.kind == UserKind::Service && user_perms(doc, k).contains(Perm::IMPERSONATE)
+        })
         .map(|(k, _)| k)
         .collect();
     if doc.settings.token_max_age_seconds > 300 && !impersonating_services.is_empty() {

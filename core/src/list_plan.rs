@@ -41,7 +41,7 @@ const MEMO_SLOTS: usize = 256;
 
 /// The string attributes, in [`ListPlan::attr`] order.
 #[derive(Clone, Copy)]
-enum Attr {
+enum StringAttr {
     Owner,
     Participant,
     Queue,
@@ -50,16 +50,16 @@ enum Attr {
     Line,
 }
 
-impl Attr {
+impl StringAttr {
     /// The recording field (SPEC §2) the attribute is read from.
     fn field(self) -> &'static str {
         match self {
-            Attr::Owner => "owner",
-            Attr::Participant => "participants",
-            Attr::Queue => "queue",
-            Attr::Division => "divisions",
-            Attr::Region => "region",
-            Attr::Line => "line",
+            StringAttr::Owner => "owner",
+            StringAttr::Participant => "participants",
+            StringAttr::Queue => "queue",
+            StringAttr::Division => "divisions",
+            StringAttr::Region => "region",
+            StringAttr::Line => "line",
         }
     }
 }
@@ -67,14 +67,14 @@ impl Attr {
 /// The fields a [`RowPrefilter`] may name, tried in this order: one field,
 /// or the owner with the participants (scope `assigned`: a recording of
 /// one's own or one taken part in).
-const PREFILTER_FIELDS: [&[Attr]; 7] = [
-    &[Attr::Owner],
-    &[Attr::Participant],
-    &[Attr::Owner, Attr::Participant],
-    &[Attr::Queue],
-    &[Attr::Division],
-    &[Attr::Region],
-    &[Attr::Line],
+const PREFILTER_FIELDS: [&[StringAttr]; 7] = [
+    &[StringAttr::Owner],
+    &[StringAttr::Participant],
+    &[StringAttr::Owner, StringAttr::Participant],
+    &[StringAttr::Queue],
+    &[StringAttr::Division],
+    &[StringAttr::Region],
+    &[StringAttr::Line],
 ];
 
 /// Most strings a [`RowPrefilter`] holds: past this, looking each row up
@@ -119,24 +119,24 @@ impl RowPrefilter<'_> {
 }
 
 /// A plan filter with its conditions replaced by their bits.
-enum Node {
+enum BitNode {
     Always,
     Never,
-    All(Vec<Node>),
-    Any(Vec<Node>),
-    Not(Box<Node>),
+    All(Vec<BitNode>),
+    Any(Vec<BitNode>),
+    Not(Box<BitNode>),
     Bit(u64),
 }
 
-impl Node {
+impl BitNode {
     fn holds(&self, truth: u64) -> bool {
         match self {
-            Node::Always => true,
-            Node::Never => false,
-            Node::All(v) => v.iter().all(|n| n.holds(truth)),
-            Node::Any(v) => v.iter().any(|n| n.holds(truth)),
-            Node::Not(n) => !n.holds(truth),
-            Node::Bit(b) => truth & b != 0,
+            BitNode::Always => true,
+            BitNode::Never => false,
+            BitNode::All(v) => v.iter().all(|n| n.holds(truth)),
+            BitNode::Any(v) => v.iter().any(|n| n.holds(truth)),
+            BitNode::Not(n) => !n.holds(truth),
+            BitNode::Bit(b) => truth & b != 0,
         }
     }
 
@@ -146,19 +146,19 @@ impl Node {
     /// `zero`.
     fn given_false(&self, zero: u64) -> Option<bool> {
         match self {
-            Node::Always => Some(true),
-            Node::Never => Some(false),
-            Node::All(v) => Node::combine(v, zero, false),
-            Node::Any(v) => Node::combine(v, zero, true),
-            Node::Not(n) => n.given_false(zero).map(|b| !b),
-            Node::Bit(b) => (b & zero != 0).then_some(false),
+            BitNode::Always => Some(true),
+            BitNode::Never => Some(false),
+            BitNode::All(v) => BitNode::combine(v, zero, false),
+            BitNode::Any(v) => BitNode::combine(v, zero, true),
+            BitNode::Not(n) => n.given_false(zero).map(|b| !b),
+            BitNode::Bit(b) => (b & zero != 0).then_some(false),
         }
     }
 
-    /// [`Node::given_false`] of an `or` (`wins`: true) or an `and` (`wins`:
+    /// [`BitNode::given_false`] of an `or` (`wins`: true) or an `and` (`wins`:
     /// false) of `v`: `wins` as soon as one node is, the other value when
     /// every node is, else unknown.
-    fn combine(v: &[Node], zero: u64, wins: bool) -> Option<bool> {
+    fn combine(v: &[BitNode], zero: u64, wins: bool) -> Option<bool> {
         let mut known = true;
         for n in v {
             match n.given_false(zero) {
@@ -212,7 +212,7 @@ pub struct ListPlan {
     values: HashMap<String, Ix>,
     /// The bits of the conditions naming each string of `values`.
     bits: Vec<u64>,
-    /// For each [`Attr`]: the bits of the conditions on it.
+    /// For each [`StringAttr`]: the bits of the conditions on it.
     attr: [u64; 6],
     /// Bits of the conditions a recording without `divisions` meets.
     home_divisions: u64,
@@ -228,9 +228,9 @@ pub struct ListPlan {
     /// Retention conditions: bit, now, screen days, default days.
     expired: Vec<(u64, i64, Option<u32>, Option<u32>)>,
     /// The recording's media view permission is allowed.
-    media_view: Node,
+    media_view: BitNode,
     /// `recording:metadata:view` is allowed.
-    metadata_view: Node,
+    metadata_view: BitNode,
     nothing: bool,
     /// Truth vectors decided, by slot; `None`: empty.
     memo: Vec<Option<(u64, RecordingVisibility)>>,
@@ -244,15 +244,15 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn node(&mut self, f: &RecordingFilter) -> Node {
+    fn node(&mut self, f: &RecordingFilter) -> BitNode {
         match f {
-            RecordingFilter::Always => Node::Always,
-            RecordingFilter::Never => Node::Never,
-            RecordingFilter::And(v) => Node::All(v.iter().map(|f| self.node(f)).collect()),
-            RecordingFilter::Or(v) => Node::Any(v.iter().map(|f| self.node(f)).collect()),
-            RecordingFilter::Not(f) => Node::Not(Box::new(self.node(f))),
+            RecordingFilter::Always => BitNode::Always,
+            RecordingFilter::Never => BitNode::Never,
+            RecordingFilter::And(v) => BitNode::All(v.iter().map(|f| self.node(f)).collect()),
+            RecordingFilter::Or(v) => BitNode::Any(v.iter().map(|f| self.node(f)).collect()),
+            RecordingFilter::Not(f) => BitNode::Not(Box::new(self.node(f))),
             // Past the limit the filter is given up: stop comparing conditions.
-            RecordingFilter::Cond(_) if self.full => Node::Never,
+            RecordingFilter::Cond(_) if self.full => BitNode::Never,
             RecordingFilter::Cond(c) => {
                 let i = match self.conds.iter().position(|k| k == c) {
                     Some(i) => i,
@@ -264,7 +264,7 @@ impl Numbering {
                 if i >= MAX_CONDS {
                     self.full = true;
                 }
-                Node::Bit(
+                BitNode::Bit(
                     1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
                         .unwrap_or(0),
                 )
@@ -294,7 +294,7 @@ impl Policy {
         // Each view plan holds its own applicability (screen or not), so at
         // most one of the two media plans is true for a recording: the one
         // of its media's view permission.
-        let media_view = Node::Any(alloc::vec![numbering.node(&call), numbering.node(&screen)]);
+        let media_view = BitNode::Any(alloc::vec![numbering.node(&call), numbering.node(&screen)]);
         let metadata_view = numbering.node(&metadata);
         if numbering.full {
             return None;
@@ -319,15 +319,15 @@ impl Policy {
         for (i, c) in numbering.conds.into_iter().enumerate() {
             lf.number(c, 1u64 << (i % MAX_CONDS));
         }
-        lf.home_divisions = lf.bits_on(Attr::Division, "home");
-        lf.home_region = lf.bits_on(Attr::Region, &self.doc().settings.home_region);
+        lf.home_divisions = lf.bits_on(StringAttr::Division, "home");
+        lf.home_region = lf.bits_on(StringAttr::Region, &self.doc().settings.home_region);
         Some(lf)
     }
 }
 
 impl ListPlan {
     fn number(&mut self, c: Cond, bit: u64) {
-        let strings = |lf: &mut ListPlan, attr: Attr, values: Vec<String>| {
+        let strings = |lf: &mut ListPlan, attr: StringAttr, values: Vec<String>| {
             if let Some(a) = lf.attr.get_mut(attr as usize) {
                 *a |= bit;
             }
@@ -341,12 +341,12 @@ impl ListPlan {
             }
         };
         match c {
-            Cond::OwnerIn { values } => strings(self, Attr::Owner, values),
-            Cond::ParticipantIn { values } => strings(self, Attr::Participant, values),
-            Cond::QueueIn { values } => strings(self, Attr::Queue, values),
-            Cond::DivisionIn { values } => strings(self, Attr::Division, values),
-            Cond::RegionIn { values } => strings(self, Attr::Region, values),
-            Cond::LineIn { values } => strings(self, Attr::Line, values),
+            Cond::OwnerIn { values } => strings(self, StringAttr::Owner, values),
+            Cond::ParticipantIn { values } => strings(self, StringAttr::Participant, values),
+            Cond::QueueIn { values } => strings(self, StringAttr::Queue, values),
+            Cond::DivisionIn { values } => strings(self, StringAttr::Division, values),
+            Cond::RegionIn { values } => strings(self, StringAttr::Region, values),
+            Cond::LineIn { values } => strings(self, StringAttr::Line, values),
             Cond::MediaIn { values } => {
                 for (m, slot) in Media::ALL.iter().zip(self.media.iter_mut()) {
                     if values.contains(m) {
@@ -375,7 +375,7 @@ impl ListPlan {
         }
     }
 
-    fn bits_on(&self, attr: Attr, s: &str) -> u64 {
+    fn bits_on(&self, attr: StringAttr, s: &str) -> u64 {
         self.string_bits(s) & self.attr.get(attr as usize).copied().unwrap_or(0)
     }
 

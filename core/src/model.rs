@@ -321,7 +321,7 @@ pub struct User {
     /// Display name.
     pub name: Option<String>,
     /// `user` or `service`.
-    pub kind: Kind,
+    pub kind: UserKind,
     /// Role assignments.
     pub roles: Vec<Assignment>,
     /// Division id.
@@ -340,7 +340,7 @@ pub struct User {
 
 /// `kind` of a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum UserKind {
     /// A person.
     User,
     /// A service account.
@@ -415,7 +415,7 @@ impl PolicyDoc {
     /// map keys sorted. Equal documents give equal bytes, which is what
     /// the content hash is taken over.
     pub fn to_json(&self) -> String {
-        let mut w = Writer::default();
+        let mut w = JsonWriter::default();
         w.open('{');
         w.key("schema");
         w.str("recgate/v1");
@@ -484,8 +484,8 @@ impl PolicyDoc {
             w.opt_str("name", u.name.as_deref());
             w.key("kind");
             w.str(match u.kind {
-                Kind::User => "user",
-                Kind::Service => "service",
+                UserKind::User => "user",
+                UserKind::Service => "service",
             });
             w.key("roles");
             w.open('[');
@@ -544,7 +544,7 @@ impl PolicyDoc {
     }
 }
 
-fn write_settings(w: &mut Writer, s: &Settings) {
+fn write_settings(w: &mut JsonWriter, s: &Settings) {
     w.open('{');
     w.key("homeRegion");
     w.str(&s.home_region);
@@ -590,7 +590,7 @@ fn write_settings(w: &mut Writer, s: &Settings) {
     w.close('}');
 }
 
-fn write_rules(w: &mut Writer, rules: &[Rule], grants: bool) {
+fn write_rules(w: &mut JsonWriter, rules: &[Rule], grants: bool) {
     w.open('[');
     for r in rules {
         w.item();
@@ -657,12 +657,12 @@ pub fn write_scope(out: &mut String, s: &Scope) {
 
 /// A minimal compact JSON writer that tracks where commas go.
 #[derive(Default)]
-struct Writer {
+struct JsonWriter {
     out: String,
     first: Vec<bool>,
 }
 
-impl Writer {
+impl JsonWriter {
     fn open(&mut self, c: char) {
         self.out.push(c);
         self.first.push(true);
@@ -709,7 +709,7 @@ impl Writer {
     }
     /// Writes a map with its keys sorted: the order of a policy's maps means
     /// nothing, so it must not change the canonical form (or the hash).
-    fn map<T>(&mut self, entries: &[(String, T)], mut each: impl FnMut(&mut Writer, &T)) {
+    fn map<T>(&mut self, entries: &[(String, T)], mut each: impl FnMut(&mut JsonWriter, &T)) {
         self.open('{');
         for (k, v) in key_order(entries.iter().map(|(k, _)| k.as_str()))
             .into_iter()

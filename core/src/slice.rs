@@ -36,7 +36,7 @@ impl core::fmt::Display for SliceError {
 impl core::error::Error for SliceError {}
 
 #[derive(Default)]
-struct Keep {
+struct SliceContents {
     full_users: Vec<String>,
     stub_users: HashSet<String>,
     roles: HashSet<String>,
@@ -55,7 +55,7 @@ impl Policy {
         if doc.user(principal).is_none() {
             return Err(SliceError::UnknownPrincipal(principal.into()));
         }
-        let mut keep = Keep::default();
+        let mut keep = SliceContents::default();
         // The principal, everyone they may impersonate, and everyone who may impersonate them.
         let mut full: Vec<String> = alloc::vec![String::from(principal)];
         for (uid, _) in &doc.users {
@@ -85,7 +85,7 @@ impl Policy {
 
     /// Keeps a user with the roles (all, or only those touching
     /// impersonation) and everything those roles' rules mention.
-    fn keep_user(&self, uid: &str, keep: &mut Keep, impersonation_only: bool) {
+    fn keep_user(&self, uid: &str, keep: &mut SliceContents, impersonation_only: bool) {
         let doc = self.doc();
         let Some(user) = doc.user(uid) else { return };
         if !keep.full_users.iter().any(|u| u == uid) {
@@ -129,7 +129,7 @@ impl Policy {
         }
     }
 
-    fn keep_reachable(&self, uid: &str, keep: &mut Keep) {
+    fn keep_reachable(&self, uid: &str, keep: &mut SliceContents) {
         let doc = self.doc();
         // A reporting row names a user and a queue (SPEC §2) and both must exist
         // (step 2); its division is the queue's, its region the user's. A row
@@ -185,7 +185,7 @@ impl Policy {
         }
     }
 
-    fn keep_group(&self, g: &str, keep: &mut Keep) {
+    fn keep_group(&self, g: &str, keep: &mut SliceContents) {
         if !keep.groups.insert(g.into()) {
             return;
         }
@@ -194,7 +194,7 @@ impl Policy {
         }
     }
 
-    fn keep_view(&self, v: &str, keep: &mut Keep) {
+    fn keep_view(&self, v: &str, keep: &mut SliceContents) {
         if !keep.views.insert(v.into()) {
             return;
         }
@@ -209,7 +209,7 @@ impl Policy {
         }
     }
 
-    fn keep_queue(&self, q: &str, keep: &mut Keep) {
+    fn keep_queue(&self, q: &str, keep: &mut SliceContents) {
         if !keep.queues.insert(q.into()) {
             return;
         }
@@ -221,7 +221,7 @@ impl Policy {
         }
     }
 
-    fn build(&self, keep: &Keep) -> PolicyDoc {
+    fn build(&self, keep: &SliceContents) -> PolicyDoc {
         let doc = self.doc();
         let full: HashSet<&str> = keep.full_users.iter().map(String::as_str).collect();
         let mut users: Vec<(String, User)> = Vec::new();

@@ -25,7 +25,7 @@ use crate::model::{ConditionNode, ConditionValue};
 
 /// A grant's scope, as the importer writes it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scope {
+pub enum ImportScope {
     /// `"all"`
     All,
     /// `"self"`
@@ -38,15 +38,15 @@ pub enum Scope {
     Group(String),
 }
 
-impl Scope {
+impl ImportScope {
     /// The policy's JSON for it.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            Scope::All => "all".into(),
-            Scope::Own => "self".into(),
-            Scope::Assigned => "assigned".into(),
-            Scope::Lines => "lines".into(),
-            Scope::Group(g) => serde_json::json!({ "group": g }),
+            ImportScope::All => "all".into(),
+            ImportScope::Own => "self".into(),
+            ImportScope::Assigned => "assigned".into(),
+            ImportScope::Lines => "lines".into(),
+            ImportScope::Group(g) => serde_json::json!({ "group": g }),
         }
     }
 }
@@ -55,7 +55,7 @@ impl Scope {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Disjunct {
     /// The scope (`None`: no scope condition, i.e. `all`).
-    pub scope: Option<Scope>,
+    pub scope: Option<ImportScope>,
     /// `when.queues`.
     pub queues: Option<BTreeSet<String>>,
     /// `when.media`.
@@ -111,9 +111,9 @@ fn conjoin(a: &Disjunct, b: &Disjunct) -> Result<Option<Disjunct>, String> {
     Ok((!empty).then_some(d))
 }
 
-fn scope_name(s: &Scope) -> String {
+fn scope_name(s: &ImportScope) -> String {
     match s {
-        Scope::Group(g) => format!("group {g}"),
+        ImportScope::Group(g) => format!("group {g}"),
         other => other.to_json().as_str().unwrap_or("").to_string(),
     }
 }
@@ -223,7 +223,7 @@ fn current_user(
     var: &str,
     node: &ConditionNode,
     token: &str,
-    scope: Scope,
+    scope: ImportScope,
 ) -> Result<Vec<Disjunct>, String> {
     let ops = values(var, node)?;
     if ops
@@ -256,16 +256,16 @@ fn scalars<'n>(var: &str, ops: &'n [ConditionValue]) -> Result<Vec<&'n str>, Str
 
 fn leaf(var: &str, node: &ConditionNode, known: &Known) -> Result<Vec<Disjunct>, String> {
     match var {
-        "user" => current_user(var, node, "currentUser", Scope::Assigned),
-        "owner" => current_user(var, node, "currentUser", Scope::Own),
-        "line" => current_user(var, node, "currentUser.lines", Scope::Lines),
+        "user" => current_user(var, node, "currentUser", ImportScope::Assigned),
+        "owner" => current_user(var, node, "currentUser", ImportScope::Own),
+        "line" => current_user(var, node, "currentUser.lines", ImportScope::Lines),
         "group" => {
             let ids = scalars(var, values(var, node)?)?;
             ids.into_iter()
                 .map(|g| {
                     if known.groups.contains(g) {
                         Ok(Disjunct {
-                            scope: Some(Scope::Group(g.to_string())),
+                            scope: Some(ImportScope::Group(g.to_string())),
                             ..Disjunct::default()
                         })
                     } else {
@@ -360,7 +360,7 @@ mod tests {
         ]}));
         let d = translate(&n, &k).unwrap();
         assert_eq!(d.len(), 2);
-        assert_eq!(d[0].scope, Some(Scope::Group("g1".into())));
+        assert_eq!(d[0].scope, Some(ImportScope::Group("g1".into())));
         assert_eq!(d[1].queues, Some(["q2".to_string()].into()));
     }
 

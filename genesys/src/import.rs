@@ -12,11 +12,11 @@ use recgate_core::catalog::Perm;
 use recgate_core::Policy;
 use serde_json::{json, Map, Value};
 
-use crate::conditions::{describe, translate, Disjunct, Known, Scope};
+use crate::conditions::{describe, translate, Disjunct, ImportScope, Known};
 use crate::model::{AuthorizationPolicy, Export};
 use crate::permissions::{expand, split};
 use crate::report::{
-    AccessPolicyMapping, ConditionMapping, Dropped, PermissionMapping, Report, RoleName,
+    AccessPolicyMapping, ConditionMapping, Dropped, ImportReport, PermissionMapping, RoleName,
 };
 
 /// The result of an import.
@@ -29,7 +29,7 @@ pub struct Import {
     /// Its content hash (`recgate hash`).
     pub content_hash: String,
     /// What was mapped, translated and dropped.
-    pub report: Report,
+    pub report: ImportReport,
 }
 
 /// Why no policy came out.
@@ -47,7 +47,7 @@ pub const ACCESS_POLICY_ROLE: &str = "access-policy-";
 
 struct Builder<'e> {
     export: &'e Export,
-    report: Report,
+    report: ImportReport,
     /// Genesys permission → (catalog entries, roles holding it).
     permissions: BTreeMap<String, (Vec<Perm>, BTreeSet<RoleName>)>,
     divisions: BTreeMap<String, Value>,
@@ -79,7 +79,7 @@ fn set_some(v: &mut Value, key: &str, value: Option<String>) {
 }
 
 fn grant_json(perm: Perm, d: &Disjunct) -> Value {
-    let mut g = json!({ "permission": perm.name(), "scope": d.scope.clone().unwrap_or(Scope::All).to_json() });
+    let mut g = json!({ "permission": perm.name(), "scope": d.scope.clone().unwrap_or(ImportScope::All).to_json() });
     let mut when = Map::new();
     if let Some(q) = &d.queues {
         when.insert("queues".into(), json!(q));
@@ -100,7 +100,7 @@ fn grant_text(d: &Disjunct) -> String {
     let list = |v: Vec<&str>| format!("[{}]", v.join(", "));
     let mut parts = vec![format!(
         "scope {}",
-        d.scope.clone().unwrap_or(Scope::All).to_json()
+        d.scope.clone().unwrap_or(ImportScope::All).to_json()
     )];
     if let Some(q) = &d.queues {
         parts.push(format!(
@@ -784,7 +784,7 @@ impl<'e> Builder<'e> {
 pub fn import(export: &Export) -> Result<Import, ImportError> {
     let mut b = Builder {
         export,
-        report: Report::default(),
+        report: ImportReport::default(),
         permissions: BTreeMap::new(),
         divisions: BTreeMap::new(),
         users: BTreeMap::new(),

@@ -33,7 +33,7 @@ pub mod report;
 
 pub use import::{import, Import, ImportError};
 pub use load::{load, LoadError};
-pub use report::Report;
+pub use report::ImportReport;
 
 /// Reads an export directory and imports it.
 pub fn import_dir(dir: &std::path::Path) -> Result<Import, String> {

@@ -70,7 +70,7 @@ pub struct AccessPolicyMapping {
 
 /// The whole report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Report {
+pub struct ImportReport {
     /// Counts of what was imported.
     pub imported: BTreeMap<&'static str, usize>,
     /// Every Genesys permission held by a role, mapped or not.
@@ -85,7 +85,7 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-impl Report {
+impl ImportReport {
     /// The permissions that map to nothing.
     pub fn unmapped(&self) -> impl Iterator<Item = &PermissionMapping> {
         self.permissions.iter().filter(|p| p.catalog.is_empty())

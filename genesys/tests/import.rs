@@ -51,15 +51,15 @@ fn acme_vectors() -> Value {
 }
 
 /// acme id → Genesys id, per kind (what the sample export's ids stand for).
-struct Ids(BTreeMap<String, BTreeMap<String, String>>);
+struct GenesysIds(BTreeMap<String, BTreeMap<String, String>>);
 
-impl Ids {
-    fn load() -> Ids {
+impl GenesysIds {
+    fn load() -> GenesysIds {
         let text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/acme-ids.json"),
         )
         .unwrap();
-        Ids(serde_json::from_str(&text).unwrap())
+        GenesysIds(serde_json::from_str(&text).unwrap())
     }
     fn map(&self, kind: &str, id: &str) -> String {
         self.0[kind]
@@ -221,7 +221,7 @@ fn the_sample_export_decides_every_acme_vector_like_acme_json() {
     let imported = import_dir(&sample()).unwrap();
     let policy = Policy::from_json(&imported.text).unwrap();
     let acme = acme();
-    let ids = Ids::load();
+    let ids = GenesysIds::load();
     let vectors = acme_vectors();
     let cases = vectors["cases"].as_array().unwrap();
     assert!(cases.len() >= 14);
@@ -281,15 +281,15 @@ fn the_report_maps_every_permission_of_the_sample() {
 }
 
 /// A copy of the sample export in a temporary directory, for mutations.
-struct Scratch(PathBuf);
+struct ScratchExport(PathBuf);
 
-impl Scratch {
-    fn new(name: &str) -> Scratch {
+impl ScratchExport {
+    fn new(name: &str) -> ScratchExport {
         let dir =
             std::env::temp_dir().join(format!("recgate-genesys-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         copy(&sample(), &dir);
-        Scratch(dir)
+        ScratchExport(dir)
     }
     fn edit(&self, rel: &str, f: impl FnOnce(&mut Value)) {
         let p = self.0.join(rel);
@@ -299,7 +299,7 @@ impl Scratch {
     }
 }
 
-impl Drop for Scratch {
+impl Drop for ScratchExport {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
@@ -328,7 +328,7 @@ fn the_same_export_gives_the_same_hash_whatever_the_order_of_its_pages() {
         first.content_hash
     );
     // Entities reversed everywhere, and the roles split over two pages.
-    let s = Scratch::new("order");
+    let s = ScratchExport::new("order");
     let mut export = load(&s.0).unwrap();
     export.roles.reverse();
     export.users.reverse();
@@ -363,7 +363,7 @@ fn the_same_export_gives_the_same_hash_whatever_the_order_of_its_pages() {
     assert_eq!(import_dir(&s.0).unwrap().content_hash, first.content_hash);
 }
 
-fn allowed_set(p: &Policy, requests: &[Value], ids: &Ids) -> Vec<bool> {
+fn allowed_set(p: &Policy, requests: &[Value], ids: &GenesysIds) -> Vec<bool> {
     requests
         .iter()
         .map(|r| decide(p, &ids.request(r)).allow)
@@ -372,7 +372,7 @@ fn allowed_set(p: &Policy, requests: &[Value], ids: &Ids) -> Vec<bool> {
 
 #[test]
 fn what_recgate_cannot_express_is_dropped_and_reported_never_widened() {
-    let ids = Ids::load();
+    let ids = GenesysIds::load();
     let acme = acme();
     let requests: Vec<Value> = universe(&acme).into_iter().step_by(5).collect();
     let base = Policy::from_json(&import_dir(&sample()).unwrap().text).unwrap();
@@ -414,7 +414,7 @@ fn what_recgate_cannot_express_is_dropped_and_reported_never_widened() {
         ),
     ];
     for (what, mutate) in &mutations {
-        let s = Scratch::new("drop");
+        let s = ScratchExport::new("drop");
         s.edit("authorization/roles.json", |v| {
             for role in v["entities"].as_array_mut().unwrap() {
                 if role["id"] == json!(qa_role) || role["id"] == json!(sup_role) {
@@ -454,8 +454,8 @@ fn what_recgate_cannot_express_is_dropped_and_reported_never_widened() {
 
 #[test]
 fn entity_wildcards_expand_by_domain_first() {
-    let s = Scratch::new("wildcard");
-    let qa_role = Ids::load().map("roles", "qa-screen-viewer");
+    let s = ScratchExport::new("wildcard");
+    let qa_role = GenesysIds::load().map("roles", "qa-screen-viewer");
     s.edit("authorization/roles.json", |v| {
         for role in v["entities"].as_array_mut().unwrap() {
             if role["id"] == json!(qa_role) {
@@ -480,7 +480,7 @@ fn entity_wildcards_expand_by_domain_first() {
         ]
     );
     let policy = Policy::from_json(&imported.text).unwrap();
-    let qa = Ids::load().map("users", "qa-1");
+    let qa = GenesysIds::load().map("users", "qa-1");
     for perm in Perm::all().filter(|p| p.on_recordings()) {
         let plan = policy
             .plan(
@@ -513,8 +513,8 @@ fn entity_wildcards_expand_by_domain_first() {
 
 #[test]
 fn access_policies_deny_and_allow_only_their_subjects() {
-    let ids = Ids::load();
-    let s = Scratch::new("abac");
+    let ids = GenesysIds::load();
+    let s = ScratchExport::new("abac");
     let comp2 = ids.map("users", "comp-2");
     let sradmin = ids.map("users", "sradmin-1");
     s.edit("authorization/policies.json", |v| {

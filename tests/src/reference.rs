@@ -14,7 +14,7 @@ use recgate_core::{Perm, Recording, Request, Resource, Timestamp};
 
 /// What the reference decides: the fields every target must agree on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
+pub struct ReferenceVerdict {
     /// The reason code (`allow` when allowed).
     pub reason: &'static str,
     /// The redact obligation.
@@ -26,9 +26,9 @@ pub struct Verdict {
     pub rules: Vec<(String, String, Scope)>,
 }
 
-impl Verdict {
-    fn deny(reason: &'static str) -> Verdict {
-        Verdict {
+impl ReferenceVerdict {
+    fn deny(reason: &'static str) -> ReferenceVerdict {
+        ReferenceVerdict {
             reason,
             redact: false,
             cascade: None,
@@ -362,12 +362,12 @@ impl<'d> Reference<'d> {
         now: Timestamp,
         depth: u32,
         top: bool,
-    ) -> Verdict {
+    ) -> ReferenceVerdict {
         if !applies(perm, res) {
-            return Verdict::deny("invalid_request");
+            return ReferenceVerdict::deny("invalid_request");
         }
         let Some(pu) = self.user(p) else {
-            return Verdict::deny("unknown_principal");
+            return ReferenceVerdict::deny("unknown_principal");
         };
         let settings = &self.doc.settings;
         let rec = recording_of(res);
@@ -382,14 +382,14 @@ impl<'d> Reference<'d> {
                     });
             if let (false, Some(created), Some(days)) = (r.legal_hold, r.created_at, days) {
                 if now.0 >= created.0 + i64::from(days) * DAY_MS {
-                    return Verdict::deny("expired");
+                    return ReferenceVerdict::deny("expired");
                 }
             }
         }
         // 5. Legal hold (recordings, not annotations).
         if let Resource::Recording(r) = res {
             if r.legal_hold && DESTRUCTIVE.contains(&perm) {
-                return Verdict::deny("legal_hold");
+                return ReferenceVerdict::deny("legal_hold");
             }
         }
         // 6. Private and own annotations.
@@ -397,7 +397,7 @@ impl<'d> Reference<'d> {
         if let Resource::Annotation(a) = res {
             let own = a.author.as_deref() == Some(p);
             if a.visibility == AnnotationVisibility::Private && !own {
-                return Verdict::deny("private_annotation");
+                return ReferenceVerdict::deny("private_annotation");
             }
             if own && (perm == Perm::ANNOTATION_EDIT || perm == Perm::ANNOTATION_DELETE) {
                 perm = Perm::ANNOTATION_ADD;
@@ -413,36 +413,36 @@ impl<'d> Reference<'d> {
             .map(|h| named(&h))
             .collect();
         if !denies.is_empty() {
-            return Verdict {
+            return ReferenceVerdict {
                 rules: denies,
-                ..Verdict::deny("denied")
+                ..ReferenceVerdict::deny("denied")
             };
         }
         // 8. Grants: division, then scope, then when.
         let grants = self.holdings(pu, false, perm);
         if grants.is_empty() {
-            return Verdict::deny("no_permission");
+            return ReferenceVerdict::deny("no_permission");
         }
         let in_division: Vec<&Holding> = grants
             .iter()
             .filter(|h| self.division_holds(h.divisions, res))
             .collect();
         if in_division.is_empty() {
-            return Verdict::deny("out_of_division");
+            return ReferenceVerdict::deny("out_of_division");
         }
         let in_scope: Vec<&&Holding> = in_division
             .iter()
             .filter(|h| self.scope_holds(&h.rule.scope, p, pu, res))
             .collect();
         if in_scope.is_empty() {
-            return Verdict::deny("out_of_scope");
+            return ReferenceVerdict::deny("out_of_scope");
         }
         let remaining: Vec<&&&Holding> = in_scope
             .iter()
             .filter(|h| self.when_holds(&h.rule.when, res))
             .collect();
         if remaining.is_empty() {
-            return Verdict::deny("condition_unmet");
+            return ReferenceVerdict::deny("condition_unmet");
         }
         // 9. Region.
         let mut rules: Vec<(String, String, Scope)> = remaining.iter().map(|h| named(h)).collect();
@@ -454,7 +454,7 @@ impl<'d> Reference<'d> {
                     .map(|h| named(h))
                     .collect();
                 if cross.is_empty() || perm != Perm::METADATA_VIEW || pu.bpo {
-                    return Verdict::deny("region");
+                    return ReferenceVerdict::deny("region");
                 }
                 rules = cross;
             }
@@ -464,7 +464,7 @@ impl<'d> Reference<'d> {
             if *q == perm {
                 for n in needs {
                     if !self.allowed(p, *n, res, now, depth + 1) {
-                        return Verdict::deny("prerequisite_missing");
+                        return ReferenceVerdict::deny("prerequisite_missing");
                     }
                 }
             }
@@ -475,12 +475,12 @@ impl<'d> Reference<'d> {
                 if !ACCESS.contains(&perm)
                     && !self.allowed(p, media_view(r), res, now, depth + 1) =>
             {
-                return Verdict::deny("no_access");
+                return ReferenceVerdict::deny("no_access");
             }
             Resource::Annotation(a) => {
                 let on = Resource::Recording(a.recording.clone());
                 if !self.allowed(p, media_view(&a.recording), &on, now, depth + 1) {
-                    return Verdict::deny("no_access");
+                    return ReferenceVerdict::deny("no_access");
                 }
             }
             _ => {}
@@ -489,16 +489,16 @@ impl<'d> Reference<'d> {
         let sensitive = matches!(res, Resource::Recording(r) if r.sensitive);
         if perm.name().ends_with(":download") {
             if pu.bpo && !settings.bpo_export {
-                return Verdict::deny("bpo_restricted");
+                return ReferenceVerdict::deny("bpo_restricted");
             }
             if sensitive && !self.allowed(p, Perm::VIEW_SENSITIVE, res, now, depth + 1) {
-                return Verdict::deny("sensitive");
+                return ReferenceVerdict::deny("sensitive");
             }
         }
         // 13. Allow, with obligations for the request itself.
-        let mut v = Verdict {
+        let mut v = ReferenceVerdict {
             rules,
-            ..Verdict::deny("allow")
+            ..ReferenceVerdict::deny("allow")
         };
         if top {
             v.redact = (perm == Perm::RECORDING_VIEW || perm == Perm::SCREEN_VIEW)
@@ -514,28 +514,28 @@ impl<'d> Reference<'d> {
     }
 
     /// A whole request, steps 1–13.
-    pub fn decide(&self, req: &Request) -> Verdict {
+    pub fn decide(&self, req: &Request) -> ReferenceVerdict {
         let Some(perm) = Perm::parse(&req.permission) else {
-            return Verdict::deny("invalid_request");
+            return ReferenceVerdict::deny("invalid_request");
         };
         if !applies(perm, &req.resource) {
-            return Verdict::deny("invalid_request");
+            return ReferenceVerdict::deny("invalid_request");
         }
         let p = req.principal.as_str();
         let actor = req.actor.as_deref().filter(|a| *a != p);
         // 2. Principal, actor, resource.
         let Some(pu) = self.user(p) else {
-            return Verdict::deny("unknown_principal");
+            return ReferenceVerdict::deny("unknown_principal");
         };
         let au = match actor {
             Some(a) => match self.user(a) {
                 Some(u) => Some((a, u)),
-                None => return Verdict::deny("unknown_principal"),
+                None => return ReferenceVerdict::deny("unknown_principal"),
             },
             None => None,
         };
         if pu.disabled || au.is_some_and(|(_, u)| u.disabled) {
-            return Verdict::deny("principal_disabled");
+            return ReferenceVerdict::deny("principal_disabled");
         }
         let known_queue = |q: &str| self.doc.queues.iter().any(|(k, _)| k == q);
         let missing = match &req.resource {
@@ -548,14 +548,14 @@ impl<'d> Reference<'d> {
             _ => false,
         };
         if missing {
-            return Verdict::deny("unknown_resource");
+            return ReferenceVerdict::deny("unknown_resource");
         }
         // 3. Impersonation.
         if let Some((a, au)) = au {
             let as_user = Resource::User(recgate_core::request::Named { id: p.to_string() });
             let may = self.allowed(a, Perm::IMPERSONATE, &as_user, req.now, 1);
-            if !may || pu.kind == recgate_core::model::Kind::Service || pu.region != au.region {
-                return Verdict::deny("impersonation_denied");
+            if !may || pu.kind == recgate_core::model::UserKind::Service || pu.region != au.region {
+                return ReferenceVerdict::deny("impersonation_denied");
             }
         }
         self.steps(p, perm, &req.resource, req.now, 0, true)

@@ -21,14 +21,14 @@ use std::collections::BTreeMap;
 use recgate_core::decision::Obligation;
 use recgate_core::{DecisionRecord, Perm, Policy, Reason, Request, Resource, Timestamp};
 use recgate_tests::gen::NOW;
-use recgate_tests::reference::{Reference, Verdict};
+use recgate_tests::reference::{Reference, ReferenceVerdict};
 use recgate_tests::traffic::{policies, Traffic};
 
 const POLICIES: usize = 40;
 const PER_POLICY: usize = 150;
 
 /// What differs between the core's record and the reference's verdict, if anything.
-fn differs(got: &DecisionRecord, want: &Verdict) -> Option<String> {
+fn differs(got: &DecisionRecord, want: &ReferenceVerdict) -> Option<String> {
     let redact = got.obligations.contains(&Obligation::Redact);
     let cascade = got.obligations.iter().find_map(|o| match o {
         Obligation::Cascade { ids } => Some(ids.clone()),

@@ -27,7 +27,7 @@ use crate::identity::{self, ClaimBytes, ClaimError};
 use crate::ids::new_id;
 use crate::judging::{batch_keys, ListTally, Reader, Rewrite};
 use crate::metadata::{self, DecisionFields, FieldValues};
-use crate::metrics::Outcome;
+use crate::metrics::StatOutcome;
 use crate::operations::{Ask, Refusal, Routed, Verdict};
 use crate::path::normalize;
 use crate::respond::{self, obligation_headers, set_request_header};
@@ -180,9 +180,9 @@ impl EdgeRequest {
     ) {
         let shadow = self.shadow();
         let outcome = match (allow, shadow) {
-            (true, _) => Outcome::Allow,
-            (false, false) => Outcome::Deny,
-            (false, true) => Outcome::ShadowDeny,
+            (true, _) => StatOutcome::Allow,
+            (false, false) => StatOutcome::Deny,
+            (false, true) => StatOutcome::ShadowDeny,
         };
         if let Some(s) = &self.shared {
             s.borrow_mut()

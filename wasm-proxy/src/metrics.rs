@@ -84,7 +84,7 @@ impl Metrics {
 
 /// How a decision ended, as the stats name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum StatOutcome {
     /// Allowed.
     Allow,
     /// Denied.
@@ -93,15 +93,19 @@ pub enum Outcome {
     ShadowDeny,
 }
 
-impl Outcome {
-    const ALL: [Outcome; 3] = [Outcome::Allow, Outcome::Deny, Outcome::ShadowDeny];
+impl StatOutcome {
+    const ALL: [StatOutcome; 3] = [
+        StatOutcome::Allow,
+        StatOutcome::Deny,
+        StatOutcome::ShadowDeny,
+    ];
 
     /// Its word in stats and decision metadata.
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Allow => "allow",
-            Outcome::Deny => "deny",
-            Outcome::ShadowDeny => "shadow_deny",
+            StatOutcome::Allow => "allow",
+            StatOutcome::Deny => "deny",
+            StatOutcome::ShadowDeny => "shadow_deny",
         }
     }
 }
@@ -124,25 +128,30 @@ impl DecisionStats {
     pub fn new(route_names: &[String]) -> DecisionStats {
         let mut routes: Vec<String> = route_names.to_vec();
         routes.push(UNROUTED.to_string());
-        let cells = routes.len() * Outcome::ALL.len() * Reason::ALL.len();
+        let cells = routes.len() * StatOutcome::ALL.len() * Reason::ALL.len();
         DecisionStats {
             routes,
             ids: vec![None; cells],
         }
     }
 
-    fn cell(&self, route: Option<usize>, outcome: Outcome, reason: Reason) -> Option<usize> {
+    fn cell(&self, route: Option<usize>, outcome: StatOutcome, reason: Reason) -> Option<usize> {
         let unrouted = self.routes.len().checked_sub(1)?;
         let route = route.filter(|r| *r < unrouted).unwrap_or(unrouted);
-        let outcome = Outcome::ALL.iter().position(|o| *o == outcome)?;
+        let outcome = StatOutcome::ALL.iter().position(|o| *o == outcome)?;
         let reason = Reason::ALL.iter().position(|r| *r == reason)?;
-        Some((route * Outcome::ALL.len() + outcome) * Reason::ALL.len() + reason)
+        Some((route * StatOutcome::ALL.len() + outcome) * Reason::ALL.len() + reason)
     }
 
     /// The counter's name (for its definition, once).
-    pub fn name(&self, route: Option<usize>, outcome: Outcome, reason: Reason) -> Option<String> {
+    pub fn name(
+        &self,
+        route: Option<usize>,
+        outcome: StatOutcome,
+        reason: Reason,
+    ) -> Option<String> {
         let cell = self.cell(route, outcome, reason)?;
-        let route_ix = cell / (Outcome::ALL.len() * Reason::ALL.len());
+        let route_ix = cell / (StatOutcome::ALL.len() * Reason::ALL.len());
         let route = self.routes.get(route_ix)?;
         Some(format!(
             "recgate.decisions.{}.{}.{route}",
@@ -152,7 +161,7 @@ impl DecisionStats {
     }
 
     /// Counts one decision.
-    pub fn count(&mut self, route: Option<usize>, outcome: Outcome, reason: Reason) {
+    pub fn count(&mut self, route: Option<usize>, outcome: StatOutcome, reason: Reason) {
         let Some(cell) = self.cell(route, outcome, reason) else {
             return;
         };
@@ -195,23 +204,25 @@ mod tests {
         let stats = DecisionStats::new(&names);
         assert_eq!(
             stats
-                .name(Some(0), Outcome::Deny, Reason::NoPermission)
+                .name(Some(0), StatOutcome::Deny, Reason::NoPermission)
                 .unwrap(),
             "recgate.decisions.deny.no_permission.get_users_id"
         );
         assert_eq!(
             stats
-                .name(None, Outcome::Deny, Reason::RouteUnknown)
+                .name(None, StatOutcome::Deny, Reason::RouteUnknown)
                 .unwrap(),
             "recgate.decisions.deny.route_unknown.unrouted"
         );
         assert_eq!(
-            stats.name(Some(9), Outcome::Allow, Reason::Allow).unwrap(),
+            stats
+                .name(Some(9), StatOutcome::Allow, Reason::Allow)
+                .unwrap(),
             "recgate.decisions.allow.allow.unrouted"
         );
         let mut cells = std::collections::BTreeSet::new();
         for route in [Some(0), Some(1), None] {
-            for o in Outcome::ALL {
+            for o in StatOutcome::ALL {
                 for r in Reason::ALL {
                     assert!(cells.insert(stats.cell(route, o, r).unwrap()));
                 }

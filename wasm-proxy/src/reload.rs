@@ -100,7 +100,7 @@ pub struct Accepted {
 }
 
 /// The verdict on one answer.
-pub enum Verdict {
+pub enum PolicyVerdict {
     /// Install it.
     Install(Box<Accepted>),
     /// The running policy, sent again (same serial and content): nothing to do.
@@ -125,22 +125,22 @@ pub fn judge(
     envelope: Option<&[u8]>,
     signing: Option<&Signing>,
     running: Option<Running<'_>>,
-) -> Verdict {
+) -> PolicyVerdict {
     let Ok(text) = std::str::from_utf8(body) else {
-        return Verdict::Refused(ReloadFailure::NotUtf8);
+        return PolicyVerdict::Refused(ReloadFailure::NotUtf8);
     };
     let Some(signing) = signing else {
         return match compile(text) {
-            Ok(policy) => Verdict::Install(Box::new(Accepted {
+            Ok(policy) => PolicyVerdict::Install(Box::new(Accepted {
                 policy,
                 serial: None,
                 key_id: None,
             })),
-            Err(f) => Verdict::Refused(f),
+            Err(f) => PolicyVerdict::Refused(f),
         };
     };
     let Some(envelope) = envelope else {
-        return Verdict::Refused(ReloadFailure::Unsigned);
+        return PolicyVerdict::Refused(ReloadFailure::Unsigned);
     };
     let verified = readable(envelope)
         .ok_or_else(|| SignatureError::Malformed("the header is not printable text".into()))
@@ -148,13 +148,13 @@ pub fn judge(
         .and_then(|e| signing.trusted.check(&e));
     let verified = match verified {
         Ok(v) => v,
-        Err(e) => return Verdict::Refused(ReloadFailure::Signature(e)),
+        Err(e) => return PolicyVerdict::Refused(ReloadFailure::Signature(e)),
     };
     let active = running.and_then(|r| r.serial.map(|s| (s, r.content_hash)));
     match freshness(active, signing.minimum_serial, &verified) {
-        Freshness::Same => return Verdict::Unchanged,
+        Freshness::Same => return PolicyVerdict::Unchanged,
         Freshness::Stale => {
-            return Verdict::Refused(ReloadFailure::Stale {
+            return PolicyVerdict::Refused(ReloadFailure::Stale {
                 serial: verified.serial,
                 active: active.map_or(0, |(s, _)| s),
             })
@@ -163,15 +163,15 @@ pub fn judge(
     }
     let policy = match compile(text) {
         Ok(p) => p,
-        Err(f) => return Verdict::Refused(f),
+        Err(f) => return PolicyVerdict::Refused(f),
     };
     if policy.content_hash() != verified.content_hash {
-        return Verdict::Refused(ReloadFailure::Signature(SignatureError::HashMismatch {
+        return PolicyVerdict::Refused(ReloadFailure::Signature(SignatureError::HashMismatch {
             signed: verified.content_hash,
             actual: policy.content_hash().to_string(),
         }));
     }
-    Verdict::Install(Box::new(Accepted {
+    PolicyVerdict::Install(Box::new(Accepted {
         policy,
         serial: Some(verified.serial),
         key_id: Some(verified.key_id),
@@ -205,11 +205,11 @@ mod tests {
         Policy::from_json(text).unwrap().content_hash().to_string()
     }
 
-    fn word(v: Verdict) -> &'static str {
+    fn word(v: PolicyVerdict) -> &'static str {
         match v {
-            Verdict::Refused(f) => f.word(),
-            Verdict::Install(_) => "install",
-            Verdict::Unchanged => "unchanged",
+            PolicyVerdict::Refused(f) => f.word(),
+            PolicyVerdict::Install(_) => "install",
+            PolicyVerdict::Unchanged => "unchanged",
         }
     }
 
@@ -265,7 +265,7 @@ mod tests {
             "hash_mismatch"
         );
         match judge(body, Some(env(&b, 4).as_bytes()), Some(&s), None) {
-            Verdict::Install(acc) => {
+            PolicyVerdict::Install(acc) => {
                 assert_eq!(acc.serial, Some(4));
                 assert_eq!(acc.key_id.as_deref(), Some(b.verifying_key().id()));
             }

@@ -28,7 +28,7 @@ use crate::host;
 use crate::host::log;
 use crate::http::EdgeRequest;
 use crate::metrics::{stat_safe, Metrics};
-use crate::reload::{judge, Accepted, ReloadFailure, Running, Verdict};
+use crate::reload::{judge, Accepted, PolicyVerdict, ReloadFailure, Running};
 use crate::shared::Shared;
 
 /// Seconds between ticks: polls happen on the tick after `pollSeconds`, and
@@ -144,7 +144,7 @@ impl PolicyRoot {
     }
 
     /// Judges a policy and its envelope against the running policy.
-    fn judged(&self, config: &PluginConfig, body: &[u8], envelope: Option<&[u8]>) -> Verdict {
+    fn judged(&self, config: &PluginConfig, body: &[u8], envelope: Option<&[u8]>) -> PolicyVerdict {
         let running = self.running();
         let running = running.as_ref().map(|(p, serial)| Running {
             serial: *serial,
@@ -159,7 +159,7 @@ impl PolicyRoot {
         let config = shared.borrow().config.clone();
         let envelope = config.signing.as_ref().and_then(|s| headers.get(&s.header));
         match self.judged(&config, body, envelope) {
-            Verdict::Install(accepted) => {
+            PolicyVerdict::Install(accepted) => {
                 // An ETag that is not printable text is not sent back; the next poll fetches in full.
                 self.etag = headers.get("etag").and_then(readable).map(str::to_string);
                 self.install(*accepted, "the policy server");
@@ -174,11 +174,11 @@ impl PolicyRoot {
                         host::set_shared_data(&last_good_key(server), kept.to_string().as_bytes());
                 }
             }
-            Verdict::Unchanged => {
+            PolicyVerdict::Unchanged => {
                 self.etag = headers.get("etag").and_then(readable).map(str::to_string);
                 self.confirmed_at = host::now_nanos();
             }
-            Verdict::Refused(failure) => self.failed(&failure),
+            PolicyVerdict::Refused(failure) => self.failed(&failure),
         }
     }
 
@@ -196,15 +196,15 @@ impl PolicyRoot {
             config.signing.as_ref(),
             None,
         ) {
-            Verdict::Install(accepted) => Some(*accepted),
-            Verdict::Refused(failure) => {
+            PolicyVerdict::Install(accepted) => Some(*accepted),
+            PolicyVerdict::Refused(failure) => {
                 log(
                     LogLevel::Warn,
                     &format!("recgate: the last good policy of this Envoy is not used: {failure}"),
                 );
                 None
             }
-            Verdict::Unchanged => None,
+            PolicyVerdict::Unchanged => None,
         }
     }
 

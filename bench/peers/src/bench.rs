@@ -58,16 +58,16 @@ fn time_ms<T>(f: impl FnOnce() -> T) -> (f64, T) {
     (t.elapsed().as_secs_f64() * 1e3, v)
 }
 
-struct Sample {
+struct ParsedRequests {
     recgate: Vec<Request>,
     expected: Vec<bool>,
     cedar: Vec<(CedarRequest, cedar_policy::Request)>,
     slices: Vec<native::ParsedSlice>,
 }
 
-fn sample(policy: &Policy, ents: &OrgEntities, reqs: &[Value]) -> Result<Sample, Error> {
+fn sample(policy: &Policy, ents: &OrgEntities, reqs: &[Value]) -> Result<ParsedRequests, Error> {
     let home = &policy.doc().settings.home_region;
-    let mut s = Sample {
+    let mut s = ParsedRequests {
         recgate: Vec::new(),
         expected: Vec::new(),
         cedar: Vec::new(),
@@ -88,7 +88,7 @@ fn sample(policy: &Policy, ents: &OrgEntities, reqs: &[Value]) -> Result<Sample,
 /// Cedar's agreement with recgate over the first requests of `s` that fit
 /// the time budget: (agree, total, recgate allows), and the mean time per decision.
 fn agreement(
-    s: &Sample,
+    s: &ParsedRequests,
     a: &Authorizer,
     ps: &PolicySet,
     store: &Entities,

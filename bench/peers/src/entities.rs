@@ -108,7 +108,7 @@ pub fn org_entities(doc: &PolicyDoc) -> OrgEntities {
             "division": u.division,
             "bpo": u.bpo,
             "disabled": u.disabled,
-            "service": u.kind == recgate_core::model::Kind::Service,
+            "service": u.kind == recgate_core::model::UserKind::Service,
             "lines": u.lines,
             "roleDivisions": role_divisions,
         });

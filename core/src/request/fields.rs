@@ -26,21 +26,21 @@ pub(super) enum TypeMember {
 }
 
 /// A member name, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+struct MemberName<'de>(Cow<'de, str>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+impl<'de> Deserialize<'de> for MemberName<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MemberName<'de>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
+            type Value = MemberName<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string")
             }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(s)))
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<MemberName<'de>, E> {
+                Ok(MemberName(Cow::Borrowed(s)))
             }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(String::from(s))))
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<MemberName<'de>, E> {
+                Ok(MemberName(Cow::Owned(String::from(s))))
             }
         }
         d.deserialize_str(V)
@@ -49,9 +49,9 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Refuses a member as its value is read, so that the error is the member's
 /// (a JSON pointer to it, typed_json.rs) rather than its object's.
-struct Refusal(String);
+struct MemberRefusal(String);
 
-impl<'de> DeserializeSeed<'de> for Refusal {
+impl<'de> DeserializeSeed<'de> for MemberRefusal {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, _value: D) -> Result<(), D::Error> {
@@ -74,11 +74,12 @@ fn read_members<'de, A: MapAccess<'de>>(
     // One bit per field already read (no resource has 64 fields).
     let mut seen = 0u64;
     let mut typed = matches!(ty, TypeMember::Read);
-    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+    while let Some(MemberName(key)) = map.next_key::<MemberName<'de>>()? {
         if let Some((i, name)) = fields.iter().enumerate().find(|(_, f)| **f == key) {
             let bit = 1u64 << (i % 64);
             if seen & bit != 0 {
-                return map.next_value_seed(Refusal(alloc::format!("duplicate field `{name}`")));
+                return map
+                    .next_value_seed(MemberRefusal(alloc::format!("duplicate field `{name}`")));
             }
             seen |= bit;
             field(name, map)?;
@@ -87,7 +88,7 @@ fn read_members<'de, A: MapAccess<'de>>(
                 return Err(de::Error::duplicate_field("type"));
             }
             typed = true;
-            let kind: Cow<'de, str> = map.next_value::<Key<'de>>()?.0;
+            let kind: Cow<'de, str> = map.next_value::<MemberName<'de>>()?.0;
             let own = match ty {
                 TypeMember::MayBe(own) => own,
                 TypeMember::Read => "",
@@ -98,7 +99,7 @@ fn read_members<'de, A: MapAccess<'de>>(
                 )));
             }
         } else if let Some(meant) = near_miss(&key, fields) {
-            return map.next_value_seed(Refusal(alloc::format!(
+            return map.next_value_seed(MemberRefusal(alloc::format!(
                 "unknown field `{key}`, did you mean `{meant}`?"
             )));
         } else {

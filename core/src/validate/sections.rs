@@ -347,15 +347,15 @@ impl Validator {
             ],
         )?;
         let kind = match get(o, "kind").map(|k| self.string(k, &p.key("kind"))) {
-            None | Some(None) => Kind::User,
-            Some(Some(k)) if k == "user" => Kind::User,
-            Some(Some(k)) if k == "service" => Kind::Service,
+            None | Some(None) => UserKind::User,
+            Some(Some(k)) if k == "user" => UserKind::User,
+            Some(Some(k)) if k == "service" => UserKind::Service,
             Some(Some(k)) => {
                 self.err(
                     &p.key("kind"),
                     format!("unknown kind \"{k}\" (expected \"user\" or \"service\")"),
                 );
-                Kind::User
+                UserKind::User
             }
         };
         let mut roles = Vec::new();
@@ -608,7 +608,7 @@ fn suggest(s: &str) -> Option<&'static str> {
 mod tests {
     use super::super::tests::paths;
     use super::super::{parse_policy, Limits};
-    use crate::model::{Kind, Media, RecordingMode, Scope, Tier};
+    use crate::model::{Media, RecordingMode, Scope, Tier, UserKind};
 
     fn doc(body: &str) -> crate::model::PolicyDoc {
         parse_policy(
@@ -634,7 +634,7 @@ mod tests {
         let u = d.user("u").unwrap();
         assert_eq!(
             (u.division.as_str(), u.region.as_str(), u.kind),
-            ("home", "eu-west-1", Kind::User)
+            ("home", "eu-west-1", UserKind::User)
         );
         assert_eq!(
             u.roles[0].divisions,
