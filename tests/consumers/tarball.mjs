@@ -1,11 +1,13 @@
 // Checks the packed tarball itself: what ships (one .wasm, the LICENSE, every
-// file package.json's "exports" and "typesVersions" name), what package.json
+// file package.json's "exports" and "typesVersions" name, every module a
+// shipped module imports), what package.json
 // promises (engines, publishConfig, repository, an optional React peer), and
 // that the README links only to files in the tarball or to absolute URLs.
 //
 //   node tests/consumers/tarball.mjs PATH.tgz
 
 import { execFileSync } from 'node:child_process';
+import { posix } from 'node:path';
 
 const tgz = process.argv[2];
 const listing = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
@@ -36,9 +38,19 @@ walk(pkg.typesVersions);
 targets.push(pkg.main, pkg.types);
 for (const t of targets) if (!files.has(t.replace(/^\.\//, ''))) problems.push(`package.json names ${t}, which does not ship`);
 
-// The core entry must not need React.
-for (const f of ['js/index.js', 'js/gate.js', 'js/node.js', 'js/node.cjs', 'js/bundler.js']) {
+// The core entry must not need React: no shipped module but the React entry imports it.
+const shippedJs = [...files].filter((f) => /^js\/.*\.c?js$/.test(f));
+for (const f of shippedJs) {
+  if (f === 'js/react.js') continue;
   if (/from ['"]react['"]|require\(['"]react['"]\)/.test(read(f))) problems.push(`${f} imports react`);
+}
+
+// Every relative import of a shipped module names a shipped file.
+for (const f of shippedJs) {
+  for (const m of read(f).matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const target = posix.normalize(posix.join(posix.dirname(f), m[1]));
+    if (!files.has(target)) problems.push(`${f} imports ${m[1]}, which does not ship`);
+  }
 }
 
 // README links: relative ones must be files of the tarball; others absolute http(s).

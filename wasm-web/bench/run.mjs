@@ -21,6 +21,8 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { browserFiles } from './shipped.mjs';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = resolve(here, '..');
 const repoRoot = resolve(pkgRoot, '..');
@@ -78,7 +80,7 @@ const port = server.address().port;
 
 const gz = (p) => gzipSync(readFileSync(join(pkgRoot, p)), { level: 9 }).length;
 const raw = (p) => readFileSync(join(pkgRoot, p)).length;
-const shipped = ['pkg-web/recgate_web_bg.wasm', 'pkg-web/recgate_web.js', 'js/gate.js', 'js/index.js'];
+const shipped = browserFiles(pkgRoot);
 const sizes = Object.fromEntries(shipped.map((p) => [p, { bytes: raw(p), gzip: gz(p) }]));
 const totalGzip = shipped.reduce((a, p) => a + sizes[p].gzip, 0);
 // The budget's part (the .wasm and its glue), and the React entry on its own

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { browserFiles } from '../../../wasm-web/bench/shipped.mjs';
 import { packageVersion } from './versions.mjs';
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -42,9 +43,8 @@ export function sizes(repoRoot, benchRoot) {
   const rows = [
     ['recgate web `.wasm` (`wasm-web/pkg-web/recgate_web_bg.wasm`)', measure([join(web, 'pkg-web', 'recgate_web_bg.wasm')])],
     ['recgate web `.wasm` + wasm-bindgen glue', measure([join(web, 'pkg-web', 'recgate_web_bg.wasm'), join(web, 'pkg-web', 'recgate_web.js')])],
-    ['recgate web, everything shipped (+ `js/gate.js`, `js/index.js`, unminified)', measure([
-      join(web, 'pkg-web', 'recgate_web_bg.wasm'), join(web, 'pkg-web', 'recgate_web.js'),
-      join(web, 'js', 'gate.js'), join(web, 'js', 'index.js')])],
+    ['recgate web, everything a page loads (+ the `js/` modules `js/index.js` imports, unminified)',
+      measure(browserFiles(web).map((p) => join(web, p)))],
     [`@cedar-policy/cedar-wasm ${packageVersion('@cedar-policy/cedar-wasm')} \`.wasm\` (web build)`, measure([join(cedar, 'cedar_wasm_bg.wasm')])],
     [`@cedar-policy/cedar-wasm ${packageVersion('@cedar-policy/cedar-wasm')} \`.wasm\` + glue`, measure([join(cedar, 'cedar_wasm_bg.wasm'), join(cedar, 'cedar_wasm.js')])],
     [`@casl/ability ${packageVersion('@casl/ability')} (+ @ucast), esbuild --bundle --minify`, caslBundle(benchRoot)],
