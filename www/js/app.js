@@ -412,12 +412,21 @@ function renderControl(name, rec, c) {
   return wrap;
 }
 
+// The permission that lets a principal see sensitive segments unredacted (SPEC §3 step 13).
+const SENSITIVE_DATA = 'recording:recording:viewSensitiveData';
+
 function renderStage(stage, rec, content) {
   if (content.redacted) {
+    // Why it is redacted is the core's to say: its words for the permission
+    // the session lacks here, not a cause the page assumes (a deny, a
+    // division or a region refuses it as surely as a missing role).
+    const unredacted = state.gate.why(state.session, SENSITIVE_DATA, recordingResource(rec), state.now);
     stage.append(h('div.banner.redact', { role: 'note', 'data-testid': 'redacted' },
       h('span', { html: icon('lock') }),
       h('span', {}, h('strong', {}, 'Redacted. '),
-        'This recording holds sensitive data and your roles do not include recording:recording:viewSensitiveData, so the decision to play it carries a redact obligation: sensitive segments are ',
+        `The decision to play it carries a redact obligation: seeing its sensitive segments (${SENSITIVE_DATA}) is refused here — `,
+        h('span', { 'data-testid': 'redacted-why' }, unredacted.words),
+        '. Sensitive segments are ',
         rec.media === 'audio' ? 'replaced by a tone.' : rec.media === 'screen' ? 'blacked out.' : 'masked.')));
   }
   if (rec.media === 'audio') renderAudio(stage, rec, content);

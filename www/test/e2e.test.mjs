@@ -575,6 +575,8 @@ describe('player actions', () => {
     assert.deepEqual(play.obligations, [{ type: 'redact' }]);
     assert.equal(await page.locator('[data-testid="redacted"]').count(), 1);
     assert.match(await page.textContent('[data-testid="redacted"]'), /Redacted/);
+    // Why, in the core's words for the permission qa-1 lacks, as `recgate explain` says them.
+    assert.equal(await page.textContent('[data-testid="redacted-why"]'), cliWords(request({ principal: 'qa-1' }, SENSITIVE_DATA, rec)));
     assert.match(await page.getAttribute('#ctl-play', 'title'), /^Play — sensitive parts redacted$/);
     const dur = await page.$eval('#stage audio', (a) => new Promise((ok) => (a.readyState >= 1 ? ok(a.duration) : a.addEventListener('loadedmetadata', () => ok(a.duration)))));
     assert.ok(Math.abs(dur - rec.details.durationSec) < 0.1, `generated WAV lasts the recording's ${rec.details.durationSec} s (got ${dur})`);
