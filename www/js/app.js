@@ -227,7 +227,7 @@ function renderList() {
   if (!state.rows.length) {
     list.append(h('li.empty', {},
       h('strong', {}, 'No recordings for you'),
-      h('span', {}, 'None of your roles lets you see any recording in the store (agents generate recordings but do not view them). Try another user.')));
+      h('span', {}, 'None of your roles lets you see any recording in the store. Try another user.')));
     return;
   }
   for (const rec of state.rows) {
