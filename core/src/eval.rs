@@ -19,7 +19,7 @@ use crate::request::{AnnotationVisibility, Resource};
 use crate::retention;
 use crate::target::{TKind, Target};
 use crate::time::Timestamp;
-use crate::words::{RuleBook, Why};
+use crate::words::{recording_mismatch, RuleBook, Why};
 
 /// Receives what a walk found: the lines of an explanation, the scope-table
 /// cells it tested (coverage) and why it denied (words). Every method is a
@@ -154,23 +154,20 @@ impl<'p> Evaluator<'p> {
             }
             return true;
         }
-        if top {
-            t.line(1, || {
-                format!(
-                    "{perm} does not apply to a {} resource",
-                    tg.kind.type_name()
-                )
-            });
-        } else {
-            t.line(1, || {
-                format!("{perm} does not apply to this {}", tg.kind_name())
-            });
-        }
+        let screen = tg.rec.is_some_and(|r| r.is_screen());
+        // The line names the cause the words give (`recording_mismatch`).
+        t.line(1, || match recording_mismatch(perm, tg.kind, screen) {
+            Some(cause) => format!("{perm} does not apply to this recording: {cause}"),
+            None => format!(
+                "{perm} does not apply to a {} resource",
+                tg.kind.type_name()
+            ),
+        });
         if T::ON {
             t.why(Why::NotApplicable {
                 perm,
                 kind: tg.kind,
-                screen: tg.rec.is_some_and(|r| r.is_screen()),
+                screen,
             });
         }
         false
@@ -1006,6 +1003,51 @@ mod tests {
         assert_eq!(
             reason("ghost", "routing:queue:view", &rec("")),
             Reason::InvalidRequest
+        );
+    }
+
+    #[test]
+    fn step_1_the_trace_line_names_the_cause_the_words_give() {
+        let policy = Policy::from_json(POLICY).unwrap();
+        let line = |permission: &str, resource: &str| {
+            let text = format!(
+                r#"{{"principal":"quinn","permission":"{permission}","resource":{resource},"now":"{NOW}"}}"#
+            );
+            let ex = policy.explain(&Request::from_json(&text).unwrap());
+            let first = ex.steps.first().map(|l| (l.step, l.text.clone()));
+            (first, ex.words)
+        };
+        // A live call: the screen permission fails on the media, not on liveness.
+        assert_eq!(
+            line("recording:screenRecording:view", &rec(r#","live":true"#)),
+            (
+                Some((1, String::from("recording:screenRecording:view does not apply to this recording: only for screen recordings"))),
+                String::from("only for screen recordings")
+            )
+        );
+        // A screen recording that has ended: monitoring fails on liveness, not on the media.
+        let screen = r#"{"type":"recording","id":"s","media":"screen","owner":"agent"}"#;
+        assert_eq!(
+            line("conversation:call:monitor", screen),
+            (
+                Some((1, String::from("conversation:call:monitor does not apply to this recording: not a live interaction"))),
+                String::from("not a live interaction")
+            )
+        );
+        assert_eq!(
+            line("recording:recording:view", screen).0,
+            Some((1, String::from("recording:recording:view does not apply to this recording: not available for screen recordings")))
+        );
+        // Another type of resource altogether: the line names the type.
+        assert_eq!(
+            line("routing:queue:view", &rec("")),
+            (
+                Some((
+                    1,
+                    String::from("routing:queue:view does not apply to a recording resource")
+                )),
+                String::from("not applicable to this recording")
+            )
         );
     }
 

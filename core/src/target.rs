@@ -355,21 +355,6 @@ impl<'r> Target<'r> {
     pub fn media_view(&self) -> Perm {
         Perm::media_view(self.rec.is_some_and(Recording::is_screen))
     }
-
-    /// What the resource is, for explanations ("screen recording", "queue").
-    pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            TKind::Recording if self.rec.is_some_and(Recording::is_screen) => "screen recording",
-            TKind::Recording if self.rec.is_some_and(|r| r.live) => "live recording",
-            TKind::Recording => "recording",
-            TKind::Annotation => "annotation",
-            TKind::Queue => "queue",
-            TKind::User => "user",
-            TKind::Report => "report",
-            TKind::Role => "role",
-            TKind::Schedule => "schedule",
-        }
-    }
 }
 
 fn resolve_divisions<'r>(c: &Compiled, names: Option<&'r [String]>) -> TDivisions<'r> {

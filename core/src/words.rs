@@ -97,6 +97,23 @@ pub(crate) struct Told<'a> {
     pub cascade: usize,
 }
 
+/// Why a recording permission does not apply to this recording (SPEC §6):
+/// its media, or a live-only permission on a recording that is not live.
+/// `None` when the permission is for another type of resource. Step 1's
+/// trace line and the words both say it, so the two never disagree.
+pub(crate) fn recording_mismatch(perm: Perm, kind: TKind, screen: bool) -> Option<&'static str> {
+    match (perm.applies(), kind) {
+        (Applies::LiveRecording, TKind::Recording) => Some("not a live interaction"),
+        (Applies::CallRecording, TKind::Recording) if screen => {
+            Some("not available for screen recordings")
+        }
+        (Applies::ScreenRecording, TKind::Recording) if !screen => {
+            Some("only for screen recordings")
+        }
+        _ => None,
+    }
+}
+
 /// The words of a request that could not be read.
 pub fn unreadable(e: &RequestError) -> String {
     format!("unreadable request: {}", e.message)
@@ -134,18 +151,11 @@ pub(crate) trait RuleBook {
         };
         match why {
             Why::NotCatalog(name) => format!("\"{name}\" is not a catalog permission"),
-            Why::NotApplicable { perm, kind, screen } => match (perm.applies(), *kind) {
-                (Applies::LiveRecording, TKind::Recording) => {
-                    String::from("not a live interaction")
-                }
-                (Applies::CallRecording, TKind::Recording) if *screen => {
-                    String::from("not available for screen recordings")
-                }
-                (Applies::ScreenRecording, TKind::Recording) if !*screen => {
-                    String::from("only for screen recordings")
-                }
-                _ => format!("not applicable to this {}", kind.type_name()),
-            },
+            Why::NotApplicable { perm, kind, screen } => recording_mismatch(*perm, *kind, *screen)
+                .map_or_else(
+                    || format!("not applicable to this {}", kind.type_name()),
+                    String::from,
+                ),
             Why::UnknownUser(id) => format!("unknown user {id}"),
             Why::Disabled(id) => format!("account {id} is disabled"),
             Why::UnknownResource(what, id) => format!("unknown {what} {id}"),

@@ -571,7 +571,7 @@ step 8: 1 grant(s) match analytics:reportingData:view, none passes → out_of_sc
     ),
     (
         r#"{"principal":"ann","permission":"recording:recording:view","resource":{"type":"recording","id":"r1","media":"screen"},"now":"2026-11-22T12:00:00Z"}"#,
-        r#"step 1: recording:recording:view does not apply to a recording resource
+        r#"step 1: recording:recording:view does not apply to this recording: not available for screen recordings
 → DENY (invalid_request)"#,
     ),
     (
