@@ -266,6 +266,7 @@ const playerState = () => page.evaluate(() => {
     mediaElements: [...stage.querySelectorAll('audio, video')].map((m) => ({ tag: m.localName, blob: m.src.startsWith('blob:') })),
     mediaContent: stage.querySelectorAll('[data-testid="media"]').length,
     metadataOnly: stage.querySelectorAll('[data-testid="metadata-only"]').length,
+    metadataWhy: stage.querySelector('[data-testid="metadata-why"]')?.textContent ?? null,
     redactedNotice: document.querySelectorAll('[data-testid="redacted"]').length,
     masked: stage.querySelectorAll('.redacted').length,
     stageText: stage.textContent,
@@ -354,6 +355,9 @@ describe('every user sees what the core decides', () => {
           assert.deepEqual(got.mediaElements, [], `${rec.id}: no <audio>/<video> for a metadata-only row`);
           assert.equal(got.mediaContent, 0, `${rec.id}: no media content for a metadata-only row`);
           assert.equal(got.metadataOnly, 1, `${rec.id}: says it is metadata only`);
+          // Why not the media, in the core's words for the play control, as the CLI says them.
+          assert.ok(row.controls.play.words, `${rec.id}: the core has words for the refused play`);
+          assert.equal(got.metadataWhy, row.controls.play.words, `${rec.id}: metadata only, in the core's words`);
           for (const line of rec.details.script ?? []) assert.ok(!got.stageText.includes(line.text), `${rec.id}: no transcript text`);
         } else {
           const tag = rec.media === 'audio' ? 'audio' : rec.media === 'screen' ? 'video' : null;
