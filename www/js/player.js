@@ -13,6 +13,7 @@ import { renderStage, seekTo, stopMedia } from './stage.js';
 import { renderExplain } from './trace.js';
 import { selected, state } from './page-state.js';
 
+/** @type {(name: string) => void} */
 let onControl = () => {};
 
 /** Sets what pressing a control does: `handler(name)`. */

@@ -9,6 +9,7 @@ import { $, h, toast } from './dom.js';
 import { state } from './page-state.js';
 
 let policyTimer = 0;
+/** @type {(text: string) => void} */
 let adopted = () => {};
 
 /** Starts the editor on the server's policy; `onAdopted(text)` runs after each edit the server adopted. */
