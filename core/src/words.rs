@@ -99,7 +99,7 @@ pub(crate) struct Told<'a> {
 
 /// Why a recording permission does not apply to this recording (SPEC §6):
 /// its media, or a live-only permission on a recording that is not live.
-/// `None` when the permission is for another type of resource. Step 1's
+/// `None` when it does apply, or is for another type of resource. Step 1's
 /// trace line and the words both say it, so the two never disagree.
 pub(crate) fn recording_mismatch(perm: Perm, kind: TKind, screen: bool) -> Option<&'static str> {
     match (perm.applies(), kind) {
@@ -297,5 +297,31 @@ fn when_words(rule: &Rule, _: Option<&Resource>) -> String {
         String::from(Reason::ConditionUnmet.describe())
     } else {
         format!("only for {}", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recording_mismatch;
+    use crate::catalog::Perm;
+    use crate::target::TKind;
+
+    #[test]
+    fn a_recording_permission_that_applies_has_no_mismatch() {
+        let rec = TKind::Recording;
+        assert_eq!(recording_mismatch(Perm::RECORDING_VIEW, rec, false), None);
+        assert_eq!(recording_mismatch(Perm::SCREEN_VIEW, rec, true), None);
+        assert_eq!(
+            recording_mismatch(Perm::RECORDING_VIEW, rec, true),
+            Some("not available for screen recordings")
+        );
+        assert_eq!(
+            recording_mismatch(Perm::SCREEN_VIEW, rec, false),
+            Some("only for screen recordings")
+        );
+        assert_eq!(
+            recording_mismatch(Perm::SCREEN_VIEW, TKind::Queue, false),
+            None
+        );
     }
 }
