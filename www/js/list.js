@@ -15,9 +15,13 @@ export function renderList(onSelect) {
   const metadataOnly = state.rows.filter((r) => state.access.get(r.id) === 'metadata').length;
   $('#list-count').textContent = `${state.rows.length} shown${metadataOnly ? ` · ${metadataOnly} metadata only` : ''}`;
   if (!state.rows.length) {
-    list.append(h('li.empty', {},
+    // A refused session sees nothing for its own reason (the core's words), not for its roles.
+    const refusal = state.gate.refusal(state.session, state.now);
+    list.append(h('li.empty', { 'data-reason': refusal?.reason ?? '' },
       h('strong', {}, 'No recordings for you'),
-      h('span', {}, 'None of your roles lets you see any recording in the store. Try another user.')));
+      h('span', {}, refusal
+        ? `This session is refused: ${refusal.words}. Try another user.`
+        : 'None of your roles lets you see any recording in the store. Try another user.')));
     return;
   }
   for (const rec of state.rows) {

@@ -318,7 +318,13 @@ describe('every user sees what the core decides', () => {
       await signIn(s.key);
       const rows = await rowsOf();
       assert.deepEqual(rows, want.rows.map((r) => ({ id: r.rec.id, access: r.access })), 'visible rows in input order, media or metadata only');
-      if (!rows.length) assert.match(await page.textContent('#rows'), /No recordings for you/);
+      if (!rows.length) {
+        assert.match(await page.textContent('#rows'), /No recordings for you/);
+        // A refused session's empty list gives the refusal in the core's words, not a cause of its own.
+        const refusal = WORDS.refusal(s.actor ? { principal: s.principal, actor: s.actor } : s.principal, NOW);
+        assert.equal(await page.getAttribute('#rows li.empty', 'data-reason'), refusal?.reason ?? '', `${s.key}: the empty list's reason`);
+        if (refusal) assert.ok((await page.textContent('#rows li.empty')).includes(refusal.words), `${s.key}: the refusal's words in the empty list`);
+      }
 
       for (const row of want.rows) {
         const rec = row.rec;
@@ -630,6 +636,7 @@ describe('player actions', () => {
     assert.equal(await page.getAttribute('#session-banner', 'data-reason'), 'impersonation_denied');
     assert.match(await page.textContent('#session-banner'), new RegExp(`Session refused: ${refusal.words} \\(impersonation_denied\\)`));
     assert.deepEqual(await rowsOf(), []);
+    assert.equal(await page.textContent('#rows li.empty span'), `This session is refused: ${refusal.words}. Try another user.`);
     assert.deepEqual(takeProblems(), []);
   });
 });
