@@ -176,6 +176,7 @@ function renderSessionBanner() {
   if (text) banner.append(h('span', { html: icon('info') }), h('span', {}, text.trim()));
 }
 
+/** Selects the row `id`: its player, decided again, the URL, and focus on the row. */
 function select(id) {
   if (state.selectedId === id) return;
   stopMedia();
