@@ -37,8 +37,9 @@ rm -rf pkg-bundler   # an older layout's second copy of the module
 # `unreachable` trap). std, core and alloc keep opt-level 3: built at the
 # package's "s" they made loading a policy ~20 % slower. This crate (the
 # words and rows readers, the exports) is built at opt-level 3 too: check()
-# x0.87, visible() x0.97 for +5.3 KB; the core at 3 would add 13 KB more.
-# Together: -7.9 KB gzipped, 148.6 KB (BENCHMARKS.md, issue #16). Its own
+# x0.87, visible() x0.97 for +5.3 KB. Together: -7.9 KB gzipped, 148.6 KB
+# (BENCHMARKS.md, issue #16). The core at 3 would add 11.6 KB more for no
+# gain that shows in paired runs (BENCHMARKS.md, sixth session). Its own
 # target directory: these flags would otherwise rebuild every other wasm32
 # build of the workspace. wasm-opt (below) runs its -Oz passes until they
 # stop shrinking the module (--converge: -0.4 KB gzipped for ~10 s more).
