@@ -222,6 +222,22 @@ impl Policy {
         subject
     }
 
+    /// Steps 2 and 3 (SPEC §3) for a session — `principal`, with `actor`
+    /// acting on their behalf — at `now`: the lines of those steps that every
+    /// explanation of its requests tells (the same walk; step 2's resource
+    /// half goes between them), which say who the session is before any
+    /// permission or resource is asked about ("actor svc may impersonate ann
+    /// (…); from here on ann's roles decide"). For a page's banner, in the
+    /// core's words.
+    pub fn session_steps(
+        &self,
+        principal: &str,
+        actor: Option<&str>,
+        now: Timestamp,
+    ) -> Vec<TraceLine> {
+        self.resolve::<Lines>(principal, actor, now).resolved.lines
+    }
+
     /// Steps 2 and 3, collecting what the trace `T` of the decision wants
     /// of them: their lines and words.
     fn resolve<T: Trace>(
@@ -591,5 +607,30 @@ mod tests {
             seen.iter().all(|n| *n > 0),
             "every outcome occurs: {seen:?}"
         );
+    }
+
+    /// A session's steps on their own are its explanations' steps 2 and 3,
+    /// for a user, an unknown one and an actor refused.
+    #[test]
+    fn session_steps_are_the_explanations_steps_2_and_3() {
+        let policy = Policy::from_json(POLICY).unwrap();
+        let now = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
+        for (principal, actor) in [("meta", None), ("nobody", None), ("meta", Some("screen"))] {
+            let req = Request {
+                principal: principal.into(),
+                actor: actor.map(String::from),
+                permission: "recording:recording:view".into(),
+                resource: Resource::Recording(Recording::default()),
+                now,
+            };
+            let explained: Vec<TraceLine> = policy
+                .explain(&req)
+                .steps
+                .into_iter()
+                .filter(|l| l.step == 2 || l.step == 3)
+                .collect();
+            assert!(!explained.is_empty());
+            assert_eq!(policy.session_steps(principal, actor, now), explained);
+        }
     }
 }

@@ -14,7 +14,7 @@
     reason = "a test: a panic is a failure with its message"
 )]
 
-use recgate_core::{Policy, Request};
+use recgate_core::{Policy, Reason, Request};
 
 const POLICY: &str = r#"{
  "schema": "recgate/v1",
@@ -641,6 +641,40 @@ fn every_step_explains_itself_in_the_same_words() {
         wrong.len(),
         wrong.join("\n\n")
     );
+}
+
+/// A session's steps 2–3 on their own (`Policy::session_steps`, the package's
+/// `sessionSteps()`, the demo's banner) are the lines of steps 2 and 3 of
+/// every explanation of that session's requests: the same walk, the same
+/// words, whatever is asked.
+#[test]
+fn a_sessions_own_steps_are_those_of_its_explanations() {
+    let policy = Policy::from_json(POLICY).expect("the policy is valid");
+    let mut sessions = 0;
+    for (request, _) in CASES {
+        let req = Request::from_json(request).expect("the request is well-formed");
+        let explanation = policy.explain(&req);
+        // Step 2's resource half, told between the session's lines, ends an
+        // explanation of a resource not in the policy before step 3.
+        if explanation.decision.reason == Reason::UnknownResource {
+            continue;
+        }
+        let explained: Vec<_> = explanation
+            .steps
+            .into_iter()
+            .filter(|l| l.step == 2 || l.step == 3)
+            .collect();
+        if explained.is_empty() {
+            continue; // step 1 refused it: no session was looked at
+        }
+        sessions += 1;
+        assert_eq!(
+            policy.session_steps(&req.principal, req.actor.as_deref(), req.now),
+            explained,
+            "{request}"
+        );
+    }
+    assert!(sessions > 10, "only {sessions} cases reach step 2");
 }
 
 /// A decision's words name what every grant that got furthest would need —

@@ -401,6 +401,17 @@ export class Gate {
   }
 
   /**
+   * Who the session `who` is, as SPEC §3 steps 2–3 find it: their lines
+   * (`[{ step, text }]`) as every `explain()` of its requests tells them
+   * ("actor svc may impersonate ann (…); from here on ann's roles decide"),
+   * for a banner in the core's words. Empty when `now` cannot be read.
+   */
+  sessionSteps(who, now) {
+    const [principal, actor] = askerOf(who);
+    return JSON.parse(this.#w.session_steps(principal, actor, nowText(now)));
+  }
+
+  /**
    * A recording as this policy reads it, its defaults applied — `{
    * divisions, region, retention: { days, defaultDays, until, legalHold } }`,
    * `until` an RFC 3339 time or `null` when it never expires — or `null`

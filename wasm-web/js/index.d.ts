@@ -542,6 +542,11 @@ export class Gate {
   explain(request: Request): Explanation;
   /** Why `who` can decide nothing at all (unknown, disabled, impersonation refused); `null` when they can. */
   refusal(who: Who, now?: Now): Refusal | null;
+  /**
+   * Who `who` is as SPEC §3 steps 2–3 find it: those steps' lines, as every `explain()` of the
+   * session's requests tells them ("actor svc may impersonate ann (…); from here on ann's roles decide").
+   */
+  sessionSteps(who: Who, now?: Now): ExplainStep[];
   /** A recording as this policy reads it, defaults applied; `null` when the recording cannot be read. */
   effective(recording: Recording): EffectiveRecording | null;
   /** The policy's lint findings. */

@@ -598,6 +598,17 @@ impl LoadedPolicy {
         serde_json::to_string(&states).unwrap_or_default()
     }
 
+    /// Steps 2 and 3 for `principal` with `actor` acting for them at `now`
+    /// (`Policy::session_steps`): `[{step, text}]` as JSON, `"[]"` when `now`
+    /// cannot be read.
+    pub fn session_steps(&self, principal: &str, actor: Option<String>, now: &str) -> String {
+        let Ok(now) = parse_now(now) else {
+            return String::from("[]");
+        };
+        let steps = self.policy.session_steps(principal, actor.as_deref(), now);
+        serde_json::to_string(&steps).unwrap_or_else(|_| String::from("[]"))
+    }
+
     /// Why `principal` (with `actor` acting for them) can decide nothing at
     /// `now` — `{reason, words}` as JSON — or `""` when they can.
     pub fn refusal(&self, principal: &str, actor: Option<String>, now: &str) -> String {

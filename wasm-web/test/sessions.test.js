@@ -1,6 +1,6 @@
 // The package decides for a session — a principal, or an actor acting on a
 // principal's behalf — on every path (check, can, controls, visible,
-// visibility, visibilityOf), exposes the session's refusal and a recording
+// visibility, visibilityOf), exposes the session's refusal, its steps 2–3 and a recording
 // as the policy reads it (effective), and puts every
 // state in the core's words. Resources may carry members recgate does not
 // read; near-misses of a member it reads are refused on every path.
@@ -102,6 +102,22 @@ test('a session refusal comes with the core\'s words', () => {
   const c = gate.controls({ principal: 'other', actor: 'svc' }, rec(), NOW);
   assert.equal(c.play.reason, 'impersonation_denied');
   assert.equal(c.play.words, 'svc may not act for other');
+});
+
+test('a session\'s own steps are those of recgate explain for any of its requests', () => {
+  let impersonating = 0;
+  for (const who of sessions) {
+    const native = cliExplain(POLICY, ask(who, 'recording:recording:view', { type: 'recording', ...rec() }));
+    const steps = gate.sessionSteps(who, NOW);
+    assert.deepEqual(steps, native.steps.filter((l) => l.step === 2 || l.step === 3), JSON.stringify(who));
+    assert.ok(steps.length > 0, JSON.stringify(who));
+    if (gate.refusal(who, NOW) === null && typeof who === 'object' && who.actor !== who.principal) {
+      impersonating++;
+      assert.match(steps.at(-1).text, new RegExp(`^actor ${who.actor} may impersonate ${who.principal} .*${who.principal}'s roles decide$`));
+    }
+  }
+  assert.equal(impersonating, 1, 'one session acts for another');
+  assert.deepEqual(gate.sessionSteps('dana', 'not a time'), []);
 });
 
 test('every word the package shows is the core\'s, as recgate explain says it', () => {

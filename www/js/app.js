@@ -168,8 +168,10 @@ function renderSessionBanner() {
     banner.classList.add('bad');
     text = `Session refused: ${refusal.words} (${refusal.reason}). Every request of this session is denied.`;
   } else if (session.actor) {
+    // Step 3's line, as every explanation of this session's requests tells it.
     banner.classList.add('info');
-    text = `${session.actor} authenticated and acts on behalf of ${session.principal}: from step 3 on, ${session.principal}'s roles decide.`;
+    const step3 = gate.sessionSteps(session, now).filter((l) => l.step === 3).at(-1);
+    text = `${session.actor} authenticated and acts on behalf of ${session.principal}: ${step3?.text ?? ''}.`;
   }
   if (session.note) text += ` ${session.note}`;
   banner.hidden = text === '';

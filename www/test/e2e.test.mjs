@@ -626,6 +626,12 @@ describe('player actions', () => {
   test('impersonation: the BPO integration acts for Dana; the US integration is refused', { timeout: TEST_MS }, async () => {
     await load('?user=svc-bpo>b-em-1');
     assert.match(await page.textContent('#session-banner'), /svc-bpo authenticated and acts on behalf of b-em-1/);
+    // Who decides, in the core's words: step 3's line of any explanation of the session's requests.
+    const step3 = WORDS.explain(request({ principal: 'b-em-1', actor: 'svc-bpo' }, 'recording:metadata:view', DATA.recordings[0]))
+      .steps.filter((l) => l.step === 3).map((l) => l.text);
+    assert.equal(step3.length, 1);
+    assert.match(step3[0], /^actor svc-bpo may impersonate b-em-1 .*b-em-1's roles decide$/);
+    assert.ok((await page.textContent('#session-banner')).includes(step3[0]), 'the banner says step 3 in the core\'s words');
     assert.ok((await rowsOf()).length > 0);
     await signIn('svc-us>b-em-1');
     // The refusal and its words are the core's (SPEC §3 step 3: different regions).
